@@ -1,0 +1,32 @@
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import type { CliContext } from './context.js';
+
+/** What a command reports; only the entry point turns it into a process exit code. */
+export interface CommandResult {
+  /** 0 success, 1 failure, 130 cancelled by the user. */
+  readonly exitCode: number;
+}
+
+/** One `kusto-db` command: its argument spec (which also makes its help) and its work. */
+export interface KustoCommand<Args> {
+  readonly command: string;
+  readonly describe: string;
+  builder(yargs: Argv): Argv<Args>;
+  run(args: ArgumentsCamelCase<Args>, context: CliContext): Promise<CommandResult> | CommandResult;
+}
+
+/** Adapts a {@link KustoCommand} to yargs, storing its result in `outcome`. */
+export function toYargsCommand<Args>(
+  definition: KustoCommand<Args>,
+  context: CliContext,
+  outcome: { result?: CommandResult },
+): CommandModule<object, Args> {
+  return {
+    command: definition.command,
+    describe: definition.describe,
+    builder: (yargs) => definition.builder(yargs),
+    handler: async (args) => {
+      outcome.result = await definition.run(args, context);
+    },
+  };
+}

@@ -1,0 +1,160 @@
+/** Stable codes of every failure a user can act on. */
+export type KustoDbErrorCode =
+  | 'INVALID_DATABASE_NAME'
+  | 'UNKNOWN_DATABASE'
+  | 'ROOT_NOT_FOUND'
+  | 'SCHEMA_INVALID'
+  | 'MISSING_URL'
+  | 'INVALID_URL'
+  | 'CLIENT_NOT_GENERATED'
+  | 'ADAPTER_NOT_INSTALLED'
+  | 'UNSUPPORTED_PROVIDER'
+  | 'DATABASE_UNAVAILABLE'
+  | 'MANAGER_CLOSED';
+
+/** Base of every error `@kusto/db` throws on purpose. `message` says what to do next. */
+export class KustoDbError extends Error {
+  constructor(
+    readonly code: KustoDbErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+export class InvalidDatabaseNameError extends KustoDbError {
+  constructor(
+    readonly databaseName: string,
+    readonly reason: string,
+  ) {
+    super(
+      'INVALID_DATABASE_NAME',
+      `${JSON.stringify(databaseName)} cannot be a database name: ${reason}. ` +
+        'Name database folders with a letter first, then letters, digits, "_" or "-" (e.g. "user", "analyticsEvents", "read-replica").',
+    );
+  }
+}
+
+export class UnknownDatabaseError extends KustoDbError {
+  constructor(
+    readonly database: string,
+    readonly known: readonly string[],
+    root: string,
+  ) {
+    super(
+      'UNKNOWN_DATABASE',
+      `Unknown database "${database}". ` +
+        (known.length > 0
+          ? `Known databases: ${known.join(', ')} (folders with a schema.prisma under ${root}).`
+          : `No database folders were found under ${root}: create ${root}/${database}/schema.prisma, or pass the right \`root\`.`),
+    );
+  }
+}
+
+export class RootNotFoundError extends KustoDbError {
+  constructor(readonly root: string) {
+    super(
+      'ROOT_NOT_FOUND',
+      `The database root ${root} does not exist. Create src/app/db/<name>/schema.prisma, or pass \`root\` to createKustoDb().`,
+    );
+  }
+}
+
+export class SchemaError extends KustoDbError {
+  constructor(
+    readonly database: string,
+    readonly schemaPath: string,
+    problem: string,
+  ) {
+    super('SCHEMA_INVALID', `${schemaPath} (database "${database}"): ${problem}`);
+  }
+}
+
+export class MissingUrlError extends KustoDbError {
+  constructor(
+    readonly database: string,
+    readonly envVar: string,
+  ) {
+    super(
+      'MISSING_URL',
+      `No URL for database "${database}": set the environment variable ${envVar} (e.g. ${envVar}=postgresql://user:password@host:5432/${database}), ` +
+        'or pass `databases.' +
+        `${database}.url\` to createKustoDb().`,
+    );
+  }
+}
+
+export class InvalidUrlError extends KustoDbError {
+  constructor(
+    readonly database: string,
+    readonly source: string,
+    problem: string,
+  ) {
+    super('INVALID_URL', `The URL of database "${database}" (from ${source}) is not valid: ${problem}.`);
+  }
+}
+
+export class ClientNotGeneratedError extends KustoDbError {
+  constructor(
+    readonly database: string,
+    readonly clientPath: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      'CLIENT_NOT_GENERATED',
+      `The Prisma client of database "${database}" is missing (${clientPath}). Run \`kusto-db generate -d ${database}\`.`,
+      options,
+    );
+  }
+}
+
+export class AdapterNotInstalledError extends KustoDbError {
+  constructor(
+    readonly database: string,
+    readonly provider: string,
+    readonly packageName: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      'ADAPTER_NOT_INSTALLED',
+      `Database "${database}" uses provider "${provider}", which needs the driver adapter package ${packageName}. Install it: pnpm add ${packageName}`,
+      options,
+    );
+  }
+}
+
+export class UnsupportedProviderError extends KustoDbError {
+  constructor(
+    readonly database: string,
+    readonly provider: string,
+  ) {
+    super(
+      'UNSUPPORTED_PROVIDER',
+      `Database "${database}" uses provider "${provider}", which has no built-in driver adapter. ` +
+        'Pass `databases.<name>.adapter` (a factory returning a Prisma driver adapter) to createKustoDb().',
+    );
+  }
+}
+
+/**
+ * The database cannot be reached right now. Thrown at once, without I/O, while the circuit is
+ * open; `retryAfterMs` says when the next attempt will be let through.
+ */
+export class DatabaseUnavailableError extends KustoDbError {
+  constructor(
+    readonly database: string,
+    readonly retryAfterMs: number,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super('DATABASE_UNAVAILABLE', `Database "${database}" is unavailable: ${detail}`, options);
+  }
+}
+
+export class ManagerClosedError extends KustoDbError {
+  constructor() {
+    super('MANAGER_CLOSED', 'This database manager was disconnected; create a new one with createKustoDb().');
+  }
+}

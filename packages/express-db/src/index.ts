@@ -1,0 +1,1 @@
+export { livenessHandler } from './health/liveness.js';

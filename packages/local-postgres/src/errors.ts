@@ -1,0 +1,20 @@
+/** Why a local Postgres server could not be provided. The message says what to do about it. */
+export class LocalPostgresError extends Error {
+  override readonly name = 'LocalPostgresError';
+
+  constructor(
+    message: string,
+    readonly code:
+      | 'BINARIES_NOT_FOUND'
+      | 'NO_SERVER_USER'
+      | 'INITDB_FAILED'
+      | 'START_FAILED'
+      | 'DATA_DIR_UNREACHABLE'
+      | 'NO_CONTAINER_RUNTIME'
+      | 'NOT_RUNNING'
+      | 'INVALID_NAME',
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

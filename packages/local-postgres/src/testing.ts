@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { quoteIdentifier } from './identifiers.js';
+import { SHARED_BACKEND_ENV, SHARED_URL_ENV } from './jest/shared-server.js';
+
+export { SHARED_BACKEND_ENV, SHARED_URL_ENV } from './jest/shared-server.js';
+
+/** A database of its own for one test file, on the run's shared server. */
+export interface TestDatabase {
+  readonly name: string;
+  readonly url: string;
+  /** Drops the database, terminating its connections. */
+  drop(): Promise<void>;
+}
+
+/** The shared server's admin URL; a clear error when the Jest global setup did not run. */
+export function sharedServerUrl(env: NodeJS.ProcessEnv = process.env): string {
+  const url = env[SHARED_URL_ENV];
+  if (!url) {
+    throw new Error(
+      `${SHARED_URL_ENV} is not set: integration tests need the Jest global setup of @kusto/local-postgres ` +
+        '(run them through the package\'s `test` script), or set it to a Postgres admin URL yourself.',
+    );
+  }
+  return url;
+}
+
+/** Which backend the shared server runs on, when Jest's global setup started it. */
+export function sharedServerBackend(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env[SHARED_BACKEND_ENV];
+}
+
+function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${encodeURIComponent(database)}`;
+  return parsed.toString();
+}
+
+async function withAdmin<T>(adminUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5_000 });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** Creates a uniquely named database (`<label>_<random>`) on the shared server. */
+export async function createTestDatabase(label = 'test'): Promise<TestDatabase> {
+  const adminUrl = sharedServerUrl();
+  const slug = label.toLowerCase().replace(/[^a-z0-9_]+/g, '_').slice(0, 40);
+  const name = `${slug}_${randomBytes(4).toString('hex')}`;
+  await withAdmin(adminUrl, (client) => client.query(`CREATE DATABASE ${quoteIdentifier(name)}`));
+  return {
+    name,
+    url: withDatabase(adminUrl, name),
+    drop: () =>
+      withAdmin(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`)).then(
+        () => undefined,
+      ),
+  };
+}
