@@ -1,3 +1,35 @@
+export { ADAPTER_PACKAGES, type BuiltAdapter, type PoolStats } from './adapters/create-adapter.js';
+export { classifyError, isConnectionFailure, type FailureKind } from './connection/classify-error.js';
+export type { ConnectionState } from './connection/connection.js';
+export { POOL_URL_PARAMETERS, parseDatabaseUrl, type DatabaseUrl } from './connection/database-url.js';
+export { HealthCheckTimeoutError } from './connection/health-check.js';
+export type { PrismaClientLike } from './connection/prisma-client.js';
+export { kusto } from './default-instance.js';
+export { HEALTH_DEFAULTS, PROFILE_DEFAULTS } from './defaults.js';
+export {
+  DEFAULT_ROOT,
+  discoverDatabases,
+  resolveRoot,
+  type DatabaseFolder,
+  type Discovery,
+  type RootLayout,
+  type RootOptions,
+  type SkippedFolder,
+} from './discovery/discover.js';
+export { parseSchema, type SchemaInfo } from './discovery/schema-file.js';
 export * from './errors.js';
+export type * from './events.js';
+export {
+  createKustoDb,
+  KustoDb,
+  type DatabaseHealth,
+  type DatabaseStatus,
+  type HealthCheckOptions,
+  type HealthReport,
+} from './manager.js';
 export { assertDatabaseName, envVarForDatabase } from './naming/database-name.js';
 export { REDACTED, redactUrl, scrubSecrets } from './naming/redact-url.js';
+export type * from './options.js';
+export { detectProfile, resolveProfile, SERVERLESS_ENV_VARS, type DetectedProfile, type ProfileName, type ProfileOption } from './profiles/profile.js';
+export type { ClientFor, DatabaseName, KustoDatabases } from './types/databases.js';
+export { DEFAULT_TYPES_FILE, renderDatabaseTypes, writeDatabaseTypes } from './types/render-database-types.js';

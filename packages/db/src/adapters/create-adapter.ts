@@ -1,0 +1,125 @@
+import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import path from 'node:path';
+import type pg from 'pg';
+import { UnsupportedProviderError } from '../errors.js';
+import type { AdapterFactory, PoolOptions } from '../options.js';
+import type { ModuleLoader } from './module-loader.js';
+
+/** Pool counters, when the pool is ours. */
+export interface PoolStats {
+  readonly total: number;
+  readonly idle: number;
+  readonly waiting: number;
+}
+
+/** A driver adapter factory and the resources behind it. */
+export interface BuiltAdapter {
+  readonly factory: SqlDriverAdapterFactory;
+  stats(): PoolStats | undefined;
+  /** Closes what the adapter opened (our pool). Safe to call twice. */
+  dispose(): Promise<void>;
+}
+
+export interface AdapterRequest {
+  readonly database: string;
+  readonly provider: string;
+  readonly url: string;
+  readonly schema: string | undefined;
+  readonly pool: Readonly<Required<PoolOptions>>;
+  /** Folder of the database, base of relative SQLite file paths. */
+  readonly dir: string;
+  readonly onConnectionError: (error: Error) => void;
+  readonly custom: AdapterFactory | undefined;
+}
+
+/** Which package serves each provider. */
+export const ADAPTER_PACKAGES: Readonly<Record<string, string>> = {
+  postgresql: '@prisma/adapter-pg',
+  cockroachdb: '@prisma/adapter-pg',
+  mysql: '@prisma/adapter-mariadb',
+  sqlite: '@prisma/adapter-better-sqlite3',
+  sqlserver: '@prisma/adapter-mssql',
+};
+
+type Constructor = new (...args: never[]) => SqlDriverAdapterFactory;
+
+function buildPostgres(request: AdapterRequest, loader: ModuleLoader): BuiltAdapter {
+  const { module, entry } = loader.loadAdapter<{ PrismaPg: new (pool: pg.Pool, options: object) => SqlDriverAdapterFactory }>(
+    '@prisma/adapter-pg',
+    request.database,
+    request.provider,
+  );
+  // The adapter tells an external pool from a config with `instanceof pg.Pool`: use its own pg.
+  const { Pool } = loader.loadDependencyOf<typeof pg>(entry, 'pg');
+  const { pool: options } = request;
+  const pool = new Pool({
+    connectionString: request.url,
+    max: options.max,
+    min: options.min,
+    idleTimeoutMillis: options.idleTimeoutMillis,
+    connectionTimeoutMillis: options.connectionTimeoutMillis,
+    allowExitOnIdle: options.allowExitOnIdle,
+    keepAlive: options.keepAlive,
+    keepAliveInitialDelayMillis: 10_000,
+    maxLifetimeSeconds: options.maxLifetimeSeconds,
+  });
+  // An idle connection that dies (server restart, terminated backend) emits `error` on the pool;
+  // without a listener that crashes the process. pg-pool has already evicted the connection.
+  pool.on('error', request.onConnectionError);
+  const factory = new module.PrismaPg(pool, {
+    ...(request.schema ? { schema: request.schema } : {}),
+    onConnectionError: request.onConnectionError,
+  });
+  let ended: Promise<void> | undefined;
+  return {
+    factory,
+    stats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    dispose: () => (ended ??= pool.end().catch(() => undefined)),
+  };
+}
+
+function sqliteUrl(url: string, dir: string): string {
+  const file = url.replace(/^file:/, '');
+  if (file === ':memory:' || path.isAbsolute(file)) return url;
+  return `file:${path.resolve(dir, file)}`;
+}
+
+function buildOther(request: AdapterRequest, loader: ModuleLoader): BuiltAdapter {
+  const packageName = ADAPTER_PACKAGES[request.provider];
+  if (!packageName) throw new UnsupportedProviderError(request.database, request.provider);
+  const { module } = loader.loadAdapter<Record<string, Constructor>>(packageName, request.database, request.provider);
+  let factory: SqlDriverAdapterFactory;
+  switch (request.provider) {
+    case 'sqlite': {
+      const Adapter = module.PrismaBetterSqlite3 as unknown as new (config: { url: string }) => SqlDriverAdapterFactory;
+      factory = new Adapter({ url: sqliteUrl(request.url, request.dir) });
+      break;
+    }
+    case 'mysql': {
+      const Adapter = module.PrismaMariaDb as unknown as new (url: string) => SqlDriverAdapterFactory;
+      factory = new Adapter(request.url);
+      break;
+    }
+    default: {
+      const Adapter = module.PrismaMssql as unknown as new (url: string) => SqlDriverAdapterFactory;
+      factory = new Adapter(request.url);
+    }
+  }
+  return { factory, stats: () => undefined, dispose: () => Promise.resolve() };
+}
+
+/** The driver adapter for a database: the user's factory, else the provider's Prisma adapter. */
+export function createAdapter(request: AdapterRequest, loader: ModuleLoader): BuiltAdapter {
+  if (request.custom) {
+    const factory = request.custom({
+      database: request.database,
+      provider: request.provider,
+      url: request.url,
+      pool: request.pool,
+      onConnectionError: request.onConnectionError,
+    });
+    return { factory, stats: () => undefined, dispose: () => Promise.resolve() };
+  }
+  if (request.provider === 'postgresql' || request.provider === 'cockroachdb') return buildPostgres(request, loader);
+  return buildOther(request, loader);
+}

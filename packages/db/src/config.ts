@@ -1,0 +1,74 @@
+import { HEALTH_DEFAULTS, PROFILE_DEFAULTS } from './defaults.js';
+import type { DatabaseFolder } from './discovery/discover.js';
+import { MissingUrlError } from './errors.js';
+import { envVarForDatabase } from './naming/database-name.js';
+import type { DatabaseOptions, HealthOptions, KustoDbOptions, PoolOptions } from './options.js';
+import type { ProfileName } from './profiles/profile.js';
+
+/** Health settings after defaults are applied. */
+export type HealthConfig = Readonly<Required<HealthOptions>>;
+export type PoolConfig = Readonly<Required<PoolOptions>>;
+
+/** Where a database's URL comes from. */
+export interface UrlSource {
+  /** The variable the URL is read from (reported even when `url` was passed directly). */
+  readonly envVar: string;
+  /** `options` when the URL was passed in options, else the variable name. */
+  readonly source: string;
+  readonly url: string | undefined;
+}
+
+function checked(name: string, value: number): number {
+  if (!Number.isFinite(value) || value < 0) {
+    throw new RangeError(`Option ${name} must be a non-negative number of milliseconds (or a count); got ${String(value)}`);
+  }
+  return value;
+}
+
+export function resolveHealth(profile: ProfileName, manager: KustoDbOptions, database: DatabaseOptions | undefined): HealthConfig {
+  const pick = <K extends keyof HealthOptions>(key: K, fallback: number): number =>
+    checked(key, database?.[key] ?? manager[key] ?? fallback);
+  const defaults = PROFILE_DEFAULTS[profile];
+  return {
+    checkIntervalMs: pick('checkIntervalMs', defaults.checkIntervalMs),
+    checkTimeoutMs: pick('checkTimeoutMs', HEALTH_DEFAULTS.checkTimeoutMs),
+    maxRetries: pick('maxRetries', defaults.maxRetries),
+    retryDelayMs: pick('retryDelayMs', HEALTH_DEFAULTS.retryDelayMs),
+    maxRetryDelayMs: pick('maxRetryDelayMs', HEALTH_DEFAULTS.maxRetryDelayMs),
+    cooldownMs: pick('cooldownMs', HEALTH_DEFAULTS.cooldownMs),
+    maxCooldownMs: pick('maxCooldownMs', HEALTH_DEFAULTS.maxCooldownMs),
+  };
+}
+
+/** Profile defaults, then the URL's parameters, then the manager's `pool`, then the database's `pool`. */
+export function resolvePool(
+  profile: ProfileName,
+  fromUrl: PoolOptions,
+  manager: PoolOptions | undefined,
+  database: PoolOptions | undefined,
+): PoolConfig {
+  const merged = { ...PROFILE_DEFAULTS[profile].pool, ...definedOnly(fromUrl), ...definedOnly(manager), ...definedOnly(database) };
+  if (merged.connectionTimeoutMillis === 0) {
+    throw new RangeError('pool.connectionTimeoutMillis must be above 0: 0 makes pg wait forever on a server that never answers');
+  }
+  if (merged.max < 1) throw new RangeError('pool.max must be at least 1');
+  return merged;
+}
+
+function definedOnly<T extends object>(value: T | undefined): Partial<T> {
+  if (!value) return {};
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** `url` from options, else the variable: `urlEnv`, the schema's `env("X")`, or `RDS_<NAME>_URL`. */
+export function resolveUrlSource(folder: DatabaseFolder, options: DatabaseOptions | undefined, env: NodeJS.ProcessEnv): UrlSource {
+  const envVar = options?.urlEnv ?? folder.schema.urlEnv ?? envVarForDatabase(folder.name);
+  if (options?.url !== undefined) return { envVar, source: 'options', url: options.url };
+  const url = env[envVar];
+  return { envVar, source: envVar, url: url === '' ? undefined : url };
+}
+
+export function requireUrl(folder: DatabaseFolder, source: UrlSource): string {
+  if (source.url === undefined) throw new MissingUrlError(folder.name, source.envVar);
+  return source.url;
+}

@@ -1,0 +1,14 @@
+import { expect, test } from '@jest/globals';
+import { backoffDelay, nextCooldown } from './backoff.js';
+
+test('backoff doubles per attempt and stays within [half, full] of the exponential step', () => {
+  expect(backoffDelay(1, 100, 2_000, () => 0)).toBe(50);
+  expect(backoffDelay(1, 100, 2_000, () => 0.999999)).toBeCloseTo(100, 2);
+  expect(backoffDelay(3, 100, 2_000, () => 0.5)).toBe(300);
+});
+
+test('backoff and cooldown are capped', () => {
+  expect(backoffDelay(20, 100, 2_000, () => 1)).toBe(2_000);
+  expect(nextCooldown(250, 30_000)).toBe(500);
+  expect(nextCooldown(20_000, 30_000)).toBe(30_000);
+});

@@ -1,0 +1,77 @@
+import { InvalidUrlError } from '../errors.js';
+import type { PoolOptions } from '../options.js';
+
+/** URL schemes each provider accepts. */
+const SCHEMES: Readonly<Record<string, readonly string[]>> = {
+  postgresql: ['postgresql:', 'postgres:'],
+  cockroachdb: ['postgresql:', 'postgres:'],
+  mysql: ['mysql:', 'mariadb:'],
+  sqlite: ['file:'],
+  sqlserver: ['sqlserver:'],
+};
+
+/** Prisma's URL parameters that `@kusto/db` turns into pool settings, and removes from the URL. */
+export const POOL_URL_PARAMETERS = ['connection_limit', 'pool_timeout', 'connect_timeout'] as const;
+
+export interface DatabaseUrl {
+  /** The URL for the driver: Prisma-only parameters removed. */
+  readonly url: string;
+  /** Pool settings the URL asked for. */
+  readonly pool: PoolOptions;
+  /** `schema` parameter (Postgres search path for Prisma's queries), when given. */
+  readonly schema: string | undefined;
+}
+
+function positiveNumber(database: string, source: string, name: string, value: string): number {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < 0) {
+    throw new InvalidUrlError(database, source, `parameter ${name}=${JSON.stringify(value)} must be a non-negative number`);
+  }
+  return parsed;
+}
+
+/**
+ * Validates a database URL for `provider` and reads Prisma's pool parameters:
+ * `connection_limit` → `max`; `pool_timeout` and `connect_timeout` (seconds) → `connectionTimeoutMillis`
+ * (the larger of the two: pg has a single acquire timeout covering both waiting and connecting).
+ * Error messages never include the URL, which holds a password.
+ */
+export function parseDatabaseUrl(database: string, provider: string, raw: string, source: string): DatabaseUrl {
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new InvalidUrlError(database, source, 'it does not parse as a URL (expected e.g. postgresql://user:password@host:5432/name)');
+  }
+  const schemes = SCHEMES[provider];
+  if (schemes && !schemes.includes(parsed.protocol)) {
+    throw new InvalidUrlError(
+      database,
+      source,
+      `scheme "${parsed.protocol}" does not match provider "${provider}" (expected ${schemes.join(' or ')})`,
+    );
+  }
+  if (provider === 'sqlite') return { url: raw, pool: {}, schema: undefined };
+
+  const params = parsed.searchParams;
+  const pool: { max?: number; connectionTimeoutMillis?: number } = {};
+  const limit = params.get('connection_limit');
+  if (limit !== null) {
+    const max = positiveNumber(database, source, 'connection_limit', limit);
+    if (!Number.isInteger(max) || max < 1) {
+      throw new InvalidUrlError(database, source, 'parameter connection_limit must be a whole number of at least 1');
+    }
+    pool.max = max;
+  }
+  const timeouts: number[] = [];
+  for (const name of ['pool_timeout', 'connect_timeout']) {
+    const value = params.get(name);
+    const seconds = value === null ? 0 : positiveNumber(database, source, name, value);
+    if (seconds > 0) timeouts.push(seconds);
+  }
+  if (timeouts.length > 0) pool.connectionTimeoutMillis = Math.max(...timeouts) * 1_000;
+
+  const schema = params.get('schema') ?? undefined;
+  for (const name of [...POOL_URL_PARAMETERS, 'schema']) params.delete(name);
+  return { url: parsed.toString(), pool, schema };
+}

@@ -1,0 +1,31 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { ClientNotGeneratedError } from '../errors.js';
+
+/** The part of a generated `PrismaClient` the manager itself uses. */
+export interface PrismaClientLike {
+  $connect(): Promise<void>;
+  $disconnect(): Promise<void>;
+  $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
+}
+
+export type PrismaClientConstructor = new (options: { adapter: SqlDriverAdapterFactory }) => PrismaClientLike;
+
+/**
+ * Loads the `PrismaClient` class generated for a database (`prisma-client-js` output, CommonJS),
+ * so it works for ESM and CommonJS callers alike.
+ */
+export function loadPrismaClient(database: string, clientDir: string): PrismaClientConstructor {
+  const entry = path.join(clientDir, 'index.js');
+  if (!existsSync(entry)) throw new ClientNotGeneratedError(database, clientDir);
+  let exported: { PrismaClient?: unknown };
+  try {
+    exported = createRequire(entry)(entry) as { PrismaClient?: unknown };
+  } catch (cause) {
+    throw new ClientNotGeneratedError(database, clientDir, { cause });
+  }
+  if (typeof exported.PrismaClient !== 'function') throw new ClientNotGeneratedError(database, clientDir);
+  return exported.PrismaClient as PrismaClientConstructor;
+}

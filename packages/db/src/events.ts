@@ -1,0 +1,69 @@
+import { EventEmitter } from 'node:events';
+import type { FailureKind } from './connection/classify-error.js';
+
+export interface ConnectEvent {
+  readonly database: string;
+  readonly latencyMs: number;
+}
+export interface ReconnectEvent {
+  readonly database: string;
+  /** Rebuilds it took in the recovery that just succeeded (0: the first check after the outage passed). */
+  readonly attempts: number;
+  /** Since the first failure of this outage. */
+  readonly downtimeMs: number;
+}
+export interface DisconnectEvent {
+  readonly database: string;
+  /** `lost`: a check failed after the database had worked; `closed`: `disconnectAll()`. */
+  readonly reason: 'lost' | 'closed';
+}
+export interface ErrorEvent {
+  readonly database: string;
+  /** Message without secrets. */
+  readonly error: Error;
+  readonly kind: FailureKind;
+  /** `check`: a health check failed; `pool`: the driver reported a dying connection. */
+  readonly during: 'check' | 'pool';
+}
+export interface CircuitOpenEvent {
+  readonly database: string;
+  readonly retryAfterMs: number;
+  readonly consecutiveFailures: number;
+  readonly error: Error;
+}
+
+export interface KustoDbEvents {
+  connect: [ConnectEvent];
+  reconnect: [ReconnectEvent];
+  disconnect: [DisconnectEvent];
+  error: [ErrorEvent];
+  circuitOpen: [CircuitOpenEvent];
+}
+
+/**
+ * Typed events. `error` is only emitted when someone listens: a database outage is reported through
+ * `getClient` rejections and `status()`, and must not crash a process that never subscribed.
+ */
+export class KustoDbEmitter {
+  private readonly emitter = new EventEmitter();
+
+  on<E extends keyof KustoDbEvents>(event: E, listener: (...args: KustoDbEvents[E]) => void): this {
+    this.emitter.on(event, listener as (...args: unknown[]) => void);
+    return this;
+  }
+
+  once<E extends keyof KustoDbEvents>(event: E, listener: (...args: KustoDbEvents[E]) => void): this {
+    this.emitter.once(event, listener as (...args: unknown[]) => void);
+    return this;
+  }
+
+  off<E extends keyof KustoDbEvents>(event: E, listener: (...args: KustoDbEvents[E]) => void): this {
+    this.emitter.off(event, listener as (...args: unknown[]) => void);
+    return this;
+  }
+
+  emit<E extends keyof KustoDbEvents>(event: E, ...args: KustoDbEvents[E]): void {
+    if (event === 'error' && this.emitter.listenerCount('error') === 0) return;
+    this.emitter.emit(event, ...args);
+  }
+}

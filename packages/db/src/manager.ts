@@ -1,0 +1,279 @@
+import { createAdapter } from './adapters/create-adapter.js';
+import { ModuleLoader } from './adapters/module-loader.js';
+import { requireUrl, resolveHealth, resolvePool, resolveUrlSource, type HealthConfig } from './config.js';
+import { isConnectionFailure } from './connection/classify-error.js';
+import { Connection, type ConnectionState } from './connection/connection.js';
+import { parseDatabaseUrl } from './connection/database-url.js';
+import { loadPrismaClient, type PrismaClientConstructor } from './connection/prisma-client.js';
+import { PROFILE_DEFAULTS } from './defaults.js';
+import { discoverDatabases, type DatabaseFolder, type Discovery, type SkippedFolder } from './discovery/discover.js';
+import { ManagerClosedError, SchemaError, UnknownDatabaseError } from './errors.js';
+import { KustoDbEmitter } from './events.js';
+import { assertDatabaseName } from './naming/database-name.js';
+import { redactUrl, scrubSecrets } from './naming/redact-url.js';
+import type { KustoDbOptions } from './options.js';
+import { resolveProfile, type DetectedProfile } from './profiles/profile.js';
+import type { ClientFor, DatabaseName } from './types/databases.js';
+
+/** One database in `status()`. Never contains a password. */
+export interface DatabaseStatus {
+  readonly name: string;
+  readonly provider: string | undefined;
+  readonly state: ConnectionState;
+  /** The variable the URL is read from. */
+  readonly envVar: string;
+  /** Whether a URL is available (from the variable or options). */
+  readonly urlSet: boolean;
+  /** The URL with its password replaced by `****`. */
+  readonly target: string | undefined;
+  readonly lastCheckAt: string | undefined;
+  readonly lastLatencyMs: number | undefined;
+  readonly consecutiveFailures: number;
+  readonly reconnectCount: number;
+  /** While the circuit is open: how long until the next attempt. 0 otherwise. */
+  readonly retryAfterMs: number;
+  readonly lastError: string | undefined;
+  readonly pool: { readonly total: number; readonly idle: number; readonly waiting: number } | undefined;
+}
+
+export interface DatabaseHealth {
+  readonly healthy: boolean;
+  readonly state: ConnectionState;
+  readonly latencyMs: number | undefined;
+  readonly error: string | undefined;
+  readonly retryAfterMs: number;
+}
+
+export interface HealthReport {
+  readonly healthy: boolean;
+  readonly databases: Readonly<Record<string, DatabaseHealth>>;
+}
+
+export interface HealthCheckOptions {
+  /** Databases to check. Default: every database used so far. */
+  readonly databases?: readonly string[];
+  /** Bound on each database's check, rebuilds included. Default: its `checkTimeoutMs` + 1 000 ms. */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * The multi-database manager. Discovery happens on first use; a database's client and pool are
+ * created on its first `getClient`/`getClientSync`, so unused databases cost nothing.
+ */
+export class KustoDb extends KustoDbEmitter {
+  /** The profile in force and why it was chosen. */
+  readonly profile: DetectedProfile;
+  private discovery: Discovery | undefined;
+  private readonly connections = new Map<string, Connection>();
+  private readonly clientClasses = new Map<string, PrismaClientConstructor>();
+  private readonly loader: ModuleLoader;
+  private readonly env: NodeJS.ProcessEnv;
+  private readonly now: () => number;
+  private closed = false;
+
+  constructor(private readonly options: KustoDbOptions = {}) {
+    super();
+    this.env = options.env ?? process.env;
+    this.profile = resolveProfile(options.profile, this.env);
+    this.loader = new ModuleLoader(options.cwd ?? process.cwd());
+    this.now = options.now ?? (() => performance.now());
+  }
+
+  /** Whether the profile lets requests continue when a database fails (used by the middleware). */
+  get continueOnFailure(): boolean {
+    return PROFILE_DEFAULTS[this.profile.profile].continueOnFailure;
+  }
+
+  /** The folders found under the root (discovered once, on first call). */
+  discover(): Discovery {
+    return (this.discovery ??= discoverDatabases(this.options));
+  }
+
+  /** Known database names, sorted. */
+  names(): string[] {
+    return [...this.discover().databases.keys()];
+  }
+
+  /** Folders under the root that are not databases, with the reason. */
+  skipped(): readonly SkippedFolder[] {
+    return this.discover().skipped;
+  }
+
+  /** The folder of `name`; throws for invalid or unknown names (listing the known ones). */
+  folder(name: string): DatabaseFolder {
+    assertDatabaseName(name);
+    const discovery = this.discover();
+    const folder = discovery.databases.get(name);
+    if (!folder) throw new UnknownDatabaseError(name, [...discovery.databases.keys()], discovery.root);
+    return folder;
+  }
+
+  /** Effective health settings of a database. */
+  healthConfig(name: string): HealthConfig {
+    this.folder(name);
+    return resolveHealth(this.profile.profile, this.options, this.options.databases?.[name]);
+  }
+
+  /**
+   * The checked client of `name`. Resolves without I/O within `checkIntervalMs` of the last good
+   * check; otherwise checks (once for all concurrent callers) and rebuilds on failure. Rejects
+   * with `DatabaseUnavailableError` at once while the circuit is open.
+   *
+   * The client is the real `PrismaClient`; a rebuild replaces it, so call `getClient` (or
+   * `getClientSync`) per unit of work instead of keeping the instance.
+   */
+  getClient<K extends DatabaseName>(name: K): Promise<ClientFor<K>> {
+    const connection = this.connections.get(name);
+    if (connection) return connection.getClient() as Promise<ClientFor<K>>;
+    try {
+      return this.connectionFor(name).getClient() as Promise<ClientFor<K>>;
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  /** The current client of `name` at once: built on first use, never checked. */
+  getClientSync<K extends DatabaseName>(name: K): ClientFor<K> {
+    return (this.connections.get(name) ?? this.connectionFor(name)).getClientSync() as ClientFor<K>;
+  }
+
+  /**
+   * Tell the manager that `error` happened while using `name` (e.g. from a route handler). A
+   * connection-class error marks the database suspect so the next `getClient` checks it; returns
+   * whether it was one. Query errors (unique violations…) are ignored.
+   */
+  reportError(name: string, error: unknown): boolean {
+    if (!isConnectionFailure(error)) return false;
+    this.connections.get(name)?.markSuspect();
+    return true;
+  }
+
+  /** Every known database, used or not. */
+  status(): DatabaseStatus[] {
+    return this.names().map((name) => this.statusOf(name));
+  }
+
+  statusOf(name: string): DatabaseStatus {
+    const folder = this.folder(name);
+    const source = resolveUrlSource(folder, this.options.databases?.[name], this.env);
+    const snapshot = this.connections.get(name)?.snapshot();
+    return {
+      name,
+      provider: folder.schema.provider,
+      state: snapshot?.state ?? 'idle',
+      envVar: source.envVar,
+      urlSet: source.url !== undefined,
+      target: source.url === undefined ? undefined : redactUrl(source.url),
+      lastCheckAt: snapshot?.lastCheckAt?.toISOString(),
+      lastLatencyMs: snapshot?.lastLatencyMs,
+      consecutiveFailures: snapshot?.consecutiveFailures ?? 0,
+      reconnectCount: snapshot?.reconnectCount ?? 0,
+      retryAfterMs: snapshot?.retryAfterMs ?? 0,
+      lastError: snapshot?.lastError,
+      pool: snapshot?.pool,
+    };
+  }
+
+  /** Checks databases in parallel, each bounded; never throws for a failing database. */
+  async healthCheck(options: HealthCheckOptions = {}): Promise<HealthReport> {
+    const names = options.databases ?? [...this.connections.keys()];
+    const entries = await Promise.all(
+      names.map(async (name): Promise<[string, DatabaseHealth]> => {
+        const health = await this.checkOne(name, options.timeoutMs);
+        return [name, health];
+      }),
+    );
+    return { healthy: entries.every(([, health]) => health.healthy), databases: Object.fromEntries(entries) };
+  }
+
+  /** Closes every client and pool and waits for them; later calls reject. Idempotent. */
+  async disconnectAll(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.connections.values()].map((connection) => connection.close()));
+  }
+
+  private async checkOne(name: string, timeoutMs: number | undefined): Promise<DatabaseHealth> {
+    let connection: Connection;
+    try {
+      connection = this.connections.get(name) ?? this.connectionFor(name);
+    } catch (error) {
+      return { healthy: false, state: 'idle', latencyMs: undefined, error: (error as Error).message, retryAfterMs: 0 };
+    }
+    const bound = timeoutMs ?? this.healthConfig(name).checkTimeoutMs + 1_000;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${bound} ms`)), bound);
+    });
+    try {
+      await Promise.race([connection.check(), timedOut]);
+      const snapshot = connection.snapshot();
+      return { healthy: true, state: snapshot.state, latencyMs: snapshot.lastLatencyMs, error: undefined, retryAfterMs: 0 };
+    } catch (error) {
+      const snapshot = connection.snapshot();
+      return {
+        healthy: false,
+        state: snapshot.state,
+        latencyMs: undefined,
+        error: (error as Error).message,
+        retryAfterMs: snapshot.retryAfterMs,
+      };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private connectionFor(name: string): Connection {
+    if (this.closed) throw new ManagerClosedError();
+    const folder = this.folder(name);
+    const databaseOptions = this.options.databases?.[name];
+    let currentUrl: string | undefined;
+    const connection = new Connection({
+      name,
+      health: resolveHealth(this.profile.profile, this.options, databaseOptions),
+      events: this,
+      now: this.now,
+      random: this.options.random ?? Math.random,
+      scrub: (text) => scrubSecrets(text, currentUrl),
+      build: (onConnectionError) => {
+        // The URL is read at every build, so a rotated secret is picked up by the next rebuild.
+        const source = resolveUrlSource(folder, databaseOptions, this.env);
+        const raw = requireUrl(folder, source);
+        currentUrl = raw;
+        const provider = folder.schema.provider;
+        if (!provider) throw new SchemaError(name, folder.schemaPath, 'the datasource block has no provider');
+        const url = parseDatabaseUrl(name, provider, raw, source.source);
+        const PrismaClient = this.clientClass(folder);
+        const adapter = createAdapter(
+          {
+            database: name,
+            provider,
+            url: url.url,
+            schema: url.schema,
+            pool: resolvePool(this.profile.profile, url.pool, this.options.pool, databaseOptions?.pool),
+            dir: folder.dir,
+            onConnectionError,
+            custom: databaseOptions?.adapter,
+          },
+          this.loader,
+        );
+        return { client: new PrismaClient({ adapter: adapter.factory }), adapter };
+      },
+    });
+    this.connections.set(name, connection);
+    return connection;
+  }
+
+  private clientClass(folder: DatabaseFolder): PrismaClientConstructor {
+    let PrismaClient = this.clientClasses.get(folder.name);
+    if (!PrismaClient) {
+      PrismaClient = loadPrismaClient(folder.name, folder.clientDir);
+      this.clientClasses.set(folder.name, PrismaClient);
+    }
+    return PrismaClient;
+  }
+}
+
+/** Creates a manager. Nothing is read or connected until it is used. */
+export function createKustoDb(options: KustoDbOptions = {}): KustoDb {
+  return new KustoDb(options);
+}

@@ -1,0 +1,105 @@
+import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import type { RootLayout } from './discovery/discover.js';
+import type { ProfileName, ProfileOption } from './profiles/profile.js';
+
+/**
+ * Pool settings for databases whose pool we own (`postgresql`). Precedence, lowest first:
+ * profile defaults, URL parameters (`connection_limit`, `pool_timeout`, `connect_timeout`),
+ * the manager's `pool`, the database's `pool`.
+ */
+export interface PoolOptions {
+  /** Most open connections. Default 10 (traditional), 2 (serverless). URL: `connection_limit`. */
+  readonly max?: number;
+  /** Connections kept open while idle. Default 0. */
+  readonly min?: number;
+  /** Close a connection idle this long. Default 30 000 ms (traditional), 5 000 ms (serverless). */
+  readonly idleTimeoutMillis?: number;
+  /**
+   * Give up acquiring a connection (waiting for a free one and opening it) after this long.
+   * Default 5 000 ms; never 0, which in pg waits forever on a server that never answers.
+   * URL: the larger of `pool_timeout` and `connect_timeout` (seconds), since pg has one timeout for both.
+   */
+  readonly connectionTimeoutMillis?: number;
+  /** Let the process exit while the pool is idle. Default false (traditional), true (serverless). */
+  readonly allowExitOnIdle?: boolean;
+  /** TCP keep-alive on every connection, so dead peers are noticed. Default true. */
+  readonly keepAlive?: boolean;
+  /** Close a connection after it has lived this long, in seconds (0 = never). Default 0. */
+  readonly maxLifetimeSeconds?: number;
+}
+
+/** What a custom adapter factory receives. */
+export interface AdapterContext {
+  readonly database: string;
+  readonly provider: string;
+  readonly url: string;
+  readonly pool: Readonly<Required<PoolOptions>>;
+  /** Call with errors the driver reports on idle connections: the database is checked on the next call. */
+  readonly onConnectionError: (error: Error) => void;
+}
+
+/**
+ * Builds a Prisma driver adapter factory for one database (Neon, PlanetScale, a custom pool…).
+ * Synchronous, so `getClientSync` can use it: adapter factories connect lazily anyway.
+ */
+export type AdapterFactory = (context: AdapterContext) => SqlDriverAdapterFactory;
+
+/** Health and recovery settings; each can be set for the manager and overridden per database. */
+export interface HealthOptions {
+  /** Trust a successful check this long before checking again. Default 60 000 ms (traditional), 15 000 ms (serverless). */
+  readonly checkIntervalMs?: number;
+  /** Bound on one health check (`SELECT 1`). Default 2 000 ms. */
+  readonly checkTimeoutMs?: number;
+  /** Rebuild attempts after a failed check before the circuit opens. Default 3 (traditional), 1 (serverless). */
+  readonly maxRetries?: number;
+  /** First backoff between rebuild attempts, doubled each time, with jitter. Default 100 ms. */
+  readonly retryDelayMs?: number;
+  /** Upper bound of one backoff. Default 2 000 ms. */
+  readonly maxRetryDelayMs?: number;
+  /** First time the circuit stays open. Doubles while the database stays down. Default 250 ms. */
+  readonly cooldownMs?: number;
+  /** Upper bound of the cooldown. Default 30 000 ms. */
+  readonly maxCooldownMs?: number;
+}
+
+export interface DatabaseOptions extends HealthOptions {
+  /** The URL itself. Default: read from `urlEnv`. */
+  readonly url?: string;
+  /** Variable holding the URL. Default `RDS_<NAME>_URL`, or `X` for a schema with `url = env("X")`. */
+  readonly urlEnv?: string;
+  /** Pool settings for this database. */
+  readonly pool?: PoolOptions;
+  /** Your own driver adapter instead of the one for the provider. */
+  readonly adapter?: AdapterFactory;
+}
+
+export interface KustoDbOptions extends HealthOptions {
+  /** Folder with one subfolder per database. Default `src/app/db`. */
+  readonly root?: string;
+  /** Default `auto`: `src/app/db`, or `dist/app/db` when only the built tree exists. */
+  readonly layout?: RootLayout;
+  /** Base of a relative root. Default `process.cwd()`. */
+  readonly cwd?: string;
+  /** Default `auto`: detected from the environment (see `detectProfile`). */
+  readonly profile?: ProfileOption;
+  /** Where URLs and profile variables are read. Default `process.env`. */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Pool settings for every database. */
+  readonly pool?: PoolOptions;
+  /** Per-database settings, by folder name. */
+  readonly databases?: Readonly<Record<string, DatabaseOptions>>;
+  /** Milliseconds clock. Default `Date.now`. */
+  readonly now?: () => number;
+  /** Random source for backoff jitter, in [0, 1). Default `Math.random`. */
+  readonly random?: () => number;
+}
+
+/** Profile-specific defaults: the values a profile picks when options leave them out. */
+export interface ProfileDefaults {
+  readonly checkIntervalMs: number;
+  readonly continueOnFailure: boolean;
+  readonly maxRetries: number;
+  readonly pool: Readonly<Required<PoolOptions>>;
+}
+
+export type { ProfileName };
