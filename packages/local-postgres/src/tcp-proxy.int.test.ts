@@ -31,6 +31,7 @@ test('forwards to the server', async () => {
   try {
     expect((await c.query('SELECT 41 + 1 AS answer')).rows).toEqual([{ answer: 42 }]);
     expect(proxy.connectionCount).toBe(1);
+    expect(proxy.acceptedCount).toBeGreaterThanOrEqual(1);
   } finally {
     await c.end();
   }

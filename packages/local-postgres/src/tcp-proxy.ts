@@ -17,6 +17,8 @@ export interface TcpProxy {
   readonly mode: ProxyMode;
   /** Connections open right now (client side). */
   readonly connectionCount: number;
+  /** Connections accepted since the proxy started: how many times a client tried to connect. */
+  readonly acceptedCount: number;
   /** `url` with its host and port replaced by the proxy's. */
   url(url: string): string;
   /** Accept connections and never answer: new ones are held silent, open ones stop forwarding. */
@@ -38,6 +40,7 @@ export async function startTcpProxy(options: TcpProxyOptions): Promise<TcpProxy>
   const host = '127.0.0.1';
   const links = new Set<Link>();
   let mode: ProxyMode = 'forward';
+  let accepted = 0;
 
   const destroy = (link: Link) => {
     link.client.destroy();
@@ -55,6 +58,7 @@ export async function startTcpProxy(options: TcpProxyOptions): Promise<TcpProxy>
   };
 
   const server = net.createServer((client) => {
+    accepted += 1;
     const link: Link = { client, upstream: undefined };
     links.add(link);
     client.on('error', () => destroy(link));
@@ -78,6 +82,9 @@ export async function startTcpProxy(options: TcpProxyOptions): Promise<TcpProxy>
     },
     get connectionCount() {
       return links.size;
+    },
+    get acceptedCount() {
+      return accepted;
     },
     url(url: string) {
       const parsed = new URL(url);

@@ -1,0 +1,33 @@
+import { expect, test } from '@jest/globals';
+import { resolveHealth, resolvePool, resolveUrlSource } from './config.js';
+import type { DatabaseFolder } from './discovery/discover.js';
+
+const folder = (name: string, urlEnv?: string) => ({ name, schema: { urlEnv } }) as unknown as DatabaseFolder;
+
+test('pool precedence: profile, then URL parameters, then manager options, then database options', () => {
+  expect(resolvePool('serverless', {}, undefined, undefined)).toMatchObject({ max: 2, allowExitOnIdle: true });
+  expect(resolvePool('traditional', { max: 4 }, undefined, undefined).max).toBe(4);
+  expect(resolvePool('traditional', { max: 4 }, { max: 6 }, undefined).max).toBe(6);
+  expect(resolvePool('traditional', { max: 4 }, { max: 6 }, { max: 8, min: undefined }).max).toBe(8);
+  expect(resolvePool('traditional', {}, { max: undefined }, undefined).max).toBe(10);
+});
+
+test('a zero connect timeout is refused: pg would wait forever', () => {
+  expect(() => resolvePool('traditional', {}, { connectionTimeoutMillis: 0 }, undefined)).toThrow(/wait forever/);
+});
+
+test('health settings: database over manager over profile default', () => {
+  expect(resolveHealth('serverless', {}, undefined).checkIntervalMs).toBe(15_000);
+  expect(resolveHealth('traditional', {}, undefined).checkIntervalMs).toBe(60_000);
+  expect(resolveHealth('traditional', { checkIntervalMs: 5 }, { checkIntervalMs: 7 }).checkIntervalMs).toBe(7);
+  expect(() => resolveHealth('traditional', { cooldownMs: -1 }, undefined)).toThrow(/cooldownMs must be a non-negative/);
+});
+
+test('URL source: options.url, then urlEnv, then the schema env("X"), then RDS_<NAME>_URL', () => {
+  const env = { RDS_USER_URL: 'postgresql://a/b', CUSTOM: 'postgresql://c/d', LEGACY: 'postgresql://e/f' };
+  expect(resolveUrlSource(folder('user'), undefined, env)).toEqual({ envVar: 'RDS_USER_URL', source: 'RDS_USER_URL', url: 'postgresql://a/b' });
+  expect(resolveUrlSource(folder('user', 'LEGACY'), undefined, env).url).toBe('postgresql://e/f');
+  expect(resolveUrlSource(folder('user', 'LEGACY'), { urlEnv: 'CUSTOM' }, env).url).toBe('postgresql://c/d');
+  expect(resolveUrlSource(folder('user'), { url: 'postgresql://x/y' }, env)).toMatchObject({ source: 'options', url: 'postgresql://x/y' });
+  expect(resolveUrlSource(folder('user'), undefined, { RDS_USER_URL: '' }).url).toBeUndefined();
+});

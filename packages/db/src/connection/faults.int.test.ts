@@ -1,0 +1,219 @@
+import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startPostgres, startTcpProxy, type PostgresServer, type TcpProxy } from '@kusto/local-postgres';
+import { DatabaseUnavailableError } from '../errors.js';
+import type { ErrorEvent, ReconnectEvent } from '../events.js';
+import { createKustoDb, type KustoDb } from '../manager.js';
+import type { KustoDbOptions } from '../options.js';
+import { fixtureProject, schemaFor, USER_MODELS } from '../test-support/fixture-project.js';
+
+// Every fault here is caused for real on a server of this file's own: stopping it, terminating
+// its backends, or a proxy that accepts TCP and never answers.
+
+interface Probe {
+  $queryRawUnsafe<T>(sql: string): Promise<T>;
+}
+
+let server: PostgresServer;
+let proxy: TcpProxy;
+let project: string;
+let directUrl: string;
+const managers: KustoDb[] = [];
+
+beforeAll(async () => {
+  [server, project] = await Promise.all([
+    startPostgres({ backend: 'embedded' }),
+    fixtureProject({ main: schemaFor('postgresql', USER_MODELS) }),
+  ]);
+  directUrl = await server.createDatabase('faults');
+  proxy = await startTcpProxy({ targetHost: server.host, targetPort: server.port });
+}, 60_000);
+
+afterEach(async () => {
+  await Promise.all(managers.splice(0).map((m) => m.disconnectAll()));
+  proxy.heal();
+  if (!server.running) await server.start();
+});
+
+afterAll(async () => {
+  await proxy?.close();
+  await server?.close();
+});
+
+const FAST: KustoDbOptions = {
+  profile: 'traditional',
+  checkIntervalMs: 50,
+  checkTimeoutMs: 1_000,
+  maxRetries: 2,
+  retryDelayMs: 20,
+  cooldownMs: 200,
+  pool: { connectionTimeoutMillis: 1_000 },
+};
+
+function manager(url: string, options: KustoDbOptions = {}): KustoDb {
+  const m = createKustoDb({ cwd: project, env: { RDS_MAIN_URL: url }, ...FAST, ...options });
+  managers.push(m);
+  return m;
+}
+
+async function query(m: KustoDb): Promise<number> {
+  const client = (await m.getClient('main')) as unknown as Probe;
+  const rows = await client.$queryRawUnsafe<{ one: number }[]>('SELECT 1 AS one');
+  return rows[0]!.one;
+}
+
+/** Resolves true when `promise` settles before any timer or I/O callback gets to run. */
+async function settlesWithoutIo(promise: Promise<unknown>): Promise<boolean> {
+  let ioRan = false;
+  const marker = new Promise<void>((resolve) =>
+    setImmediate(() => {
+      ioRan = true;
+      resolve();
+    }),
+  );
+  let settledBeforeIo = false;
+  await promise.then(
+    () => (settledBeforeIo = !ioRan),
+    () => (settledBeforeIo = !ioRan),
+  );
+  await marker;
+  return settledBeforeIo;
+}
+
+describe('server stopped during traffic', () => {
+  test('callers get DatabaseUnavailableError without hanging, then recover after a start, with one reconnect event', async () => {
+    const m = manager(directUrl);
+    const reconnects: ReconnectEvent[] = [];
+    const poolErrors: ErrorEvent[] = [];
+    m.on('reconnect', (event) => reconnects.push(event));
+    m.on('error', (event) => event.during === 'pool' && poolErrors.push(event));
+    for (let i = 0; i < 20; i++) expect(await query(m)).toBe(1);
+
+    await server.stop();
+    await sleep(FAST.checkIntervalMs! + 10);
+    const error = await m.getClient('main').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DatabaseUnavailableError);
+    expect(error).toMatchObject({ database: 'main', code: 'DATABASE_UNAVAILABLE' });
+    expect((error as DatabaseUnavailableError).retryAfterMs).toBeGreaterThan(0);
+    expect(m.statusOf('main').state).toBe('down');
+    // Within the cooldown further callers fail at once.
+    expect(await settlesWithoutIo(m.getClient('main'))).toBe(true);
+
+    await server.start();
+    await sleep(m.statusOf('main').retryAfterMs + 10);
+    expect(await query(m)).toBe(1);
+    expect(m.statusOf('main')).toMatchObject({ state: 'ready', reconnectCount: 1, consecutiveFailures: 0 });
+    expect(reconnects).toHaveLength(1);
+    expect(reconnects[0]).toMatchObject({ database: 'main' });
+    // The idle pooled connections died with the server: reported as events, not a crash.
+    expect(poolErrors.length).toBeGreaterThan(0);
+  });
+});
+
+describe('backends terminated by the server', () => {
+  test('pg_terminate_backend of every connection is survived: the next getClient checks and queries work', async () => {
+    const m = manager(directUrl, { checkIntervalMs: 60_000 });
+    const poolErrors: ErrorEvent[] = [];
+    m.on('error', (event) => event.during === 'pool' && poolErrors.push(event));
+    await Promise.all(Array.from({ length: 5 }, () => query(m)));
+    const checkedBefore = m.statusOf('main').lastCheckAt;
+
+    expect(await server.terminateConnections('faults')).toBeGreaterThan(0);
+    await sleep(50); // the FATAL message reaches the idle connections
+
+    expect(poolErrors.length).toBeGreaterThan(0);
+    expect(poolErrors[0]!.kind).toBe('connection');
+    // Despite a 60 s interval, the reported connection error makes the next call check.
+    expect(await query(m)).toBe(1);
+    expect(m.statusOf('main').lastCheckAt).not.toBe(checkedBefore);
+    expect(m.statusOf('main').state).toBe('ready');
+  });
+});
+
+describe('a server that accepts TCP and never answers', () => {
+  test('getClient fails within the check timeout, then fails fast without I/O during the cooldown, and recovers after heal', async () => {
+    const m = manager(proxy.url(directUrl), { maxRetries: 3, cooldownMs: 1_500 });
+    expect(await query(m)).toBe(1);
+
+    proxy.blackhole();
+    await sleep(FAST.checkIntervalMs! + 10);
+    const started = performance.now();
+    const error = await m.getClient('main').catch((e: unknown) => e);
+    const elapsed = performance.now() - started;
+    expect(error).toBeInstanceOf(DatabaseUnavailableError);
+    expect(String((error as Error).message)).toMatch(/no answer to SELECT 1 within 1000 ms/);
+    // A timeout is not retried: one bounded check, not checkTimeoutMs × (maxRetries + 1).
+    expect(elapsed).toBeLessThan(FAST.checkTimeoutMs! * 2);
+
+    const accepted = proxy.acceptedCount;
+    const fast = await Promise.all(Array.from({ length: 100 }, () => settlesWithoutIo(m.getClient('main'))));
+    expect(fast.every(Boolean)).toBe(true);
+    expect(proxy.acceptedCount).toBe(accepted);
+
+    proxy.heal();
+    await sleep(m.statusOf('main').retryAfterMs + 10);
+    expect(await query(m)).toBe(1);
+  });
+});
+
+describe('many callers during an outage', () => {
+  test('100 concurrent getClient calls share one check and one rebuild sequence', async () => {
+    const m = manager(proxy.url(directUrl), { maxRetries: 2 });
+    const checkErrors: ErrorEvent[] = [];
+    m.on('error', (event) => event.during === 'check' && checkErrors.push(event));
+    expect(await query(m)).toBe(1);
+
+    await server.stop();
+    await sleep(FAST.checkIntervalMs! + 10);
+    const acceptedBefore = proxy.acceptedCount;
+    const results = await Promise.allSettled(Array.from({ length: 100 }, () => m.getClient('main')));
+
+    expect(results.every((r) => r.status === 'rejected' && r.reason instanceof DatabaseUnavailableError)).toBe(true);
+    // One check plus maxRetries rebuild checks, each opening one connection: not 100 × anything.
+    expect(checkErrors).toHaveLength(1 + 2);
+    expect(proxy.acceptedCount - acceptedBefore).toBe(1 + 2);
+  });
+});
+
+describe('database down at boot', () => {
+  test('the first calls fail fast, and once the server is up a later call connects without a restart', async () => {
+    await server.stop();
+    const m = manager(directUrl);
+    const connects: string[] = [];
+    m.on('connect', ({ database }) => connects.push(database));
+
+    await expect(m.getClient('main')).rejects.toBeInstanceOf(DatabaseUnavailableError);
+    expect(m.statusOf('main').state).toBe('down');
+
+    await server.start();
+    await sleep(m.statusOf('main').retryAfterMs + 10);
+    expect(await query(m)).toBe(1);
+    expect(connects).toEqual(['main']);
+  });
+
+  test('while the database stays down the cooldown grows, and a single probe goes out per cooldown', async () => {
+    await server.stop();
+    const m = manager(proxy.url(directUrl), { maxRetries: 0, cooldownMs: 100, maxCooldownMs: 400 });
+    const openings: number[] = [];
+    m.on('circuitOpen', ({ retryAfterMs }) => openings.push(retryAfterMs));
+    for (let i = 0; i < 4; i++) {
+      await expect(m.getClient('main')).rejects.toBeInstanceOf(DatabaseUnavailableError);
+      await sleep(m.statusOf('main').retryAfterMs + 5);
+    }
+    expect(openings).toEqual([100, 200, 400, 400]);
+  });
+
+  test('half-open: after the cooldown one caller probes while the others keep failing fast', async () => {
+    await server.stop();
+    const m = manager(proxy.url(directUrl), { maxRetries: 0, cooldownMs: 100 });
+    await expect(m.getClient('main')).rejects.toBeInstanceOf(DatabaseUnavailableError);
+    await sleep(m.statusOf('main').retryAfterMs + 5);
+
+    const acceptedBefore = proxy.acceptedCount;
+    const callers = Array.from({ length: 50 }, () => m.getClient('main').then(() => undefined, (e: unknown) => e as DatabaseUnavailableError));
+    const errors = await Promise.all(callers);
+    expect(errors.every((e) => e instanceof DatabaseUnavailableError)).toBe(true);
+    expect(errors.filter((e) => e !== undefined && /recovery probe is in progress/.test(e.message))).toHaveLength(49);
+    expect(proxy.acceptedCount - acceptedBefore).toBe(1);
+  });
+});
