@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { redactUrl } from '@kusto/db';
-import { livenessHandler } from '@kusto/express-db';
+import { createHealthRouter } from '@kusto/express-db';
 import { DEMO_DATABASES, resolveDemoDatabases } from './database-urls.js';
 
 const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -16,7 +16,7 @@ const databases = await resolveDemoDatabases({
 });
 
 const app = express();
-app.get('/healthz', livenessHandler());
+app.use(createHealthRouter({ databases: [], detailPath: false }));
 
 const server = app.listen(Number(process.env.PORT ?? 3000), process.env.HOST ?? '127.0.0.1', () => {
   const { address, port } = server.address() as AddressInfo;

@@ -24,6 +24,7 @@ export {
   KustoDb,
   type DatabaseHealth,
   type DatabaseStatus,
+  type GetClientOptions,
   type HealthCheckOptions,
   type HealthReport,
 } from './manager.js';

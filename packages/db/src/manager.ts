@@ -30,6 +30,8 @@ export interface DatabaseStatus {
   readonly lastLatencyMs: number | undefined;
   readonly consecutiveFailures: number;
   readonly reconnectCount: number;
+  /** How many times the circuit has opened. */
+  readonly circuitOpenCount: number;
   /** While the circuit is open: how long until the next attempt. 0 otherwise. */
   readonly retryAfterMs: number;
   readonly lastError: string | undefined;
@@ -47,6 +49,11 @@ export interface DatabaseHealth {
 export interface HealthReport {
   readonly healthy: boolean;
   readonly databases: Readonly<Record<string, DatabaseHealth>>;
+}
+
+export interface GetClientOptions {
+  /** Trust the last good check this long for this call. Default: the database's `checkIntervalMs`. */
+  readonly checkIntervalMs?: number;
 }
 
 export interface HealthCheckOptions {
@@ -122,11 +129,11 @@ export class KustoDb extends KustoDbEmitter {
    * The client is the real `PrismaClient`; a rebuild replaces it, so call `getClient` (or
    * `getClientSync`) per unit of work instead of keeping the instance.
    */
-  getClient<K extends DatabaseName>(name: K): Promise<ClientFor<K>> {
+  getClient<K extends DatabaseName>(name: K, options?: GetClientOptions): Promise<ClientFor<K>> {
     const connection = this.connections.get(name);
-    if (connection) return connection.getClient() as Promise<ClientFor<K>>;
+    if (connection) return connection.getClient(options?.checkIntervalMs) as Promise<ClientFor<K>>;
     try {
-      return this.connectionFor(name).getClient() as Promise<ClientFor<K>>;
+      return this.connectionFor(name).getClient(options?.checkIntervalMs) as Promise<ClientFor<K>>;
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
@@ -168,6 +175,7 @@ export class KustoDb extends KustoDbEmitter {
       lastLatencyMs: snapshot?.lastLatencyMs,
       consecutiveFailures: snapshot?.consecutiveFailures ?? 0,
       reconnectCount: snapshot?.reconnectCount ?? 0,
+      circuitOpenCount: snapshot?.circuitOpenCount ?? 0,
       retryAfterMs: snapshot?.retryAfterMs ?? 0,
       lastError: snapshot?.lastError,
       pool: snapshot?.pool,

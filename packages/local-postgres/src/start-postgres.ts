@@ -28,6 +28,8 @@ export interface StartPostgresOptions {
   readonly password?: string;
   /** Server `max_connections`. Default 200, enough for 200-client restart benchmarks. */
   readonly maxConnections?: number;
+  /** Extra server settings, passed as `-c name=value` (e.g. `shared_preload_libraries`). Default none. */
+  readonly settings?: Readonly<Record<string, string>>;
   /** Container image (container backend). Default `postgres:17-alpine`. */
   readonly image?: string;
   /** Receives each line the server prints. Default: discarded. */
@@ -174,6 +176,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     user: options.user ?? DEFAULT_USER,
     password: options.password ?? randomBytes(12).toString('hex'),
     maxConnections: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+    settings: options.settings ?? {},
   };
   const server =
     backend === 'container'

@@ -41,6 +41,7 @@ export interface ConnectionSnapshot {
   readonly lastLatencyMs: number | undefined;
   readonly consecutiveFailures: number;
   readonly reconnectCount: number;
+  readonly circuitOpenCount: number;
   readonly retryAfterMs: number;
   readonly suspect: boolean;
   readonly lastError: string | undefined;
@@ -71,6 +72,7 @@ export class Connection {
   private lastError: Error | undefined;
   private consecutiveFailures = 0;
   private reconnectCount = 0;
+  private circuitOpenCount = 0;
   private outageStartedAt: number | undefined;
   private openUntil = 0;
   private cooldownMs: number;
@@ -85,13 +87,14 @@ export class Connection {
    * The checked client. Within `checkIntervalMs` of the last good check (and with no connection
    * error reported since) it resolves at once without I/O; otherwise one check runs for every
    * concurrent caller. While the circuit is open it rejects at once with {@link DatabaseUnavailableError}.
+   * `checkIntervalMs` overrides the configured interval for this call.
    */
-  getClient(): Promise<PrismaClientLike> {
+  getClient(checkIntervalMs = this.deps.health.checkIntervalMs): Promise<PrismaClientLike> {
     if (
       this.state === 'ready' &&
       !this.suspect &&
       this.current !== undefined &&
-      this.deps.now() - this.lastSuccessAt < this.deps.health.checkIntervalMs
+      this.deps.now() - this.lastSuccessAt < checkIntervalMs
     ) {
       return Promise.resolve(this.current.client);
     }
@@ -122,6 +125,7 @@ export class Connection {
       lastLatencyMs: this.lastLatencyMs,
       consecutiveFailures: this.consecutiveFailures,
       reconnectCount: this.reconnectCount,
+      circuitOpenCount: this.circuitOpenCount,
       retryAfterMs: this.retryAfterMs(),
       suspect: this.suspect,
       lastError: this.lastError?.message,
@@ -278,6 +282,7 @@ export class Connection {
   private openCircuit(error: Error): DatabaseUnavailableError {
     const retryAfterMs = this.cooldownMs;
     this.state = 'down';
+    this.circuitOpenCount += 1;
     this.openUntil = this.deps.now() + retryAfterMs;
     this.cooldownMs = nextCooldown(this.cooldownMs, this.deps.health.maxCooldownMs);
     // The next probe starts from a fresh pool: connections of a dead or blackholed server are useless.

@@ -10,6 +10,7 @@ export interface ContainerServerOptions {
   readonly user: string;
   readonly password: string;
   readonly maxConnections: number;
+  readonly settings: Readonly<Record<string, string>>;
 }
 
 export const DEFAULT_POSTGRES_IMAGE = 'postgres:17-alpine';
@@ -61,7 +62,12 @@ export class ContainerServer implements PostgresBackend {
       .withPassword(options.password)
       .withDatabase('postgres')
       .withExposedPorts({ container: 5432, host: hostPort })
-      .withCommand(['postgres', '-c', `max_connections=${options.maxConnections}`, '-c', 'fsync=off'])
+      .withCommand([
+        'postgres',
+        '-c', `max_connections=${options.maxConnections}`,
+        '-c', 'fsync=off',
+        ...Object.entries(options.settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
+      ])
       .start();
     return new ContainerServer(container, container.getHost(), hostPort, options.user, options.password);
   }

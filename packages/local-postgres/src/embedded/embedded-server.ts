@@ -18,6 +18,7 @@ export interface EmbeddedServerOptions {
   readonly user: string;
   readonly password: string;
   readonly maxConnections: number;
+  readonly settings: Readonly<Record<string, string>>;
   readonly onLog?: ((line: string) => void) | undefined;
   /** Copy the binaries to the OS temp dir even when the installed ones are runnable (tests the fallback). */
   readonly relocateBinaries?: 'auto' | 'always' | undefined;
@@ -195,6 +196,7 @@ export class EmbeddedServer implements PostgresBackend {
       '-c', `listen_addresses=${HOST}`,
       '-c', 'unix_socket_directories=',
       '-c', `max_connections=${this.options.maxConnections}`,
+      ...Object.entries(this.options.settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     ];
     if (this.ownsDataDir) {
       // Throw-away test data: durability buys nothing and costs seconds.

@@ -1,0 +1,1 @@
+export { registerDbMetrics, type DbMetricsOptions } from './register-db-metrics.js';

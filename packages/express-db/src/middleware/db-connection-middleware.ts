@@ -1,0 +1,92 @@
+import { DatabaseUnavailableError, type KustoDb } from '@kusto/db';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { sendUnavailable } from '../errors/unavailable-response.js';
+import type { DatabaseFailure, KustoRequestContext } from '../request-context.js';
+import { managerFrom } from '../resolve-manager.js';
+
+export interface DbConnectionMiddlewareOptions {
+  /** Databases every request through this middleware needs. Default: all databases the manager knows. */
+  readonly databases?: readonly string[];
+  /**
+   * Let requests continue when a database is unavailable, with the failures on `req.kusto.failures`.
+   * Default: the manager's profile (true traditional, false serverless).
+   */
+  readonly continueOnFailure?: boolean;
+  /**
+   * Trust a database's last good check this long (ms) before checking it again.
+   * Default: each database's `checkIntervalMs` (60 000 traditional, 15 000 serverless).
+   */
+  readonly checkInterval?: number;
+  /**
+   * Replaces the default handling of an unavailable database (503 or continue). Errors it throws
+   * or rejects with go to Express's error handling. Default: none.
+   */
+  readonly onError?: (error: DatabaseUnavailableError, req: Request, res: Response, next: NextFunction) => unknown;
+  /** Called for the request during which a database came back. Errors go to Express. Default: none. */
+  readonly onReconnect?: (database: string, req: Request) => unknown;
+  /** Default: the `kusto.db` instance. */
+  readonly manager?: KustoDb;
+}
+
+type Outcome = DatabaseFailure | undefined;
+
+/**
+ * Ensures the listed databases before the route runs, in parallel. Within the check interval a
+ * healthy database costs no I/O. An unavailable one gives `onError`, or (with `continueOnFailure`)
+ * a request that continues with `req.kusto.failures`, or a 503 with `Retry-After`.
+ */
+export function createDbConnectionMiddleware(options: DbConnectionMiddlewareOptions = {}): RequestHandler {
+  const getManager = managerFrom(options.manager);
+  const checkOptions = options.checkInterval === undefined ? undefined : { checkIntervalMs: options.checkInterval };
+  let names: readonly string[] | undefined = options.databases;
+  // Recoveries not yet reported: the first request to see the database healthy again claims each.
+  const unclaimedReconnects = new Set<string>();
+  let subscribedTo: KustoDb | undefined;
+
+  const ensure = (manager: KustoDb, database: string): Promise<Outcome> =>
+    manager.getClient(database, checkOptions).then(
+      () => undefined,
+      (error: unknown) => {
+        if (!(error instanceof DatabaseUnavailableError)) throw error;
+        return { database, error, retryAfterMs: error.retryAfterMs };
+      },
+    );
+
+  const finish = async (req: Request, res: Response, next: NextFunction, databases: readonly string[], outcomes: Outcome[]) => {
+    if (options.onReconnect) {
+      for (const [index, database] of databases.entries()) {
+        if (outcomes[index] === undefined && unclaimedReconnects.delete(database)) await options.onReconnect(database, req);
+      }
+    }
+    const failures = outcomes.filter((outcome): outcome is DatabaseFailure => outcome !== undefined);
+    if (failures.length === 0) return next();
+    const first = failures[0]!;
+    if (options.onError) return void (await options.onError(first.error, req, res, next));
+    const manager = req.kusto!.db;
+    if (options.continueOnFailure ?? manager.continueOnFailure) {
+      req.kusto = { db: manager, failures };
+      return next();
+    }
+    sendUnavailable(res, first.database, Math.max(...failures.map((failure) => failure.retryAfterMs)));
+  };
+
+  return function kustoDbConnection(req, res, next) {
+    let manager: KustoDb;
+    let databases: readonly string[];
+    try {
+      manager = getManager();
+      databases = names ??= manager.names();
+      if (options.onReconnect && subscribedTo !== manager) {
+        subscribedTo = manager;
+        manager.on('reconnect', ({ database }) => unclaimedReconnects.add(database));
+      }
+    } catch (error) {
+      return next(error);
+    }
+    const context: KustoRequestContext = { db: manager, failures: [] };
+    req.kusto = context;
+    Promise.all(databases.map((database) => ensure(manager, database)))
+      .then((outcomes) => finish(req, res, next, databases, outcomes))
+      .catch(next);
+  };
+}

@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { createTestDatabase, sharedServerUrl, type TestDatabase } from '@kusto/local-postgres/testing';
+import { twoDatabaseProject } from '../test-support/harness.js';
+
+const scenario = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'test-support', 'scenarios', 'graceful-shutdown.mjs');
+const APP_NAME = 'kusto_shutdown_app';
+let project: string;
+let user: TestDatabase;
+let temporary: TestDatabase;
+let child: ChildProcess | undefined;
+
+beforeAll(async () => {
+  [project, user, temporary] = await Promise.all([twoDatabaseProject(), createTestDatabase('shutdown_user'), createTestDatabase('shutdown_tmp')]);
+});
+
+afterAll(async () => {
+  child?.kill('SIGKILL');
+  await Promise.all([user?.drop(), temporary?.drop()]);
+});
+
+function refuses(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(true));
+  });
+}
+
+async function appConnections(): Promise<number> {
+  const admin = new pg.Client({ connectionString: sharedServerUrl() });
+  await admin.connect();
+  try {
+    const result = await admin.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1', [APP_NAME]);
+    return Number(result.rows[0]!.n);
+  } finally {
+    await admin.end();
+  }
+}
+
+test('SIGTERM: readiness flips, new connections are refused, the slow request completes, pools close, exit 0 by itself', async () => {
+  const withName = (url: string) => `${url}?application_name=${APP_NAME}`;
+  child = spawn(process.execPath, [scenario, project, withName(user.url), withName(temporary.url)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  const port = await new Promise<number>((resolve, reject) => {
+    child!.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening (\d+)/.exec(output);
+      if (match) resolve(Number(match[1]));
+    });
+    child!.once('exit', (code) => reject(new Error(`exited early with ${code}: ${output}`)));
+  });
+  const exited = new Promise<number | null>((resolve) => child!.once('exit', resolve));
+  const base = `http://127.0.0.1:${port}`;
+
+  expect((await fetch(`${base}/readyz`)).status).toBe(200);
+  expect(await appConnections()).toBeGreaterThan(0);
+
+  const slow = fetch(`${base}/slow`);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  child.kill('SIGTERM');
+  await new Promise((resolve) => setTimeout(resolve, 50));
+
+  const draining = await fetch(`${base}/readyz`);
+  expect(draining.status).toBe(503);
+  expect(await draining.json()).toEqual({ status: 'draining', reason: 'SIGTERM' });
+
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  expect(await refuses(port)).toBe(true);
+
+  const slowResponse = await slow;
+  expect(slowResponse.status).toBe(200);
+  expect(await slowResponse.json()).toEqual({ done: true });
+
+  expect(await exited).toBe(0);
+  expect(output).toContain('shutdown complete');
+  expect(output).not.toContain('still running after'); // the finished request's connection closed at once
+  expect(await appConnections()).toBe(0);
+}, 30_000);

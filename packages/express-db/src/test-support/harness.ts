@@ -1,0 +1,81 @@
+import type { Express, Request, Response, NextFunction } from 'express';
+import express5 from 'express';
+import express4 from 'express4';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { fixtureProject as createFixture, schemaFor, USER_MODELS, EVENT_MODELS } from '@kusto/local-postgres/prisma-fixtures';
+
+const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Both Express majors: every middleware suite runs on each. */
+export const EXPRESS_VERSIONS = [
+  ['express 5', express5],
+  ['express 4', express4],
+] as const;
+
+export type ExpressFactory = typeof express5;
+
+/** The toolkit's two-database layout: `user` and `temporary`, with generated clients. */
+export function twoDatabaseProject(): Promise<string> {
+  return createFixture({
+    packageDir,
+    databases: { user: schemaFor('postgresql', USER_MODELS), temporary: schemaFor('postgresql', EVENT_MODELS) },
+  });
+}
+
+export interface RunningApp {
+  readonly url: string;
+  readonly server: Server;
+  close(): Promise<void>;
+}
+
+/** Serves `app` on a free loopback port. */
+export async function serve(app: Express): Promise<RunningApp> {
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** The last handler of every test app: unhandled errors become 500 `{ unhandled: message }`. */
+export function finalErrorHandler(error: Error, _req: Request, res: Response, next: NextFunction): void {
+  void next;
+  res.status(500).json({ unhandled: error.message });
+}
+
+/** How many times a `SELECT 1` ran in `databaseUrl`'s database, counted by pg_stat_statements. */
+export async function countSelectOne(adminUrl: string, database: string): Promise<number> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const result = await client.query<{ calls: string | null }>(
+      `SELECT sum(calls) AS calls FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
+        WHERE d.datname = $1 AND s.query IN ('SELECT 1', 'SELECT $1')`,
+      [database],
+    );
+    return Number(result.rows[0]?.calls ?? 0);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function sql(url: string, text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
