@@ -5,7 +5,7 @@ import { DatabaseUnavailableError, ManagerClosedError } from '../errors.js';
 import type { KustoDbEmitter } from '../events.js';
 import { backoffDelay, nextCooldown } from './backoff.js';
 import { classifyError, type FailureKind } from './classify-error.js';
-import { runHealthCheck } from './health-check.js';
+import { initialiseClient, runHealthCheck } from './health-check.js';
 import type { PrismaClientLike } from './prisma-client.js';
 import { sanitizeError } from './sanitize-error.js';
 
@@ -77,6 +77,7 @@ export class Connection {
   private openUntil = 0;
   private cooldownMs: number;
   private readonly disposals = new Set<Promise<void>>();
+  private readonly clientReady = new WeakMap<BuiltClient, Promise<void>>();
   private readonly closing = new AbortController();
 
   constructor(private readonly deps: ConnectionDependencies) {
@@ -131,10 +132,6 @@ export class Connection {
       lastError: this.lastError?.message,
       pool: this.current?.adapter.stats(),
     };
-  }
-
-  get initialised(): boolean {
-    return this.current !== undefined || this.state !== 'idle';
   }
 
   /** Disposes the client and pool and waits for every disposal; idempotent. */
@@ -234,6 +231,12 @@ export class Connection {
   private async runCheck(): Promise<CheckOutcome> {
     const built = this.current!;
     try {
+      let ready = this.clientReady.get(built);
+      if (!ready) {
+        ready = initialiseClient(built.client);
+        this.clientReady.set(built, ready);
+      }
+      await ready;
       const latency = await runHealthCheck(built.client, this.deps.health.checkTimeoutMs, this.deps.now);
       this.lastCheckAt = new Date();
       this.lastLatencyMs = latency;

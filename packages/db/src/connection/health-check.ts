@@ -9,17 +9,33 @@ export class HealthCheckTimeoutError extends Error {
   }
 }
 
-/** Runs `SELECT 1` through the client, bounded by `timeoutMs`. Resolves with the latency. */
-export async function runHealthCheck(client: PrismaClientLike, timeoutMs: number, now: () => number): Promise<number> {
-  const started = now();
+/**
+ * Bound on `$connect()` of a new client. With driver adapters it does no network I/O: it loads
+ * Prisma's query compiler (WASM), which takes ~50–200 ms and much longer on a starved CPU (a cold
+ * Lambda), so it gets its own generous bound instead of eating the health check's.
+ */
+export const CLIENT_INIT_TIMEOUT_MS = 30_000;
+
+async function bounded<T>(work: Promise<T>, timeoutMs: number, onTimeout: () => Error): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new HealthCheckTimeoutError(timeoutMs)), timeoutMs);
+    timer = setTimeout(() => reject(onTimeout()), timeoutMs);
   });
   try {
-    await Promise.race([client.$queryRawUnsafe('SELECT 1'), timedOut]);
-    return now() - started;
+    return await Promise.race([work, timedOut]);
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Initialises a new client (`$connect`), bounded by {@link CLIENT_INIT_TIMEOUT_MS}. */
+export function initialiseClient(client: PrismaClientLike): Promise<void> {
+  return bounded(client.$connect(), CLIENT_INIT_TIMEOUT_MS, () => new HealthCheckTimeoutError(CLIENT_INIT_TIMEOUT_MS));
+}
+
+/** Runs `SELECT 1` through the client, bounded by `timeoutMs`. Resolves with the latency. */
+export async function runHealthCheck(client: PrismaClientLike, timeoutMs: number, now: () => number): Promise<number> {
+  const started = now();
+  await bounded(client.$queryRawUnsafe('SELECT 1'), timeoutMs, () => new HealthCheckTimeoutError(timeoutMs));
+  return now() - started;
 }

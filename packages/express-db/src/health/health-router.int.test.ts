@@ -31,7 +31,7 @@ describe.each(EXPRESS_VERSIONS)('createHealthRouter on %s', (_label, express) =>
       cwd: project,
       profile: 'traditional',
       env: { RDS_USER_URL: urls.user, RDS_TEMPORARY_URL: urls.temporary },
-      checkTimeoutMs: 1_000,
+      checkTimeoutMs: 3_000,
       maxRetries: 0,
       cooldownMs: 200,
     });
