@@ -1,0 +1,244 @@
+/** Stable codes of every migration failure a user can act on. */
+export type MigrationErrorCode =
+  | 'UNSUPPORTED_PROVIDER'
+  | 'CONNECTION_FAILED'
+  | 'LOCK_TIMEOUT'
+  | 'MIGRATIONS_UNREADABLE'
+  | 'FAILED_MIGRATIONS_PRESENT'
+  | 'MIGRATION_FAILED'
+  | 'ROLLBACK_TARGET_INVALID'
+  | 'DOWN_MIGRATION_MISSING'
+  | 'CHECKSUM_MISMATCH'
+  | 'ROLLBACK_FAILED'
+  | 'SEED_FAILED'
+  | 'SQL_FAILED'
+  | 'READ_ONLY'
+  | 'DATABASE_ERROR';
+
+/**
+ * Base of every error the migration library reports. Results carry these in `error`; they are
+ * thrown only by constructors given options that cannot work (an unsupported provider). The
+ * message says what to do next and never holds a password.
+ */
+export class MigrationError extends Error {
+  constructor(
+    readonly code: MigrationErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+export class UnsupportedMigrationProviderError extends MigrationError {
+  constructor(
+    readonly database: string,
+    readonly provider: string,
+    readonly supported: readonly string[],
+  ) {
+    super(
+      'UNSUPPORTED_PROVIDER',
+      `Database "${database}" uses provider "${provider}", which the native migration runner does not support yet ` +
+        `(supported: ${supported.join(', ')}). Use \`prisma migrate deploy\` for this database.`,
+    );
+  }
+}
+
+export class ConnectionFailedError extends MigrationError {
+  constructor(
+    readonly database: string,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      'CONNECTION_FAILED',
+      `Could not connect to database "${database}": ${detail}. Check that the server runs and that its URL is right.`,
+      options,
+    );
+  }
+}
+
+export class LockTimeoutError extends MigrationError {
+  constructor(
+    readonly database: string,
+    readonly waitedMs: number,
+  ) {
+    super(
+      'LOCK_TIMEOUT',
+      `Another migration run holds the migration lock of database "${database}" (waited ${waitedMs} ms). ` +
+        'Wait for it to finish and run again, or raise `lockTimeoutMs`.',
+    );
+  }
+}
+
+export class MigrationsUnreadableError extends MigrationError {
+  constructor(
+    readonly migrationsDir: string,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super('MIGRATIONS_UNREADABLE', `Cannot read the migrations folder ${migrationsDir}: ${detail}.`, options);
+  }
+}
+
+export class FailedMigrationsPresentError extends MigrationError {
+  constructor(
+    readonly database: string,
+    readonly migrations: readonly string[],
+  ) {
+    super(
+      'FAILED_MIGRATIONS_PRESENT',
+      `Database "${database}" has failed migrations: ${migrations.join(', ')}. Nothing was applied. ` +
+        'Fix the migration and mark it rolled back (`prisma migrate resolve --rolled-back <name>` or ' +
+        '`migrator.markRolledBack(name)`), then deploy again.',
+    );
+  }
+}
+
+/** Where a statement failed: the statement, its position and the database's own error. */
+export interface StatementFailure {
+  readonly statement: string;
+  /** Zero-based index of the statement in the script. */
+  readonly statementIndex: number;
+  /** One-based line of the statement in the file. */
+  readonly line: number;
+  /** The database's error code (SQLSTATE on Postgres), when it gave one. */
+  readonly databaseCode: string | undefined;
+  /** The database's message (passwords removed). */
+  readonly databaseMessage: string;
+}
+
+export class MigrationFailedError extends MigrationError implements StatementFailure {
+  readonly statement: string;
+  readonly statementIndex: number;
+  readonly line: number;
+  readonly databaseCode: string | undefined;
+  readonly databaseMessage: string;
+
+  constructor(
+    readonly database: string,
+    readonly migration: string,
+    readonly file: string,
+    failure: StatementFailure,
+    readonly transactional: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      'MIGRATION_FAILED',
+      `Migration "${migration}" of database "${database}" failed at statement ${failure.statementIndex + 1} ` +
+        `(${file}:${failure.line}): ${failure.databaseMessage}` +
+        (failure.databaseCode ? ` [${failure.databaseCode}]` : '') +
+        (transactional
+          ? '. Its transaction was rolled back: nothing of it remains.'
+          : '. It ran outside a transaction: the statements before this one stay applied.') +
+        ' Fix the migration, mark it rolled back, and deploy again.',
+      options,
+    );
+    this.statement = failure.statement;
+    this.statementIndex = failure.statementIndex;
+    this.line = failure.line;
+    this.databaseCode = failure.databaseCode;
+    this.databaseMessage = failure.databaseMessage;
+  }
+}
+
+export class RollbackFailedError extends MigrationError implements StatementFailure {
+  readonly statement: string;
+  readonly statementIndex: number;
+  readonly line: number;
+  readonly databaseCode: string | undefined;
+  readonly databaseMessage: string;
+
+  constructor(
+    readonly database: string,
+    readonly migration: string,
+    readonly file: string,
+    failure: StatementFailure,
+    readonly transactional: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      'ROLLBACK_FAILED',
+      `Rolling back "${migration}" of database "${database}" failed at statement ${failure.statementIndex + 1} ` +
+        `(${file}:${failure.line}): ${failure.databaseMessage}` +
+        (failure.databaseCode ? ` [${failure.databaseCode}]` : '') +
+        (transactional
+          ? '. Its transaction was rolled back: the migration is still applied.'
+          : '. It ran outside a transaction: the statements before this one stay applied.') +
+        ' Fix down.sql and run the rollback again.',
+      options,
+    );
+    this.statement = failure.statement;
+    this.statementIndex = failure.statementIndex;
+    this.line = failure.line;
+    this.databaseCode = failure.databaseCode;
+    this.databaseMessage = failure.databaseMessage;
+  }
+}
+
+export class RollbackTargetError extends MigrationError {
+  constructor(
+    readonly database: string,
+    readonly target: string,
+    readonly reason: 'unknown' | 'ambiguous' | 'out-of-range' | 'invalid',
+    /** The applied migrations the target could name (all of them, or the ambiguous matches). */
+    readonly candidates: readonly string[],
+  ) {
+    const list = candidates.length > 0 ? candidates.join(', ') : '(none applied)';
+    const what =
+      reason === 'ambiguous'
+        ? `"${target}" matches several applied migrations: ${list}. Give the full name.`
+        : reason === 'out-of-range'
+          ? `cannot roll back ${target} migrations: only ${candidates.length} are applied (${list}).`
+          : reason === 'invalid'
+            ? `${target} is not a number of steps: give a whole number of at least 1, or a migration name.`
+            : `"${target}" is not an applied migration. Applied: ${list}.`;
+    super('ROLLBACK_TARGET_INVALID', `Rollback of database "${database}": ${what}`);
+  }
+}
+
+export class DownMigrationMissingError extends MigrationError {
+  constructor(
+    readonly database: string,
+    readonly migrations: readonly string[],
+  ) {
+    super(
+      'DOWN_MIGRATION_MISSING',
+      `Rollback of database "${database}" refused, nothing was changed: no down.sql beside migration.sql in ` +
+        `${migrations.join(', ')}. Write a down.sql for each (e.g. with \`prisma migrate diff --script\`), or roll back fewer steps.`,
+    );
+  }
+}
+
+export class ChecksumMismatchError extends MigrationError {
+  constructor(
+    readonly database: string,
+    readonly migrations: readonly string[],
+  ) {
+    super(
+      'CHECKSUM_MISMATCH',
+      `Rollback of database "${database}" refused, nothing was changed: ${migrations.join(', ')} ` +
+        'changed on disk since it was applied, so its down.sql may not match the database. Restore the applied ' +
+        'migration.sql, or pass `ignoreChecksumMismatch: true`.',
+    );
+  }
+}
+
+/** A database call the runner itself made (bookkeeping, locking) failed, e.g. the connection dropped. */
+export class MigrationDatabaseError extends MigrationError {
+  constructor(
+    readonly database: string,
+    readonly databaseCode: string | undefined,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      'DATABASE_ERROR',
+      `Database "${database}" failed during the migration run: ${detail}` +
+        (databaseCode ? ` [${databaseCode}]` : '') +
+        '. Check the server and run `status` to see what was recorded.',
+      options,
+    );
+  }
+}

@@ -1,0 +1,40 @@
+// Native migration runner: apply, report and revert Prisma migrations without Prisma's engine,
+// keeping Prisma's own `_prisma_migrations` bookkeeping. Also the seed and SQL runners the CLI uses.
+export { checksumMatches, migrationChecksum } from './checksum.js';
+export { computeStatus, type MigrationState, type MigrationStatusEntry } from './compute-status.js';
+export * from './errors.js';
+export { executeSql, EXECUTE_SQL_DEFAULTS, SqlExecutionError, type ExecuteSqlField, type ExecuteSqlOptions, type ExecuteSqlResult, type ExecuteSqlStatementResult } from './execute-sql.js';
+export { DatabaseStatementError, type MigrationConnection, type MigrationRow, type RollbackHistoryEntry } from './migration-connection.js';
+export {
+  DOWN_FILE,
+  MIGRATION_FILE,
+  readLocalMigrations,
+  type IgnoredMigrationFolder,
+  type LocalMigration,
+  type LocalMigrations,
+  type MigrationFileSystem,
+} from './migration-files.js';
+export { createMigrator, type Migrator } from './migrator.js';
+export {
+  MIGRATION_PROVIDERS,
+  MIGRATOR_DEFAULTS,
+  migratorOptionsForFolder,
+  silentLogger,
+  type ConnectMigrationDatabase,
+  type MigrationLogger,
+  type MigratorOptions,
+} from './options.js';
+export { PRISMA_ADVISORY_LOCK_KEY, PRISMA_MIGRATIONS_TABLE, ROLLBACK_HISTORY_TABLE, connectPostgres } from './postgres-connection.js';
+export type {
+  DeployResult,
+  MarkRolledBackResult,
+  MigrationRunResult,
+  RollbackHistoryResult,
+  RollbackPlanEntry,
+  RollbackResult,
+  StatusResult,
+} from './results.js';
+export type { RollbackOptions } from './rollback.js';
+export { resolveRollbackTarget, type RollbackTarget } from './rollback-target.js';
+export { runSeed, SeedFailedError, type RunSeedOptions, type RunSeedResult, type SeedChildProcess, type SeedSource, type SeedSpawn } from './run-seed.js';
+export { splitSqlStatements, type SqlStatement } from './split-statements.js';

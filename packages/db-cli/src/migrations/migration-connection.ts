@@ -1,0 +1,91 @@
+import type { SqlStatement } from './split-statements.js';
+
+/**
+ * One row of Prisma's `_prisma_migrations` table. Meaning of each column (prisma/prisma-engines
+ * `schema-engine/connectors/schema-connector/src/migration_persistence.rs`, `MigrationRecord`):
+ * `finished_at` is set only when the migration completed successfully; `logs` holds the error of a
+ * failed migration; `rolled_back_at` is set by `prisma migrate resolve --rolled-back`;
+ * `applied_steps_count` counts the steps applied (one script = one step).
+ */
+export interface MigrationRow {
+  readonly id: string;
+  readonly checksum: string;
+  readonly finishedAt: Date | null;
+  readonly migrationName: string;
+  readonly logs: string | null;
+  readonly rolledBackAt: Date | null;
+  readonly startedAt: Date;
+  readonly appliedStepsCount: number;
+}
+
+/** What our own history table keeps about a rollback. */
+export interface RollbackHistoryEntry {
+  readonly id: string;
+  readonly migrationName: string;
+  /** Checksum of `migration.sql` as recorded in `_prisma_migrations` when it was applied. */
+  readonly checksum: string;
+  /** Checksum of the `down.sql` that ran. */
+  readonly downChecksum: string;
+  readonly appliedAt: Date | null;
+  readonly rolledBackAt: Date;
+  readonly durationMs: number;
+  /** The `_prisma_migrations` rows removed, as JSON, so the history can be audited or restored. */
+  readonly removedRows: readonly MigrationRow[];
+}
+
+/** A database error with the statement's own code and message (secrets already removed). */
+export class DatabaseStatementError extends Error {
+  constructor(
+    readonly databaseCode: string | undefined,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'DatabaseStatementError';
+  }
+}
+
+/**
+ * A connection the runner drives: Prisma's bookkeeping, a lock, transactions and plain
+ * statements. One implementation per provider (Postgres today); deploy, rollback and status are
+ * written against this interface only.
+ */
+export interface MigrationConnection {
+  readonly provider: string;
+  /** Whether DDL rolls back with its transaction on this provider. */
+  readonly transactionalDdl: boolean;
+  /** Why `statement` cannot run inside a transaction on this server, or `undefined` when it can. */
+  nonTransactionalReason(statement: SqlStatement): string | undefined;
+  /** Whether a statement is itself transaction control (`BEGIN`, `COMMIT`, …). */
+  isTransactionControl(statement: SqlStatement): boolean;
+
+  /** Waits for the database-wide migration lock; `false` when `timeoutMs` passed first (0 = wait forever). */
+  acquireLock(timeoutMs: number): Promise<boolean>;
+  releaseLock(): Promise<void>;
+
+  begin(): Promise<void>;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+  /** Runs one statement; a database error becomes a {@link DatabaseStatementError}. */
+  execute(sql: string): Promise<void>;
+
+  hasMigrationsTable(): Promise<boolean>;
+  /** Creates `_prisma_migrations` with Prisma's own DDL when it is missing. */
+  ensureMigrationsTable(): Promise<void>;
+  /** Every row, ordered by `started_at` as Prisma reads them. */
+  listMigrationRows(): Promise<MigrationRow[]>;
+  recordMigrationStarted(row: { id: string; migrationName: string; checksum: string; startedAt: Date }): Promise<void>;
+  recordMigrationFinished(id: string, finishedAt: Date): Promise<void>;
+  recordMigrationFailed(id: string, logs: string): Promise<void>;
+  /** Sets `rolled_back_at` on the failed (unfinished, not yet rolled back) rows of a migration; returns how many. */
+  markFailedRolledBack(migrationName: string, at: Date): Promise<number>;
+  /** Deletes every `_prisma_migrations` row of a migration and returns them. */
+  deleteMigrationRows(migrationName: string): Promise<MigrationRow[]>;
+
+  ensureHistoryTable(): Promise<void>;
+  insertHistory(entry: RollbackHistoryEntry): Promise<void>;
+  /** Rollback history, oldest first; empty when the table does not exist. */
+  listHistory(): Promise<RollbackHistoryEntry[]>;
+
+  close(): Promise<void>;
+}

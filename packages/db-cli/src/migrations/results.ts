@@ -1,0 +1,101 @@
+import type { MigrationState, MigrationStatusEntry } from './compute-status.js';
+import type { MigrationError, MigrationFailedError, RollbackFailedError } from './errors.js';
+import type { RollbackHistoryEntry } from './migration-connection.js';
+import type { IgnoredMigrationFolder } from './migration-files.js';
+
+/** What happened to one migration in a `deploy` or `rollback` run. */
+export interface MigrationRunResult {
+  readonly name: string;
+  /** `up` runs `migration.sql`, `down` runs `down.sql`. */
+  readonly direction: 'up' | 'down';
+  /** `notRun`: planned, but an earlier migration failed. */
+  readonly status: 'succeeded' | 'failed' | 'notRun';
+  /** Whether it ran inside one transaction. */
+  readonly transactional: boolean;
+  /** Why it ran outside a transaction (e.g. `CREATE INDEX CONCURRENTLY`), when it did. */
+  readonly nonTransactionalReason: string | undefined;
+  /** Number of statements in the script. */
+  readonly statementCount: number;
+  /** Statements that completed (and stay applied when not transactional). */
+  readonly statementsRun: number;
+  readonly startedAt: Date | undefined;
+  readonly durationMs: number | undefined;
+  readonly error: MigrationFailedError | RollbackFailedError | undefined;
+}
+
+/** Outcome of `deploy()`. */
+export interface DeployResult {
+  readonly database: string;
+  /** `true` when nothing failed (including when there was nothing to do). */
+  readonly ok: boolean;
+  /** `applied`: at least one migration ran; `upToDate`: nothing to do; `failed`: see `error`. */
+  readonly outcome: 'applied' | 'upToDate' | 'failed';
+  /** One entry per pending migration, in the order they were (or would have been) run. */
+  readonly results: readonly MigrationRunResult[];
+  /** Why the run failed: the failing migration, a lock timeout, failed migrations present, no connection, … */
+  readonly error: MigrationError | undefined;
+  /** Things worth reading that did not stop the run (edited or missing applied migrations). */
+  readonly warnings: readonly string[];
+  readonly ignored: readonly IgnoredMigrationFolder[];
+  readonly durationMs: number;
+}
+
+/** Outcome of `status()`. */
+export interface StatusResult {
+  readonly database: string;
+  /** `true` when every migration is applied and unchanged, and none is failed or missing locally. */
+  readonly upToDate: boolean;
+  /** Whether `_prisma_migrations` exists. */
+  readonly hasMigrationsTable: boolean;
+  /** Local migrations in folder order, then those applied but missing locally. */
+  readonly migrations: readonly MigrationStatusEntry[];
+  readonly counts: Readonly<Record<MigrationState, number>>;
+  readonly ignored: readonly IgnoredMigrationFolder[];
+  /** Set when the status could not be read (no connection, unreadable folder); `upToDate` is then `false`. */
+  readonly error: MigrationError | undefined;
+}
+
+/** A migration a rollback would revert, with the SQL it would run. */
+export interface RollbackPlanEntry {
+  readonly name: string;
+  readonly downFile: string;
+  readonly sql: string;
+  readonly statements: readonly string[];
+  readonly transactional: boolean;
+}
+
+/** Outcome of `rollback()`. */
+export interface RollbackResult {
+  readonly database: string;
+  readonly ok: boolean;
+  /**
+   * `rolledBack`: the plan ran; `nothingToDo`: the target is already the newest applied migration;
+   * `dryRun`: only `plan` is filled; `refused`: a check failed before anything changed
+   * (missing `down.sql`, bad target, checksum mismatch); `failed`: a `down.sql` failed (see `error`).
+   */
+  readonly outcome: 'rolledBack' | 'nothingToDo' | 'dryRun' | 'refused' | 'failed';
+  /** Migrations to revert, newest first. */
+  readonly plan: readonly RollbackPlanEntry[];
+  readonly results: readonly MigrationRunResult[];
+  readonly error: MigrationError | undefined;
+  readonly durationMs: number;
+}
+
+/** Outcome of `markRolledBack()`. */
+export interface MarkRolledBackResult {
+  readonly database: string;
+  readonly ok: boolean;
+  readonly migration: string;
+  /** Failed rows now marked rolled back (0 when the migration had no failed row). */
+  readonly updated: number;
+  readonly error: MigrationError | undefined;
+}
+
+/** Outcome of `history()`. */
+export interface RollbackHistoryResult {
+  readonly database: string;
+  readonly ok: boolean;
+  /** Every rollback, oldest first (empty before the first rollback). */
+  readonly entries: readonly RollbackHistoryEntry[];
+  readonly error: MigrationError | undefined;
+}

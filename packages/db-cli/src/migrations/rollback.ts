@@ -1,0 +1,229 @@
+import { migrationChecksum } from './checksum.js';
+import { computeStatus, type MigrationStatusEntry } from './compute-status.js';
+import {
+  ChecksumMismatchError,
+  DownMigrationMissingError,
+  type MigrationError,
+  RollbackFailedError,
+} from './errors.js';
+import type { MigrationConnection } from './migration-connection.js';
+import { readLocalMigrations, type LocalMigration } from './migration-files.js';
+import type { MigratorConfig } from './options.js';
+import type { MigrationRunResult, RollbackPlanEntry, RollbackResult } from './results.js';
+import { resolveRollbackTarget, type RollbackTarget } from './rollback-target.js';
+import { planScript, runStatements, type ScriptPlan } from './run-script.js';
+import { toMigrationError, withConnection, withMigrationLock } from './session.js';
+
+/** What `rollback()` takes: a target, and how to run. */
+export type RollbackOptions = RollbackTarget & {
+  /** Return the plan (the SQL that would run) and change nothing. Default `false`. */
+  readonly dryRun?: boolean | undefined;
+  /**
+   * Revert migrations whose `migration.sql` changed since it was applied. Default `false`: such a
+   * rollback is refused, since its `down.sql` may not match what the database holds.
+   */
+  readonly ignoreChecksumMismatch?: boolean | undefined;
+};
+
+interface Target {
+  readonly migration: LocalMigration;
+  readonly entry: MigrationStatusEntry;
+  readonly down: { readonly file: string; readonly script: string };
+  readonly plan: ScriptPlan;
+}
+
+/** A refusal: thrown inside the run to leave before touching anything, returned as `refused`. */
+class Refusal extends Error {
+  constructor(readonly error: MigrationError) {
+    super(error.message);
+  }
+}
+
+function selectTargets(
+  config: MigratorConfig,
+  connection: MigrationConnection,
+  local: readonly LocalMigration[],
+  entries: readonly MigrationStatusEntry[],
+  options: RollbackOptions,
+): Target[] {
+  // Applied, in folder-name order (the order deploy applies them in), oldest first.
+  const applied = entries
+    .filter((entry) => entry.state === 'applied' || entry.state === 'checksumMismatch' || entry.state === 'missingLocally')
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  let names: string[];
+  try {
+    names = resolveRollbackTarget(
+      config.database,
+      applied.map((entry) => entry.name),
+      options,
+    );
+  } catch (error) {
+    throw new Refusal(toMigrationError(config, error));
+  }
+  const byName = new Map(local.map((migration) => [migration.name, migration]));
+  const withoutDown = names.filter((name) => byName.get(name)?.down === undefined);
+  if (withoutDown.length > 0) throw new Refusal(new DownMigrationMissingError(config.database, withoutDown));
+  const edited = names.filter((name) => applied.find((entry) => entry.name === name)?.state === 'checksumMismatch');
+  if (edited.length > 0 && options.ignoreChecksumMismatch !== true) {
+    throw new Refusal(new ChecksumMismatchError(config.database, edited));
+  }
+  return names.map((name) => {
+    const migration = byName.get(name)!;
+    const down = migration.down!;
+    return { migration, entry: applied.find((entry) => entry.name === name)!, down, plan: planScript(connection, down.script) };
+  });
+}
+
+function toPlanEntry(target: Target): RollbackPlanEntry {
+  return {
+    name: target.migration.name,
+    downFile: target.down.file,
+    sql: target.down.script,
+    statements: target.plan.statements.map((statement) => statement.sql),
+    transactional: target.plan.transactional,
+  };
+}
+
+async function revertOne(config: MigratorConfig, connection: MigrationConnection, target: Target): Promise<MigrationRunResult> {
+  const { migration, plan } = target;
+  const startedAt = config.clock();
+  const started = config.monotonic();
+  config.logger.info(`${config.database}: rolling back ${migration.name}`);
+
+  if (plan.transactional) await connection.begin();
+  const outcome = await runStatements(connection, plan.statements);
+  if (outcome.failure) {
+    if (plan.transactional) await connection.rollback();
+    const error = new RollbackFailedError(
+      config.database,
+      migration.name,
+      target.down.file,
+      outcome.failure.detail,
+      plan.transactional,
+      { cause: outcome.failure.cause },
+    );
+    config.logger.warn(error.message);
+    return {
+      name: migration.name,
+      direction: 'down',
+      status: 'failed',
+      transactional: plan.transactional,
+      nonTransactionalReason: plan.reason,
+      statementCount: plan.statements.length,
+      statementsRun: plan.transactional ? 0 : outcome.statementsRun,
+      startedAt,
+      durationMs: config.monotonic() - started,
+      error,
+    };
+  }
+  // Bookkeeping: the rows leave `_prisma_migrations` (Prisma's `migrate status` would still count a
+  // finished row with rolled_back_at set as applied: see compute-status.ts) and go to our history,
+  // in the same transaction as the down SQL when there is one.
+  if (!plan.transactional) await connection.begin();
+  const removed = await connection.deleteMigrationRows(migration.name);
+  const durationMs = config.monotonic() - started;
+  await connection.insertHistory({
+    id: config.generateId(),
+    migrationName: migration.name,
+    checksum: target.entry.appliedChecksum ?? migration.checksum,
+    downChecksum: migrationChecksum(target.down.script),
+    appliedAt: target.entry.finishedAt ?? null,
+    rolledBackAt: config.clock(),
+    durationMs,
+    removedRows: removed,
+  });
+  await connection.commit();
+  config.logger.info(`${config.database}: rolled back ${migration.name} in ${Math.round(durationMs)} ms`);
+  return {
+    name: migration.name,
+    direction: 'down',
+    status: 'succeeded',
+    transactional: plan.transactional,
+    nonTransactionalReason: plan.reason,
+    statementCount: plan.statements.length,
+    statementsRun: outcome.statementsRun,
+    startedAt,
+    durationMs,
+    error: undefined,
+  };
+}
+
+function notRun(target: Target): MigrationRunResult {
+  return {
+    name: target.migration.name,
+    direction: 'down',
+    status: 'notRun',
+    transactional: target.plan.transactional,
+    nonTransactionalReason: target.plan.reason,
+    statementCount: target.plan.statements.length,
+    statementsRun: 0,
+    startedAt: undefined,
+    durationMs: undefined,
+    error: undefined,
+  };
+}
+
+/**
+ * Reverts applied migrations newest first with their `down.sql`, each in its own transaction
+ * where possible, under the migration lock; stops at the first failure. Refuses, changing
+ * nothing, when the target is unknown/ambiguous/out of range, when any targeted migration has no
+ * `down.sql`, or (by default) when one was edited since applied. Never throws.
+ */
+export async function rollback(config: MigratorConfig, options: RollbackOptions): Promise<RollbackResult> {
+  const started = config.monotonic();
+  let plan: RollbackPlanEntry[] = [];
+  const results: MigrationRunResult[] = [];
+  let outcome: RollbackResult['outcome'] = 'rolledBack';
+  let error: MigrationError | undefined;
+  try {
+    const local = await readLocalMigrations(config.migrationsDir, config.fs);
+    await withConnection(config, async (connection) => {
+      const readTargets = async (): Promise<Target[]> => {
+        const rows = (await connection.hasMigrationsTable()) ? await connection.listMigrationRows() : [];
+        const targets = selectTargets(config, connection, local.migrations, computeStatus(local.migrations, rows), options);
+        plan = targets.map(toPlanEntry);
+        return targets;
+      };
+      if (options.dryRun === true) {
+        await readTargets();
+        outcome = plan.length === 0 ? 'nothingToDo' : 'dryRun';
+        return;
+      }
+      await withMigrationLock(config, connection, async () => {
+        const targets = await readTargets();
+        if (targets.length === 0) {
+          outcome = 'nothingToDo';
+          return;
+        }
+        await connection.ensureHistoryTable();
+        for (const [index, target] of targets.entries()) {
+          const result = await revertOne(config, connection, target);
+          results.push(result);
+          if (result.error) {
+            error = result.error;
+            outcome = 'failed';
+            results.push(...targets.slice(index + 1).map(notRun));
+            break;
+          }
+        }
+      });
+    });
+  } catch (caught) {
+    if (caught instanceof Refusal) {
+      outcome = 'refused';
+      error = caught.error;
+    } else {
+      outcome = 'failed';
+      error = toMigrationError(config, caught);
+    }
+  }
+  return {
+    database: config.database,
+    ok: error === undefined,
+    outcome,
+    plan,
+    results,
+    error,
+    durationMs: config.monotonic() - started,
+  };
+}

@@ -1,0 +1,65 @@
+import { DatabaseStatementError, type MigrationConnection } from './migration-connection.js';
+import { splitSqlStatements, type SqlStatement } from './split-statements.js';
+import type { StatementFailure } from './errors.js';
+
+/** How a script will run: its statements, and whether inside one transaction. */
+export interface ScriptPlan {
+  readonly statements: readonly SqlStatement[];
+  readonly transactional: boolean;
+  /** Why not transactional, when it is not. */
+  readonly reason: string | undefined;
+}
+
+/**
+ * Splits a script and decides how to run it: in one transaction when the provider has
+ * transactional DDL, unless a statement cannot run in a transaction (then each statement runs on
+ * its own) or the script manages its own transaction (`BEGIN`/`COMMIT` inside it).
+ */
+export function planScript(connection: MigrationConnection, script: string): ScriptPlan {
+  const statements = splitSqlStatements(script);
+  if (!connection.transactionalDdl) return { statements, transactional: false, reason: `${connection.provider} has no transactional DDL` };
+  for (const statement of statements) {
+    const reason = connection.nonTransactionalReason(statement);
+    if (reason) return { statements, transactional: false, reason: `contains ${reason}` };
+    if (connection.isTransactionControl(statement)) {
+      return { statements, transactional: false, reason: 'manages its own transaction' };
+    }
+  }
+  return { statements, transactional: true, reason: undefined };
+}
+
+/** Result of {@link runStatements}. */
+export interface StatementsOutcome {
+  readonly statementsRun: number;
+  readonly failure: { readonly detail: StatementFailure; readonly cause: DatabaseStatementError } | undefined;
+}
+
+/** Runs statements one by one and stops at the first database error, which it returns. */
+export async function runStatements(
+  connection: MigrationConnection,
+  statements: readonly SqlStatement[],
+): Promise<StatementsOutcome> {
+  let statementsRun = 0;
+  for (const statement of statements) {
+    try {
+      await connection.execute(statement.sql);
+    } catch (error) {
+      if (!(error instanceof DatabaseStatementError)) throw error;
+      return {
+        statementsRun,
+        failure: {
+          detail: {
+            statement: statement.sql,
+            statementIndex: statement.index,
+            line: statement.line,
+            databaseCode: error.databaseCode,
+            databaseMessage: error.message,
+          },
+          cause: error,
+        },
+      };
+    }
+    statementsRun++;
+  }
+  return { statementsRun, failure: undefined };
+}

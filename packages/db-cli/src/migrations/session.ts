@@ -1,0 +1,50 @@
+import { scrubSecrets } from '@kusto/db';
+import { MigrationDatabaseError, LockTimeoutError, MigrationError } from './errors.js';
+import { DatabaseStatementError, type MigrationConnection } from './migration-connection.js';
+import type { MigratorConfig } from './options.js';
+
+/** Any error met during a run, as the {@link MigrationError} a result carries (password removed). */
+export function toMigrationError(config: MigratorConfig, error: unknown): MigrationError {
+  if (error instanceof MigrationError) return error;
+  if (error instanceof DatabaseStatementError) {
+    return new MigrationDatabaseError(config.database, error.databaseCode, error.message, { cause: error });
+  }
+  const message = scrubSecrets(error instanceof Error ? error.message : String(error), config.url);
+  return new MigrationDatabaseError(config.database, undefined, message, { cause: error });
+}
+
+/** Opens a connection, runs `work`, and always closes it. */
+export async function withConnection<T>(config: MigratorConfig, work: (connection: MigrationConnection) => Promise<T>): Promise<T> {
+  const connection = await config.connect({
+    database: config.database,
+    url: config.url,
+    connectTimeoutMs: config.connectTimeoutMs,
+  });
+  try {
+    return await work(connection);
+  } finally {
+    await connection.close();
+  }
+}
+
+/**
+ * Runs `work` holding the database's migration lock (waiting up to `lockTimeoutMs`), and always
+ * releases it. Throws {@link LockTimeoutError} when the wait runs out.
+ */
+export async function withMigrationLock<T>(
+  config: MigratorConfig,
+  connection: MigrationConnection,
+  work: () => Promise<T>,
+): Promise<T> {
+  const waitStarted = config.monotonic();
+  config.logger.info(`${config.database}: waiting for the migration lock`);
+  if (!(await connection.acquireLock(config.lockTimeoutMs))) {
+    throw new LockTimeoutError(config.database, Math.round(config.monotonic() - waitStarted));
+  }
+  try {
+    return await work();
+  } finally {
+    // A dead connection releases its session lock by itself; nothing more to do then.
+    await connection.releaseLock().catch(() => undefined);
+  }
+}
