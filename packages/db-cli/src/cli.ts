@@ -1,33 +1,55 @@
 import yargs from 'yargs';
-import type { CommandResult } from './command.js';
-import { toYargsCommand } from './command.js';
-import { versionCommand } from './commands/version.js';
+import { toYargsCommand, EXIT_FAILED, type CommandResult } from './command.js';
+import { createMigrateCommand } from './commands/migrate.js';
+import { BUILTIN_COMMANDS, type CommandRegistry } from './commands/index.js';
 import { resolveContext, type CliContext } from './context.js';
+import { isUserError } from './errors.js';
+import { withGlobalOptions } from './global-options.js';
 
 /**
  * Runs `kusto-db` with `argv` (without the node and script paths) and returns the exit code.
- * Never calls `process.exit`: the bin does, so tests can run the CLI in-process.
+ * Never calls `process.exit`: the bin does, so tests can run the CLI in-process. Mistakes the
+ * user can fix are printed as one line and return 1; anything else is a bug and is thrown.
+ *
+ * @param registry The commands offered. Default {@link BUILTIN_COMMANDS}.
  */
-export async function runCli(argv: readonly string[], partialContext: Partial<CliContext> = {}): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  partialContext: Partial<CliContext> = {},
+  registry: CommandRegistry = BUILTIN_COMMANDS,
+): Promise<number> {
   const context = resolveContext(partialContext);
   const outcome: { result?: CommandResult } = {};
-  let usageError: string | undefined;
-  const parser = yargs([...argv])
+  let parser = withGlobalOptions(yargs([...argv]))
     .scriptName('kusto-db')
-    .command(toYargsCommand(versionCommand, context, outcome))
+    .usage('$0 <command> [-d <database> | -a] [options]')
+    .command(toYargsCommand(createMigrateCommand(registry.migrateTypes), context, outcome));
+  for (const command of registry.commands) parser = parser.command(toYargsCommand(command, context, outcome));
+  parser = parser
     .demandCommand(1, 'Name a command (kusto-db --help lists them).')
     .strict()
     .help()
+    .alias('help', 'h')
     .version(false)
-    .exitProcess(false)
-    .fail((message, error) => {
-      if (error) throw error;
-      usageError = message;
+    .wrap(Math.min(120, process.stdout.columns ?? 100))
+    .exitProcess(false);
+
+  let usageError: string | undefined;
+  let helpText = '';
+  try {
+    await parser.parseAsync([...argv], {}, (error: Error | undefined, _argv: unknown, output: string) => {
+      if (error && !isUserError(error)) usageError = error.message;
+      helpText = output;
     });
-  await parser.parseAsync();
-  if (usageError !== undefined) {
-    context.io.err(`kusto-db: ${usageError}`);
-    return 1;
+  } catch (error) {
+    if (!isUserError(error)) throw error;
+    context.io.err(`kusto-db: ${error.message}`);
+    return EXIT_FAILED;
   }
+  if (usageError !== undefined) {
+    context.io.err(`kusto-db: ${usageError} (kusto-db --help lists commands and options)`);
+    return EXIT_FAILED;
+  }
+  if (helpText) context.io.out(helpText);
   return outcome.result?.exitCode ?? 0;
 }

@@ -1,5 +1,11 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { CliContext } from './context.js';
+import type { GlobalArgs } from './global-options.js';
+
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+/** What shells report for Ctrl+C; also used when a confirmation is not typed back. */
+export const EXIT_CANCELLED = 130;
 
 /** What a command reports; only the entry point turns it into a process exit code. */
 export interface CommandResult {
@@ -9,18 +15,22 @@ export interface CommandResult {
 
 /** One `kusto-db` command: its argument spec (which also makes its help) and its work. */
 export interface KustoCommand<Args> {
-  readonly command: string;
+  readonly command: string | readonly string[];
   readonly describe: string;
-  builder(yargs: Argv): Argv<Args>;
+  builder(yargs: Argv<GlobalArgs>): Argv<Args>;
   run(args: ArgumentsCamelCase<Args>, context: CliContext): Promise<CommandResult> | CommandResult;
 }
+
+/** Any command, whatever its arguments (for lists of commands). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyKustoCommand = KustoCommand<any>;
 
 /** Adapts a {@link KustoCommand} to yargs, storing its result in `outcome`. */
 export function toYargsCommand<Args>(
   definition: KustoCommand<Args>,
   context: CliContext,
   outcome: { result?: CommandResult },
-): CommandModule<object, Args> {
+): CommandModule<GlobalArgs, Args> {
   return {
     command: definition.command,
     describe: definition.describe,

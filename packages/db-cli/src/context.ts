@@ -1,28 +1,93 @@
+import { spawn } from 'node:child_process';
+import type { SpawnFn } from './prisma/spawn.js';
+import type { PromptFn } from './safety/prompt.js';
+
 /** Where output goes. Injected so tests read what a command printed without patching globals. */
 export interface CliIo {
   out(line: string): void;
   err(line: string): void;
 }
 
+/** Subscribes to Ctrl+C (SIGINT) and SIGTERM; returns the unsubscribe function. */
+export type InterruptSource = (onInterrupt: (signal: NodeJS.Signals) => void) => () => void;
+
 /** The world a command runs in. Every field has a real default in {@link resolveContext}. */
 export interface CliContext {
   /** Project directory that relative paths start from. Default `process.cwd()`. */
   readonly cwd: string;
-  /** Environment the database URLs are read from. Default `process.env`. */
+  /** Environment the database URLs are read from and Prisma runs with. Default `process.env`. */
   readonly env: NodeJS.ProcessEnv;
   readonly io: CliIo;
   /** Whether a person can answer prompts. Default: stdin and stdout are TTYs. */
   readonly interactive: boolean;
+  /** Whether output is coloured. Default: stdout is a TTY and `NO_COLOR` is unset. */
+  readonly colors: boolean;
+  /** Asks a question on the terminal. Default: the `prompts` package. */
+  readonly prompt: PromptFn;
+  /** Starts a child process (never through a shell). Default `node:child_process` `spawn`. */
+  readonly spawn: SpawnFn;
+  /** Ctrl+C / SIGTERM subscription. Default {@link createProcessInterrupts}. */
+  readonly onInterrupt: InterruptSource;
+  /** Milliseconds for timings. Default `performance.now`. */
+  readonly now: () => number;
+  /** Waits `ms`, resolving early when `signal` aborts. Default: `setTimeout` from `node:timers/promises`. */
+  readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
+/**
+ * Ctrl+C / SIGTERM from the real process. One pair of process listeners is installed while anyone
+ * is subscribed (however many Prisma runs are in flight) and removed with the last subscriber, so
+ * the default Node behaviour comes back when nothing is running.
+ */
+export function createProcessInterrupts(): InterruptSource {
+  const listeners = new Set<(signal: NodeJS.Signals) => void>();
+  const dispatch = (signal: NodeJS.Signals) => {
+    for (const listener of [...listeners]) listener(signal);
+  };
+  return (onInterrupt) => {
+    const listener = (signal: NodeJS.Signals) => onInterrupt(signal);
+    if (listeners.size === 0) {
+      process.on('SIGINT', dispatch);
+      process.on('SIGTERM', dispatch);
+    }
+    listeners.add(listener);
+    return () => {
+      if (!listeners.delete(listener) || listeners.size > 0) return;
+      process.off('SIGINT', dispatch);
+      process.off('SIGTERM', dispatch);
+    };
+  };
+}
+
+async function realSleep(ms: number, signal: AbortSignal): Promise<void> {
+  const { setTimeout } = await import('node:timers/promises');
+  await setTimeout(ms, undefined, { signal }).catch(() => undefined);
+}
+
+function colorsByDefault(env: NodeJS.ProcessEnv): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
+  return Boolean(process.stdout.isTTY) && env.TERM !== 'dumb';
+}
+
+const lazyPrompt: PromptFn = async (question) => (await import('./safety/prompt.js')).terminalPrompt(question);
+
+
 export function resolveContext(partial: Partial<CliContext> = {}): CliContext {
+  const env = partial.env ?? process.env;
   return {
     cwd: partial.cwd ?? process.cwd(),
-    env: partial.env ?? process.env,
+    env,
     io: partial.io ?? {
       out: (line) => process.stdout.write(`${line}\n`),
       err: (line) => process.stderr.write(`${line}\n`),
     },
     interactive: partial.interactive ?? Boolean(process.stdin.isTTY && process.stdout.isTTY),
+    colors: partial.colors ?? (partial.io ? false : colorsByDefault(env)),
+    prompt: partial.prompt ?? lazyPrompt,
+    spawn: partial.spawn ?? ((command, args, options) => spawn(command, [...args], options)),
+    onInterrupt: partial.onInterrupt ?? createProcessInterrupts(),
+    now: partial.now ?? (() => performance.now()),
+    sleep: partial.sleep ?? realSleep,
   };
 }

@@ -1,0 +1,77 @@
+import { SchemaError, type DatabaseFolder, type SkippedFolder } from '@kusto/db';
+import { urlStateOf } from '../targets/database-url.js';
+
+/** One rule `kusto-db validate` applies on top of `prisma validate`. */
+export interface CheckFinding {
+  readonly rule: 'generator-provider' | 'generator-output' | 'datasource-provider' | 'no-url-in-schema' | 'folder-name' | 'env-var';
+  readonly ok: boolean;
+  readonly message: string;
+}
+
+/** The generator `@kusto/db` loads clients from. */
+export const EXPECTED_GENERATOR = 'prisma-client-js';
+/** The generator output `@kusto/db` looks for, relative to the database folder. */
+export const EXPECTED_OUTPUT = 'client';
+
+/** Applies our rules to one database folder. Reads nothing but the folder's parsed schema and `env`. */
+export function checkDatabase(folder: DatabaseFolder, env: NodeJS.ProcessEnv): CheckFinding[] {
+  const { schema } = folder;
+  const { envVar, url } = urlStateOf(folder, env);
+  return [
+    {
+      rule: 'folder-name',
+      ok: true,
+      message: `folder name "${folder.name}" is a valid database name`,
+    },
+    {
+      rule: 'generator-provider',
+      ok: schema.generatorProvider === EXPECTED_GENERATOR,
+      message:
+        schema.generatorProvider === EXPECTED_GENERATOR
+          ? `generator provider is ${EXPECTED_GENERATOR}`
+          : `generator provider is ${schema.generatorProvider ? `"${schema.generatorProvider}"` : 'missing'}; use provider = "${EXPECTED_GENERATOR}"`,
+    },
+    {
+      rule: 'generator-output',
+      ok: schema.generatorOutput === EXPECTED_OUTPUT,
+      message:
+        schema.generatorOutput === EXPECTED_OUTPUT
+          ? `generator output is "${EXPECTED_OUTPUT}"`
+          : `generator output is ${schema.generatorOutput ? `"${schema.generatorOutput}"` : 'missing'}; use output = "${EXPECTED_OUTPUT}"`,
+    },
+    {
+      rule: 'datasource-provider',
+      ok: schema.provider !== undefined,
+      message: schema.provider ? `datasource provider is ${schema.provider}` : 'the datasource has no provider; add e.g. provider = "postgresql"',
+    },
+    {
+      rule: 'no-url-in-schema',
+      ok: !schema.hasUrl,
+      message: schema.hasUrl
+        ? `the datasource has a url, which Prisma 7 rejects; move it to prisma.config.ts: kusto-db upgrade-schema -d ${folder.name}`
+        : 'no url in the schema',
+    },
+    {
+      rule: 'env-var',
+      ok: url !== undefined,
+      message: url !== undefined ? `${envVar} is set` : `${envVar} is not set`,
+    },
+  ];
+}
+
+/** Findings for a folder discovery skipped because its name cannot be a database name. */
+export function checkSkipped(skipped: SkippedFolder): CheckFinding | undefined {
+  if (skipped.reason === 'no schema.prisma') return undefined;
+  return { rule: 'folder-name', ok: false, message: skipped.reason };
+}
+
+/** Throws a one-line {@link SchemaError} when Prisma 7 would reject the schema before doing anything. */
+export function assertPrisma7Schema(folder: DatabaseFolder): void {
+  if (folder.schema.hasUrl) {
+    throw new SchemaError(
+      folder.name,
+      folder.schemaPath,
+      `the datasource has a url, which Prisma 7 rejects. Move it to prisma.config.ts: kusto-db upgrade-schema -d ${folder.name}`,
+    );
+  }
+}

@@ -1,0 +1,83 @@
+import { detectProfile, redactUrl } from '@kusto/db';
+import os from 'node:os';
+import type { KustoCommand } from '../command.js';
+import { checkDatabase } from '../checks/schema-checks.js';
+import type { GlobalArgs } from '../global-options.js';
+import { urlStateOf } from '../targets/database-url.js';
+import { CliError } from '../errors.js';
+import { discover, projectDirOf } from '../targets/resolve-targets.js';
+import { readInstalledVersions } from './version.js';
+
+/** Everything `kusto-db debug` reports; URLs only redacted. */
+export interface DebugReport {
+  readonly node: string;
+  readonly os: string;
+  readonly packages: Readonly<Record<string, string | null>>;
+  readonly profile: { readonly name: string; readonly reason: string };
+  readonly projectDir: string;
+  readonly root: string | null;
+  readonly rootProblem: string | null;
+  readonly databases: readonly {
+    readonly name: string;
+    readonly envVar: string;
+    readonly envSet: boolean;
+    readonly target: string | null;
+    readonly checks: readonly { readonly rule: string; readonly ok: boolean; readonly message: string }[];
+  }[];
+  readonly skipped: readonly { readonly name: string; readonly reason: string }[];
+}
+
+export function collectDebugReport(args: GlobalArgs, context: { cwd: string; env: NodeJS.ProcessEnv }): DebugReport {
+  const projectDir = projectDirOf(args, context);
+  const profile = detectProfile(context.env);
+  const base = {
+    node: process.version,
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    packages: Object.fromEntries(readInstalledVersions(projectDir).map((v) => [v.name, v.version ?? null])),
+    profile: { name: profile.profile, reason: profile.reason },
+    projectDir,
+  };
+  try {
+    const discovery = discover(projectDir, args.root);
+    return {
+      ...base,
+      root: discovery.root,
+      rootProblem: null,
+      databases: [...discovery.databases.values()].map((folder) => {
+        const { envVar, url } = urlStateOf(folder, context.env);
+        return { name: folder.name, envVar, envSet: url !== undefined, target: url === undefined ? null : redactUrl(url), checks: checkDatabase(folder, context.env) };
+      }),
+      skipped: discovery.skipped.map(({ name, reason }) => ({ name, reason })),
+    };
+  } catch (error) {
+    if (!(error instanceof CliError && error.code === 'ROOT_NOT_FOUND')) throw error;
+    return { ...base, root: null, rootProblem: error.message, databases: [], skipped: [] };
+  }
+}
+
+export const debugCommand: KustoCommand<GlobalArgs & { json: boolean }> = {
+  command: 'debug',
+  describe: 'Print Node, OS, package versions, profile, root and every database with its checks (for bug reports)',
+  builder: (yargs) => yargs.option('json', { type: 'boolean', default: false, describe: 'Print JSON' }),
+  run(args, context) {
+    const report = collectDebugReport(args, context);
+    if (args.json) {
+      context.io.out(JSON.stringify(report, null, 2));
+      return { exitCode: 0 };
+    }
+    const { io } = context;
+    io.out(`node     ${report.node}`);
+    io.out(`os       ${report.os}`);
+    for (const [name, version] of Object.entries(report.packages)) io.out(`${name.padEnd(16)} ${version ?? 'not installed'}`);
+    io.out(`profile  ${report.profile.name} (${report.profile.reason})`);
+    io.out(`project  ${report.projectDir}`);
+    io.out(`root     ${report.root ?? report.rootProblem ?? ''}`);
+    for (const database of report.databases) {
+      io.out('');
+      io.out(`${database.name}: ${database.envVar} ${database.envSet ? `set (${database.target ?? ''})` : 'missing'}`);
+      for (const check of database.checks) io.out(`  ${check.ok ? '✔' : '✖'} ${check.message}`);
+    }
+    for (const skipped of report.skipped) io.out(`skipped ${skipped.name}: ${skipped.reason}`);
+    return { exitCode: 0 };
+  },
+};

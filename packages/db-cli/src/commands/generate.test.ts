@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { runCli } from '../cli.js';
+import { capture, createProject, EVENT_MODELS, removeProject, REPLICA_MODELS, schemaFor, USER_MODELS } from '../test-support/project.js';
+
+// Real `prisma generate` and `prisma validate` (offline: Prisma only needs its engine path set).
+
+const require = createRequire(import.meta.url);
+const tsc = require.resolve('typescript/bin/tsc');
+const kustoDbTypes = path.join(path.dirname(require.resolve('@kusto/db')), 'index.d.ts');
+const DATABASES = ['analyticsEvents', 'read-replica', 'user'];
+
+let project: string;
+const env = {
+  PATH: process.env.PATH,
+  HOME: process.env.HOME,
+  CHECKPOINT_DISABLE: '1',
+  PRISMA_HIDE_UPDATE_MESSAGE: '1',
+  PRISMA_SCHEMA_ENGINE_BINARY: '/bin/true',
+  RDS_USER_URL: 'postgresql://app:secret@localhost:5432/user',
+  RDS_ANALYTICS_EVENTS_URL: 'postgresql://app:secret@localhost:5432/events',
+  RDS_READ_REPLICA_URL: 'postgresql://app:secret@localhost:5432/replica',
+};
+
+async function typecheck(source: string): Promise<{ code: number; output: string }> {
+  await fs.promises.writeFile(path.join(project, 'src', 'usage.ts'), source);
+  await fs.promises.writeFile(
+    path.join(project, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        target: 'ES2022',
+        noEmit: true,
+        skipLibCheck: true,
+        types: [],
+        paths: { '@kusto/db': [kustoDbTypes] },
+      },
+      include: ['src/usage.ts', 'src/kusto-databases.d.ts'],
+    }),
+  );
+  return promisify(execFile)(process.execPath, [tsc, '-p', project]).then(
+    () => ({ code: 0, output: '' }),
+    (error: { code: number; stdout: string }) => ({ code: error.code, output: error.stdout }),
+  );
+}
+
+beforeAll(async () => {
+  project = await createProject('generate', {
+    user: { 'schema.prisma': schemaFor('postgresql', USER_MODELS) },
+    analyticsEvents: { 'schema.prisma': schemaFor('postgresql', EVENT_MODELS) },
+    'read-replica': { 'schema.prisma': schemaFor('postgresql', REPLICA_MODELS) },
+  });
+});
+afterAll(() => removeProject(project));
+
+test('generate -a generates every client in parallel and writes the typed database map', async () => {
+  const { io, out } = capture();
+  expect(await runCli(['generate', '-a'], { cwd: project, env, io })).toBe(0);
+  for (const name of DATABASES) {
+    expect(out.join('\n')).toMatch(new RegExp(`✔ ${name} generate ok \\(\\d`));
+    expect(fs.existsSync(path.join(project, 'src/app/db', name, 'client', 'index.d.ts'))).toBe(true);
+  }
+  expect(out.join('\n')).toMatch(/Wrote src\/kusto-databases\.d\.ts \(analyticsEvents, read-replica, user\)/);
+}, 60_000);
+
+test('the generated clients load', () => {
+  for (const name of DATABASES) {
+    const client = require(path.join(project, 'src/app/db', name, 'client', 'index.js')) as { PrismaClient?: unknown };
+    expect(typeof client.PrismaClient).toBe('function');
+  }
+});
+
+test('prisma validate and the kusto-db rules pass on these schemas', async () => {
+  const { io, out } = capture();
+  expect(await runCli(['validate'], { cwd: project, env, io })).toBe(0);
+  expect(out.filter((line) => /validate ok/.test(line))).toHaveLength(3);
+}, 60_000);
+
+test('with the map, getClient is typed per database (camelCase and dashed names) and compiles', async () => {
+  const result = await typecheck(`import { createKustoDb } from '@kusto/db';
+const db = createKustoDb();
+export async function run(): Promise<number> {
+  const users = await db.getClient('user');
+  const events = await db.getClient('analyticsEvents');
+  const replica = db.getClientSync('read-replica');
+  const found: { email: string } | null = await users.user.findUnique({ where: { id: 1 } });
+  void found;
+  return (await events.event.count()) + (await replica.note.count());
+}
+`);
+  expect(result).toEqual({ code: 0, output: '' });
+}, 60_000);
+
+test('a misspelled database name does not compile', async () => {
+  const result = await typecheck(`import { createKustoDb } from '@kusto/db';
+export const client = createKustoDb().getClient('analyticEvents');
+`);
+  expect(result.code).not.toBe(0);
+  expect(result.output).toMatch(/src\/usage\.ts.*error TS2345: Argument of type '"analyticEvents"'/);
+}, 60_000);
+
+test('validate reports a Prisma schema error for that database only and exits 1', async () => {
+  const broken = await createProject('validate-broken', {
+    user: { 'schema.prisma': schemaFor('postgresql', USER_MODELS) },
+    'read-replica': { 'schema.prisma': schemaFor('postgresql', 'model Note {\n  id Int @id\n  body Strin\n}') },
+  });
+  try {
+    const { io, out } = capture();
+    expect(await runCli(['validate'], { cwd: broken, env, io })).toBe(1);
+    const text = out.join('\n');
+    expect(text).toMatch(/✖ read-replica validate failed .*prisma validate exited with 1/);
+    expect(text).toMatch(/Strin/);
+    expect(text).toMatch(/✔ user validate ok/);
+  } finally {
+    await removeProject(broken);
+  }
+}, 60_000);

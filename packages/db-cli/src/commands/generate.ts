@@ -1,0 +1,64 @@
+import { DEFAULT_TYPES_FILE, writeDatabaseTypes } from '@kusto/db';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { KustoCommand } from '../command.js';
+import { assertPrisma7Schema } from '../checks/schema-checks.js';
+import type { GlobalArgs } from '../global-options.js';
+import { runPrisma } from '../prisma/run-prisma.js';
+import { urlEnvVarOf } from '../targets/database-url.js';
+import { forEachDatabase, summarize } from '../targets/for-each-database.js';
+import { resolveTargets } from '../targets/resolve-targets.js';
+
+export interface GenerateArgs extends GlobalArgs {
+  readonly concurrency: number;
+  readonly types: string;
+  readonly verbose: boolean;
+}
+
+export const generateCommand: KustoCommand<GenerateArgs> = {
+  command: 'generate',
+  describe: 'Run prisma generate for each database in parallel, then write the typed database map',
+  builder: (yargs) =>
+    yargs
+      .option('concurrency', {
+        type: 'number',
+        default: os.availableParallelism(),
+        defaultDescription: 'number of CPUs',
+        describe: 'How many databases generate at once',
+      })
+      .option('types', {
+        type: 'string',
+        default: DEFAULT_TYPES_FILE,
+        describe: 'Where the typed database map declaration is written, relative to --cwd',
+      })
+      .option('verbose', { type: 'boolean', default: false, describe: "Show Prisma's output for databases that succeeded too" }),
+  async run(args, context) {
+    const { projectDir, discovery, databases } = resolveTargets(args, 'all-by-default', context, 'generate');
+    const outcomes = await forEachDatabase(
+      databases,
+      async (folder) => {
+        assertPrisma7Schema(folder);
+        const result = await runPrisma({ folder, envVar: urlEnvVarOf(folder), args: ['generate'], projectDir, stdio: 'capture' }, context);
+        return {
+          result: result.interrupted ? 'cancelled' : result.exitCode === 0 ? 'ok' : 'failed',
+          ...(result.exitCode === 0 ? {} : { detail: `prisma generate exited with ${result.exitCode}` }),
+          output: result.output,
+        };
+      },
+      { concurrency: Math.max(1, Math.floor(args.concurrency)), action: 'generate', verbose: args.verbose },
+      context,
+    );
+    const exitCode = summarize(outcomes, context);
+    if (exitCode !== 0) {
+      context.io.err('The typed database map was not written because a database failed.');
+      return { exitCode };
+    }
+    const generated = [...discovery.databases.values()].filter((folder) => fs.existsSync(path.join(folder.clientDir, 'index.d.ts')));
+    const missing = [...discovery.databases.keys()].filter((name) => !generated.some((folder) => folder.name === name));
+    const file = await writeDatabaseTypes(generated, path.resolve(projectDir, args.types));
+    context.io.out(`Wrote ${path.relative(projectDir, file)} (${generated.map((folder) => folder.name).join(', ') || 'no databases'}).`);
+    if (missing.length > 0) context.io.out(`Left out (no generated client yet): ${missing.join(', ')}. Run kusto-db generate -a.`);
+    return { exitCode };
+  },
+};

@@ -1,0 +1,45 @@
+import { assertDatabaseName, envVarForDatabase, resolveRoot } from '@kusto/db';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import type { KustoCommand } from '../command.js';
+import { CliError } from '../errors.js';
+import type { GlobalArgs } from '../global-options.js';
+import { projectDirOf } from '../targets/resolve-targets.js';
+import { INIT_PROVIDERS, renderPrismaConfig, renderSchema, renderSeed, type InitProvider } from '../templates/scaffold.js';
+
+export interface InitArgs extends GlobalArgs {
+  readonly name: string;
+  readonly provider: InitProvider;
+}
+
+export const initCommand: KustoCommand<InitArgs> = {
+  command: 'init <name>',
+  describe: 'Create <root>/<name>/ with schema.prisma, prisma.config.ts and seed.ts',
+  builder: (yargs) =>
+    yargs
+      .positional('name', { type: 'string', demandOption: true, describe: 'Database name (folder name; letters, digits, "_" and "-")' })
+      .option('provider', { choices: INIT_PROVIDERS, default: INIT_PROVIDERS[0], describe: 'Datasource provider' }),
+  async run(args, context) {
+    assertDatabaseName(args.name);
+    const projectDir = projectDirOf(args, context);
+    const dir = path.join(resolveRoot({ cwd: projectDir, root: args.root, layout: 'src' }), args.name);
+    if (fs.existsSync(path.join(dir, 'schema.prisma'))) {
+      throw new CliError('ALREADY_EXISTS', `${path.relative(projectDir, dir)}/schema.prisma already exists; nothing was written.`);
+    }
+    const envVar = envVarForDatabase(args.name);
+    const files: [string, string][] = [
+      ['schema.prisma', renderSchema(args.provider)],
+      ['prisma.config.ts', renderPrismaConfig(envVar)],
+      ['seed.ts', renderSeed(args.name)],
+    ];
+    await fsp.mkdir(dir, { recursive: true });
+    for (const [file, text] of files) {
+      if (!fs.existsSync(path.join(dir, file))) await fsp.writeFile(path.join(dir, file), text);
+    }
+    const shown = path.relative(projectDir, dir) || '.';
+    context.io.out(`Created ${shown}/ (${files.map(([file]) => file).join(', ')}).`);
+    context.io.out(`Next: set ${envVar}, then kusto-db generate -d ${args.name} and kusto-db migrate -t dev -n init -d ${args.name}.`);
+    return { exitCode: 0 };
+  },
+};

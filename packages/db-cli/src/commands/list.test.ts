@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import path from 'node:path';
+import { runCli } from '../cli.js';
+import { capture, createProject, EVENT_MODELS, removeProject, schemaFor, USER_MODELS } from '../test-support/project.js';
+import type { DatabaseListing } from './list.js';
+
+let project: string;
+const env = { RDS_USER_URL: 'postgresql://app:hunter2@db.example:5432/user' };
+
+beforeAll(async () => {
+  project = await createProject('list', {
+    user: {
+      'schema.prisma': schemaFor('postgresql', USER_MODELS),
+      'seed.ts': '',
+      'migrations/20250101000000_init/migration.sql': 'CREATE TABLE x ();',
+      'migrations/20250102000000_more/migration.sql': 'CREATE TABLE y ();',
+      'migrations/migration_lock.toml': '',
+      'client/index.js': '',
+    },
+    analyticsEvents: { 'schema.prisma': schemaFor('mysql', EVENT_MODELS) },
+    'bad name': { 'schema.prisma': schemaFor('postgresql', USER_MODELS) },
+    docs: { 'README.md': '' },
+  });
+});
+afterAll(() => removeProject(project));
+
+test('list --json: provider, variable set or missing, redacted target, client, migrations, seed, skipped folders', async () => {
+  const { io, out } = capture();
+  expect(await runCli(['list', '--json'], { cwd: project, env, io })).toBe(0);
+  const report = JSON.parse(out.join('\n')) as { databases: DatabaseListing[]; skipped: { name: string; reason: string }[] };
+  expect(report.databases).toEqual([
+    { name: 'analyticsEvents', provider: 'mysql', envVar: 'RDS_ANALYTICS_EVENTS_URL', envSet: false, target: null, clientGenerated: false, migrations: 0, seed: false },
+    { name: 'user', provider: 'postgresql', envVar: 'RDS_USER_URL', envSet: true, target: 'postgresql://app:****@db.example:5432/user', clientGenerated: true, migrations: 2, seed: true },
+  ]);
+  expect(report.skipped).toEqual([
+    { name: 'bad name', dir: path.join(project, 'src/app/db/bad name'), reason: expect.stringMatching(/cannot be a database name/) },
+    { name: 'docs', dir: path.join(project, 'src/app/db/docs'), reason: 'no schema.prisma' },
+  ]);
+  expect(out.join('\n')).not.toContain('hunter2');
+});
+
+test('list prints a table and the skipped folders with their reason, never the password', async () => {
+  const { io, out } = capture();
+  expect(await runCli(['list'], { cwd: project, env, io })).toBe(0);
+  const text = out.join('\n');
+  expect(out[1]).toMatch(/^name\s+provider\s+env var\s+target\s+client\s+migrations\s+seed$/);
+  expect(text).toMatch(/user\s+postgresql\s+RDS_USER_URL \(set\)\s+postgresql:\/\/app:\*\*\*\*@db\.example:5432\/user\s+yes\s+2\s+yes/);
+  expect(text).toMatch(/analyticsEvents\s+mysql\s+RDS_ANALYTICS_EVENTS_URL \(missing\)\s+-\s+no\s+0\s+no/);
+  expect(text).toMatch(/skipped docs: no schema\.prisma/);
+  expect(text).not.toContain('hunter2');
+});
+
+test('list -d shows one database', async () => {
+  const { io, out } = capture();
+  expect(await runCli(['list', '-d', 'user', '--json'], { cwd: project, env, io })).toBe(0);
+  expect((JSON.parse(out.join('\n')) as { databases: DatabaseListing[] }).databases.map((d) => d.name)).toEqual(['user']);
+});
+
+test('debug reports versions, profile, root and per-database checks, URLs redacted', async () => {
+  const { io, out } = capture();
+  expect(await runCli(['debug', '--json'], { cwd: project, env: { ...env, NODE_ENV: 'production' }, io })).toBe(0);
+  const report = JSON.parse(out.join('\n')) as Record<string, unknown> & { databases: { name: string; checks: { rule: string; ok: boolean }[] }[] };
+  expect(report).toMatchObject({
+    node: process.version,
+    profile: { name: 'serverless', reason: 'NODE_ENV=production' },
+    projectDir: project,
+    root: path.join(project, 'src/app/db'),
+  });
+  expect((report.packages as Record<string, string>)['prisma']).toMatch(/^7\./);
+  expect(report.databases.find((d) => d.name === 'analyticsEvents')!.checks.filter((c) => !c.ok).map((c) => c.rule)).toEqual(['env-var']);
+  expect(out.join('\n')).not.toContain('hunter2');
+});
+
+test('debug without a database root still reports the environment', async () => {
+  const { io, out } = capture();
+  expect(await runCli(['debug'], { cwd: project, env, io, colors: false })).toBe(0);
+  const missing = capture();
+  expect(await runCli(['debug', '--root', 'nowhere'], { cwd: project, env, io: missing.io })).toBe(0);
+  expect(missing.out.join('\n')).toMatch(/root\s+The database root .*nowhere does not exist/);
+  expect(out.join('\n')).toMatch(/profile\s+traditional/);
+});

@@ -1,0 +1,66 @@
+import { envVarForDatabase, type DatabaseFolder } from '@kusto/db';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import type { KustoCommand } from '../command.js';
+import type { GlobalArgs } from '../global-options.js';
+import { forEachDatabase, summarize, type DatabaseWork } from '../targets/for-each-database.js';
+import { resolveTargets } from '../targets/resolve-targets.js';
+import { renderPrismaConfig } from '../templates/scaffold.js';
+
+/** `source` without the datasource's `url = …` line; undefined when there is none. */
+export function removeDatasourceUrl(source: string): string | undefined {
+  const block = /(datasource\s+\w+\s*\{)([^}]*)(\})/.exec(source);
+  if (!block) return undefined;
+  const body = block[2]!;
+  const lines = body.split('\n');
+  const kept = lines.filter((line) => !/^\s*url\s*=/.test(line));
+  if (kept.length === lines.length) return undefined;
+  return source.slice(0, block.index) + block[1] + kept.join('\n') + block[3] + source.slice(block.index + block[0].length);
+}
+
+async function upgrade(folder: DatabaseFolder): Promise<DatabaseWork> {
+  if (!folder.schema.hasUrl) return { result: 'ok', detail: 'already Prisma 7 style (no url in the schema)' };
+  const envVar = folder.schema.urlEnv;
+  if (!envVar) {
+    return {
+      result: 'failed',
+      detail: `the datasource url is not env("…"); put the URL in an environment variable (e.g. ${envVarForDatabase(folder.name)}), write url = env("${envVarForDatabase(folder.name)}") and run again`,
+    };
+  }
+  const source = await fsp.readFile(folder.schemaPath, 'utf8');
+  const upgraded = removeDatasourceUrl(source);
+  if (upgraded === undefined) return { result: 'failed', detail: 'could not find the url line in the datasource block' };
+  const notes: string[] = [];
+  if (folder.prismaConfigPath) {
+    const config = await fsp.readFile(folder.prismaConfigPath, 'utf8');
+    if (!/\bdatasource\s*:/.test(config)) {
+      return {
+        result: 'failed',
+        detail: `${path.basename(folder.prismaConfigPath)} exists without a datasource; add datasource: { url: process.env["${envVar}"] } to it and run again`,
+      };
+    }
+    if (!config.includes(envVar)) notes.push(`check that ${path.basename(folder.prismaConfigPath)} reads ${envVar}`);
+  } else {
+    await fsp.writeFile(path.join(folder.dir, 'prisma.config.ts'), renderPrismaConfig(envVar));
+    notes.push(`wrote prisma.config.ts reading ${envVar}`);
+  }
+  await fsp.writeFile(folder.schemaPath, upgraded);
+  notes.unshift('removed url from schema.prisma');
+  const conventional = envVarForDatabase(folder.name);
+  if (envVar !== conventional) {
+    notes.push(`@kusto/db reads ${conventional} at runtime: rename ${envVar} or pass databases.${folder.name}.url to createKustoDb()`);
+  }
+  return { result: 'ok', detail: notes.join('; ') };
+}
+
+export const upgradeSchemaCommand: KustoCommand<GlobalArgs> = {
+  command: 'upgrade-schema',
+  describe: 'Move a Prisma 6 style url = env("X") out of schema.prisma into the folder\'s prisma.config.ts (keeps X)',
+  builder: (yargs) => yargs,
+  async run(args, context) {
+    const { databases } = resolveTargets(args, 'all-by-default', context, 'upgrade-schema');
+    const outcomes = await forEachDatabase(databases, upgrade, { action: 'upgrade-schema' }, context);
+    return { exitCode: summarize(outcomes, context) };
+  },
+};
+

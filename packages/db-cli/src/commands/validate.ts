@@ -1,0 +1,60 @@
+import os from 'node:os';
+import type { KustoCommand } from '../command.js';
+import { checkDatabase, checkSkipped, type CheckFinding } from '../checks/schema-checks.js';
+import type { GlobalArgs } from '../global-options.js';
+import { palette } from '../output/colors.js';
+import { runPrisma } from '../prisma/run-prisma.js';
+import { urlEnvVarOf } from '../targets/database-url.js';
+import { forEachDatabase, summarize, type DatabaseOutcome } from '../targets/for-each-database.js';
+import { resolveTargets } from '../targets/resolve-targets.js';
+
+export interface ValidateArgs extends GlobalArgs {
+  readonly env: boolean;
+  readonly verbose: boolean;
+}
+
+function failures(findings: readonly CheckFinding[], checkEnv: boolean): CheckFinding[] {
+  return findings.filter((finding) => !finding.ok && (checkEnv || finding.rule !== 'env-var'));
+}
+
+export const validateCommand: KustoCommand<ValidateArgs> = {
+  command: 'validate',
+  describe: 'Run prisma validate and the kusto-db rules (generator, output, provider, no url in the schema, folder name, URL variable)',
+  builder: (yargs) =>
+    yargs
+      .option('env', { type: 'boolean', default: true, describe: 'Require the URL variable to be set (--no-env skips that rule)' })
+      .option('verbose', { type: 'boolean', default: false, describe: 'Show every rule, not only the broken ones' }),
+  async run(args, context) {
+    const paint = palette(context.colors);
+    const { projectDir, discovery, databases } = resolveTargets(args, 'all-by-default', context, 'validate');
+    const outcomes: DatabaseOutcome[] = await forEachDatabase(
+      databases,
+      async (folder) => {
+        const findings = checkDatabase(folder, context.env);
+        const broken = failures(findings, args.env);
+        const lines = (args.verbose ? findings : broken).map((f) => `${f.ok ? paint.ok('✔') : paint.fail('✖')} ${f.message}`);
+        if (folder.schema.hasUrl) {
+          return { result: 'failed', detail: 'schema not Prisma 7 ready (prisma validate not run)', output: lines.join('\n') };
+        }
+        const prisma = await runPrisma({ folder, envVar: urlEnvVarOf(folder), args: ['validate'], projectDir, stdio: 'capture' }, context);
+        if (prisma.exitCode !== 0) lines.push(prisma.output.trimEnd());
+        const ok = prisma.exitCode === 0 && broken.length === 0;
+        return {
+          result: prisma.interrupted ? 'cancelled' : ok ? 'ok' : 'failed',
+          ...(ok ? {} : { detail: prisma.exitCode === 0 ? `${broken.length} rule(s) broken` : `prisma validate exited with ${prisma.exitCode}` }),
+          output: lines.join('\n'),
+        };
+      },
+      { concurrency: os.availableParallelism(), action: 'validate', verbose: args.verbose },
+      context,
+    );
+    const allTargets = args.database === undefined;
+    for (const skipped of allTargets ? discovery.skipped : []) {
+      const finding = checkSkipped(skipped);
+      if (!finding) continue;
+      context.io.out(`${paint.fail('✖')} ${paint.bold(skipped.name)} folder name: ${finding.message}`);
+      outcomes.push({ database: skipped.name, result: 'failed', detail: finding.message, ms: 0 });
+    }
+    return { exitCode: summarize(outcomes, context) };
+  },
+};

@@ -1,0 +1,21 @@
+/** Styles one cell after it was padded, so colour codes do not break the alignment. */
+export type CellStyle = (padded: string, row: number, column: number) => string;
+
+/** Renders rows as aligned columns under a header line and a rule. */
+export function renderTable(header: readonly string[], rows: readonly (readonly string[])[], style?: CellStyle): string[] {
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const line = (cells: readonly string[], row: number) =>
+    cells
+      .map((cell, column) => {
+        const padded = column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0);
+        return row >= 0 && style ? style(padded, row, column) : padded;
+      })
+      .join('  ')
+      .trimEnd();
+  return [line(header, -1), line(widths.map((width) => '-'.repeat(width)), -1), ...rows.map(line)];
+}
+
+/** `420 ms` or `1.23 s`. */
+export function formatDuration(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
+}

@@ -1,0 +1,47 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { CliError } from '../errors.js';
+
+/** The Prisma CLI that `kusto-db` runs. */
+export interface PrismaBin {
+  /** The JavaScript entry point of the `prisma` bin, run with the current Node. */
+  readonly entry: string;
+  readonly version: string | undefined;
+  /** Whether it came from the project or, as a fallback, from `@kusto/db-cli`'s own dependencies. */
+  readonly from: 'project' | 'kusto-db';
+}
+
+interface PrismaManifest {
+  readonly version?: string;
+  readonly bin?: string | Readonly<Record<string, string>>;
+}
+
+function fromManifest(manifestPath: string, from: PrismaBin['from']): PrismaBin | undefined {
+  const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as PrismaManifest;
+  const bin = typeof manifest.bin === 'string' ? manifest.bin : manifest.bin?.['prisma'];
+  if (!bin) return undefined;
+  return { entry: path.resolve(path.dirname(manifestPath), bin), version: manifest.version, from };
+}
+
+/**
+ * Finds the project-local `prisma` package (resolved from `projectDir`), falling back to the one
+ * installed beside this package. Runs its bin file with Node, so no shell and no `.bin` shim.
+ */
+export function resolvePrismaBin(projectDir: string): PrismaBin {
+  const places: [NodeRequire, PrismaBin['from']][] = [
+    [createRequire(path.join(projectDir, 'package.json')), 'project'],
+    [createRequire(import.meta.url), 'kusto-db'],
+  ];
+  for (const [require, from] of places) {
+    let manifestPath: string;
+    try {
+      manifestPath = require.resolve('prisma/package.json');
+    } catch {
+      continue;
+    }
+    const bin = fromManifest(manifestPath, from);
+    if (bin) return bin;
+  }
+  throw new CliError('PRISMA_NOT_INSTALLED', 'The Prisma CLI is not installed in this project. Install it: pnpm add -D prisma@7');
+}

@@ -1,0 +1,70 @@
+import type { ChildProcess } from 'node:child_process';
+import type { DatabaseFolder } from '@kusto/db';
+import { EXIT_CANCELLED } from '../command.js';
+import type { CliContext } from '../context.js';
+import { preparePrismaConfig } from './prisma-config.js';
+import { resolvePrismaBin } from './resolve-prisma.js';
+
+export interface PrismaRun {
+  readonly folder: DatabaseFolder;
+  /** Variable the synthesised config reads the URL from (by name). */
+  readonly envVar: string;
+  /** Prisma arguments before `--config`, e.g. `['migrate', 'dev', '--name', name]`. */
+  readonly args: readonly string[];
+  readonly projectDir: string;
+  /**
+   * `inherit` (default) gives Prisma the terminal, for interactive commands and live output;
+   * `capture` collects its output for the progress line (parallel work).
+   */
+  readonly stdio?: 'inherit' | 'capture';
+}
+
+export interface PrismaResult {
+  /** Prisma's exit code; 130 when interrupted; 128 + signal number when killed otherwise. */
+  readonly exitCode: number;
+  readonly output: string;
+  readonly interrupted: boolean;
+}
+
+const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
+
+/**
+ * Runs the project's Prisma CLI for one database: argv array, no shell, cwd = the database folder,
+ * `--config` = its `prisma.config.ts` or a synthesised one that is removed afterwards, also on
+ * Ctrl+C (which is passed on to Prisma).
+ */
+export async function runPrisma(run: PrismaRun, context: Pick<CliContext, 'env' | 'spawn' | 'onInterrupt'>): Promise<PrismaResult> {
+  const bin = resolvePrismaBin(run.projectDir);
+  let interrupted = false;
+  let child: ChildProcess | undefined;
+  const unsubscribe = context.onInterrupt((signal) => {
+    interrupted = true;
+    child?.kill(signal);
+  });
+  const config = await preparePrismaConfig(run.folder, run.envVar).catch((error: unknown) => {
+    unsubscribe();
+    throw error;
+  });
+  try {
+    if (interrupted) return { exitCode: EXIT_CANCELLED, output: '', interrupted };
+    const capture = run.stdio === 'capture';
+    const started = context.spawn(process.execPath, [bin.entry, ...run.args, '--config', config.path], {
+      cwd: run.folder.dir,
+      env: context.env,
+      stdio: capture ? ['ignore', 'pipe', 'pipe'] : 'inherit',
+      shell: false,
+    });
+    child = started;
+    let output = '';
+    started.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    started.stderr?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    const exitCode = await new Promise<number>((resolve, reject) => {
+      started.once('error', reject);
+      started.once('close', (code, signal) => resolve(code ?? 128 + (signal ? (SIGNAL_NUMBERS[signal] ?? 0) : 0)));
+    });
+    return { exitCode: interrupted ? EXIT_CANCELLED : exitCode, output, interrupted };
+  } finally {
+    unsubscribe();
+    await config.dispose();
+  }
+}

@@ -1,0 +1,16 @@
+import { randomInt } from 'node:crypto';
+
+/** Characters a confirmation code is made of. */
+export const CODE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+/** Length of a confirmation code. */
+export const CODE_LENGTH = 4;
+
+/** Returns an integer in `[0, max)`. */
+export type RandomInt = (max: number) => number;
+
+/** A fresh code of {@link CODE_LENGTH} characters from {@link CODE_ALPHABET}. Default source: `crypto.randomInt` (uniform, unbiased). */
+export function createConfirmationCode(random: RandomInt = randomInt): string {
+  let code = '';
+  for (let i = 0; i < CODE_LENGTH; i++) code += CODE_ALPHABET[random(CODE_ALPHABET.length)];
+  return code;
+}

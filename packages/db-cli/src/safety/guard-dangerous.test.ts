@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, beforeEach, expect, test } from '@jest/globals';
+import fs from 'node:fs';
+import { runCli } from '../cli.js';
+import { installFakePrisma, readFakePrismaCalls } from '../test-support/fake-prisma.js';
+import { capture, createProject, removeProject, schemaFor, USER_MODELS } from '../test-support/project.js';
+import type { PromptQuestion } from './prompt.js';
+
+// The guard as every destructive command uses it: -d, terminal or --force, two codes, then Prisma.
+
+const DANGEROUS = ['migrate -t reset', 'pull', 'push'];
+
+let project: string;
+let log: string;
+
+async function kusto(argv: string[], interactive: boolean, answer: (code: string) => string | undefined = (code) => code) {
+  const output = capture();
+  const asked: string[] = [];
+  const prompt = (question: PromptQuestion) => {
+    const code = /Type (\S+) to/.exec(question.message)![1]!;
+    asked.push(code);
+    return Promise.resolve(answer(code));
+  };
+  const exitCode = await runCli(argv, {
+    cwd: project,
+    env: { PATH: process.env.PATH, FAKE_PRISMA_LOG: log, RDS_USER_URL: 'postgresql://u:p@h/user' },
+    io: output.io,
+    interactive,
+    prompt,
+  });
+  return { exitCode, asked, ran: readFakePrismaCalls(log).length, ...output };
+}
+
+beforeAll(async () => {
+  project = await createProject('guard', { user: { 'schema.prisma': schemaFor('postgresql', USER_MODELS) } });
+  log = await installFakePrisma(project);
+});
+afterAll(() => removeProject(project));
+beforeEach(() => fs.rmSync(log, { force: true }));
+
+test.each(DANGEROUS)('%s: both codes typed back runs Prisma once', async (command) => {
+  const { exitCode, asked, ran } = await kusto([...command.split(' '), '-d', 'user'], true);
+  expect({ exitCode, prompts: asked.length, ran }).toEqual({ exitCode: 0, prompts: 2, ran: 1 });
+});
+
+test.each(DANGEROUS)('%s: a wrong code cancels with 130 and Prisma never starts', async (command) => {
+  const { exitCode, ran, err } = await kusto([...command.split(' '), '-d', 'user'], true, () => 'ABCD1');
+  expect({ exitCode, ran }).toEqual({ exitCode: 130, ran: 0 });
+  expect(err.join('\n')).toMatch(/Cancelled: .*Nothing was changed/);
+});
+
+test.each(DANGEROUS)('%s: without a terminal it refuses (exit 1) and Prisma never starts', async (command) => {
+  const { exitCode, ran, asked, err } = await kusto([...command.split(' '), '-d', 'user'], false);
+  expect({ exitCode, ran, prompts: asked.length }).toEqual({ exitCode: 1, ran: 0, prompts: 0 });
+  expect(err.join('\n')).toMatch(/without a terminal to confirm it.*--force/);
+});
+
+test.each(DANGEROUS)('%s: --force proceeds without a terminal and without prompts', async (command) => {
+  const { exitCode, ran, asked } = await kusto([...command.split(' '), '-d', 'user', '--force'], false);
+  expect({ exitCode, ran, prompts: asked.length }).toEqual({ exitCode: 0, ran: 1, prompts: 0 });
+});
+
+test.each(DANGEROUS)('%s: --force never replaces -d', async (command) => {
+  const { exitCode, ran, asked, err } = await kusto([...command.split(' '), '--force'], true);
+  expect({ exitCode, ran, prompts: asked.length }).toEqual({ exitCode: 1, ran: 0, prompts: 0 });
+  expect(err.join('\n')).toMatch(/one database at a time: name it with -d <database>/);
+});
+
+test('a missing URL variable stops a destructive command before any prompt', async () => {
+  const output = capture();
+  let prompted = false;
+  const exitCode = await runCli(['push', '-d', 'user'], {
+    cwd: project,
+    env: { PATH: process.env.PATH, FAKE_PRISMA_LOG: log },
+    io: output.io,
+    interactive: true,
+    prompt: () => {
+      prompted = true;
+      return Promise.resolve(undefined);
+    },
+  });
+  expect({ exitCode, prompted, ran: readFakePrismaCalls(log).length }).toEqual({ exitCode: 1, prompted: false, ran: 0 });
+});

@@ -1,0 +1,48 @@
+import type { DatabaseFolder } from '@kusto/db';
+import { EXIT_CANCELLED, EXIT_FAILED, type CommandResult } from '../command.js';
+import type { CliContext } from '../context.js';
+import type { GlobalArgs } from '../global-options.js';
+import { resolveTargets, type Targets } from '../targets/resolve-targets.js';
+import { confirmDangerous, type ConfirmationOutcome } from './confirm-dangerous.js';
+import type { RandomInt } from './confirmation-code.js';
+
+export interface GuardedTarget {
+  readonly targets: Targets;
+  readonly folder: DatabaseFolder;
+  readonly outcome: Extract<ConfirmationOutcome, 'confirmed' | 'forced'>;
+}
+
+export interface GuardOptions {
+  /** Command as typed, e.g. `push`. */
+  readonly action: string;
+  readonly consequence: string;
+  readonly force: boolean;
+  /** Checks run after `-d` resolved and before asking (e.g. the URL variable is set); throw a user error to stop. */
+  readonly precheck?: (folder: DatabaseFolder) => void;
+  /** Randomness for the codes. Default `crypto.randomInt`. */
+  readonly random?: RandomInt;
+}
+
+/**
+ * The checks every destructive command passes, in this order: `-d` resolved (`--force` does not
+ * replace it), the command's own prechecks, a terminal or `--force`, the two-code confirmation.
+ * Returns the target to work on, or the result to return when it must not run (1 refused, 130 cancelled).
+ */
+export async function guardDangerous(args: GlobalArgs, options: GuardOptions, context: CliContext): Promise<GuardedTarget | CommandResult> {
+  const targets = resolveTargets(args, 'one-required', context, options.action);
+  const folder = targets.databases[0]!;
+  options.precheck?.(folder);
+  const confirmation = await confirmDangerous(
+    { action: options.action, database: folder.name, consequence: options.consequence },
+    { force: options.force, interactive: context.interactive, prompt: context.prompt, io: context.io, random: options.random },
+  );
+  if (confirmation.outcome === 'refused' || confirmation.outcome === 'cancelled') {
+    context.io.err(`kusto-db: ${confirmation.message ?? confirmation.outcome}`);
+    return { exitCode: confirmation.outcome === 'refused' ? EXIT_FAILED : EXIT_CANCELLED };
+  }
+  return { targets, folder, outcome: confirmation.outcome };
+}
+
+export function isCommandResult(value: GuardedTarget | CommandResult): value is CommandResult {
+  return 'exitCode' in value;
+}

@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { InvalidDatabaseNameError, UnknownDatabaseError } from '@kusto/db';
+import { CliError } from '../errors.js';
+import type { GlobalArgs } from '../global-options.js';
+import { createProject, removeProject, schemaFor, USER_MODELS } from '../test-support/project.js';
+import { resolveTargets } from './resolve-targets.js';
+
+let project: string;
+const args = (overrides: Partial<GlobalArgs>): GlobalArgs => ({ database: undefined, all: false, root: undefined, cwd: undefined, ...overrides });
+const names = (overrides: Partial<GlobalArgs>, policy: 'all-by-default' | 'one-required' = 'all-by-default') =>
+  resolveTargets(args(overrides), policy, { cwd: project }, 'test').databases.map((folder) => folder.name);
+
+beforeAll(async () => {
+  project = await createProject('targets', {
+    user: { 'schema.prisma': schemaFor('postgresql', USER_MODELS) },
+    'read-replica': { 'schema.prisma': schemaFor('postgresql', USER_MODELS) },
+  });
+});
+afterAll(() => removeProject(project));
+
+test('read-only commands: all by default, all with -a, one with -d', () => {
+  expect(names({})).toEqual(['read-replica', 'user']);
+  expect(names({ all: true })).toEqual(['read-replica', 'user']);
+  expect(names({ database: 'read-replica' })).toEqual(['read-replica']);
+});
+
+test('destructive commands need -d and refuse -a', () => {
+  expect(names({ database: 'user' }, 'one-required')).toEqual(['user']);
+  expect(() => names({}, 'one-required')).toThrow(CliError);
+  expect(() => names({ all: true }, 'one-required')).toThrow(/-a is not accepted here/);
+});
+
+test('--cwd and --root choose where databases are looked for', () => {
+  expect(resolveTargets(args({ cwd: project }), 'all-by-default', { cwd: '/' }, 'test').projectDir).toBe(project);
+  expect(() => names({ root: 'elsewhere' })).toThrow(/The database root .*elsewhere does not exist\. Create a database with kusto-db init <name>, or point --root/);
+});
+
+test('bad names are rejected before the file system is read; unknown ones list the known', () => {
+  expect(() => names({ database: '../user' })).toThrow(InvalidDatabaseNameError);
+  expect(() => names({ database: 'usr' })).toThrow(UnknownDatabaseError);
+  expect(() => names({ database: 'usr' })).toThrow(/Known databases: read-replica, user/);
+  expect(() => names({ database: ['a', 'b'] as unknown as string })).toThrow(/Pass -d once/);
+});

@@ -1,0 +1,71 @@
+import { assertDatabaseName, discoverDatabases, RootNotFoundError, UnknownDatabaseError, type DatabaseFolder, type Discovery } from '@kusto/db';
+import path from 'node:path';
+import type { CliContext } from '../context.js';
+import { CliError } from '../errors.js';
+import type { GlobalArgs } from '../global-options.js';
+
+/**
+ * How a command picks its databases: read-only ones run on all when neither `-d` nor `-a` is
+ * given; destructive ones need `-d` (and refuse `-a`), whatever else is passed.
+ */
+export type TargetPolicy = 'all-by-default' | 'one-required';
+
+export interface Targets {
+  /** Absolute project directory (`--cwd` against the context's). */
+  readonly projectDir: string;
+  readonly discovery: Discovery;
+  /** The databases to work on, in name order. */
+  readonly databases: readonly DatabaseFolder[];
+}
+
+/** Absolute project directory from `--cwd`. */
+export function projectDirOf(args: Pick<GlobalArgs, 'cwd'>, context: Pick<CliContext, 'cwd'>): string {
+  return path.resolve(context.cwd, args.cwd ?? '.');
+}
+
+/** `@kusto/db` discovery, with a missing root explained in CLI terms. */
+export function discover(projectDir: string, root: string | undefined): Discovery {
+  try {
+    return discoverDatabases({ cwd: projectDir, root });
+  } catch (error) {
+    if (!(error instanceof RootNotFoundError)) throw error;
+    throw new CliError(
+      'ROOT_NOT_FOUND',
+      `The database root ${error.root} does not exist. Create a database with kusto-db init <name>, or point --root / --cwd at your database folders.`,
+      { cause: error },
+    );
+  }
+}
+
+function requestedName(database: unknown): string | undefined {
+  if (database === undefined) return undefined;
+  if (typeof database !== 'string') throw new CliError('USAGE', 'Pass -d once, with one database name (use -a for all).');
+  return database;
+}
+
+/**
+ * Resolves `-d` / `-a` / `--root` / `--cwd` to database folders through `@kusto/db` discovery.
+ * Throws one-line user errors: `-d` with `-a`, a missing `-d` for a destructive command, an
+ * invalid name, an unknown database (listing the known ones), a missing root.
+ */
+export function resolveTargets(args: GlobalArgs, policy: TargetPolicy, context: Pick<CliContext, 'cwd'>, commandName: string): Targets {
+  const name = requestedName(args.database);
+  if (name !== undefined && args.all) throw new CliError('USAGE', 'Pass either -d <database> or -a, not both.');
+  if (policy === 'one-required' && name === undefined) {
+    throw new CliError(
+      'DATABASE_REQUIRED',
+      `kusto-db ${commandName} changes one database at a time: name it with -d <database>${args.all ? ' (-a is not accepted here)' : ''}.`,
+    );
+  }
+  if (name !== undefined) assertDatabaseName(name);
+  const projectDir = projectDirOf(args, context);
+  const discovery = discover(projectDir, args.root);
+  if (name === undefined) return { projectDir, discovery, databases: [...discovery.databases.values()] };
+  const folder = discovery.databases.get(name);
+  if (!folder) {
+    const skipped = discovery.skipped.find((entry) => entry.name === name);
+    if (skipped) throw new CliError('USAGE', `${skipped.dir} is not a database folder: ${skipped.reason}.`);
+    throw new UnknownDatabaseError(name, [...discovery.databases.keys()], discovery.root);
+  }
+  return { projectDir, discovery, databases: [folder] };
+}
