@@ -58,7 +58,8 @@ const tasks = {
   demo() {
     const built = run('pnpm', ['exec', 'turbo', 'run', 'build', '--filter=@kusto/demo...', '--output-logs=errors-only']);
     if (built !== 0) return built;
-    return run('pnpm', ['--filter', '@kusto/demo', 'run', 'start', ...process.argv.slice(3)]);
+    // Node directly (not through pnpm), so Ctrl+C reaches the demo alone and it exits 0 by itself.
+    return run(process.execPath, ['dist/main.js', ...process.argv.slice(3)], { cwd: path.join(root, 'apps', 'demo') });
   },
   bench() {
     const built = run('pnpm', ['exec', 'turbo', 'run', 'build', '--output-logs=errors-only']);

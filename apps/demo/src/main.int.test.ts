@@ -1,40 +1,61 @@
 import { afterAll, expect, test } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, chmod } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startPostgres, type PostgresServer } from '@kusto/local-postgres';
 
+// The demo as a newcomer runs it (the built app that `npm run demo` starts), in a child process,
+// with no RDS_* variables: it starts, migrates and seeds its own embedded Postgres.
 const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-let child: ChildProcess | undefined;
-let dataParent: string | undefined;
+const children: ChildProcess[] = [];
+let dataParent: string;
+let replacement: PostgresServer | undefined;
 
 afterAll(async () => {
-  child?.kill('SIGKILL');
+  for (const child of children) child.kill('SIGKILL');
+  await replacement?.close();
   if (dataParent) await rm(dataParent, { recursive: true, force: true });
 });
 
-function waitForLine(process: ChildProcess, pattern: RegExp, timeoutMs = 60_000): Promise<RegExpMatchArray> {
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const timer = setTimeout(() => reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms:\n${seen}`)), timeoutMs);
-    process.stdout?.on('data', (chunk: Buffer) => {
-      seen += chunk.toString();
-      const match = seen.match(pattern);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match);
-      }
-    });
-    process.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`demo exited with ${code} before printing ${pattern}:\n${seen}`));
-    });
-  });
+interface RunningDemo {
+  readonly base: string;
+  readonly dbPort: number;
+  readonly output: () => string;
+  readonly exited: Promise<number | null>;
+  readonly child: ChildProcess;
 }
 
-function portAccepts(port: number): Promise<boolean> {
+async function startDemo(dataDir: string): Promise<RunningDemo> {
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', KUSTO_DEMO_DATA_DIR: dataDir, DEMO_REQUEST_LOG: 'off' };
+  delete env.RDS_USER_URL;
+  delete env.RDS_TEMPORARY_URL;
+  const child = spawn(process.execPath, ['dist/main.js'], { cwd: appDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const base = await new Promise<string>((resolve, reject) => {
+    const timer = setInterval(() => {
+      const match = /listening on (http:\/\/[\d.]+:\d+)/.exec(output);
+      if (match) {
+        clearInterval(timer);
+        resolve(match[1]!);
+      }
+    }, 50);
+    void exited.then((code) => {
+      clearInterval(timer);
+      reject(new Error(`the demo exited with ${code} before listening:\n${output}`));
+    });
+  });
+  const dbPort = Number(/database user: postgresql:\/\/postgres:\*\*\*\*@127\.0\.0\.1:(\d+)\/user/.exec(output)?.[1]);
+  return { base, dbPort, output: () => output, exited, child };
+}
+
+function accepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ host: '127.0.0.1', port });
     socket.once('connect', () => {
@@ -45,28 +66,66 @@ function portAccepts(port: number): Promise<boolean> {
   });
 }
 
-test('with no RDS_* variables the demo starts its own Postgres, serves /healthz, and exits 0 on SIGTERM leaving no server behind', async () => {
-  dataParent = await mkdtemp(path.join(os.tmpdir(), 'kusto-demo-test-'));
-  await chmod(dataParent, 0o755);
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', KUSTO_DEMO_DATA_DIR: path.join(dataParent, 'pg') };
-  delete env.RDS_USER_URL;
-  delete env.RDS_TEMPORARY_URL;
-  child = spawn(process.execPath, ['dist/main.js'], { cwd: appDir, env, stdio: ['ignore', 'pipe', 'inherit'] });
+const post = (url: string, body: unknown) =>
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
-  const stdout: string[] = [];
-  child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk.toString()));
-  const [, base] = await waitForLine(child, /listening on (http:\/\/[\d.]+:\d+)/);
-  const printed = stdout.join('');
-  const dbPort = Number(/database user: postgresql:\/\/postgres:\*\*\*\*@127\.0\.0\.1:(\d+)\/user/.exec(printed)?.[1]);
-  expect(dbPort).toBeGreaterThan(0);
-  expect(printed).toMatch(/database temporary: postgresql:\/\/postgres:\*\*\*\*@/);
+async function until(check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
 
-  const response = await fetch(`${base}/healthz`);
-  expect(response.status).toBe(200);
-  expect(await portAccepts(dbPort)).toBe(true);
+test('zero set-up: serve, survive its Postgres stopping and starting, exit 0 on SIGTERM, and reuse the data on the next start', async () => {
+  dataParent = await mkdtemp(path.join(os.tmpdir(), 'kusto-demo-e2e-'));
+  await chmod(dataParent, 0o755); // the postgres user must reach the data dir
+  const dataDir = path.join(dataParent, 'pg');
 
-  const exited = new Promise<number | null>((resolve) => child!.once('exit', resolve));
-  child.kill('SIGTERM');
-  expect(await exited).toBe(0);
-  expect(await portAccepts(dbPort)).toBe(false);
-}, 120_000);
+  const demo = await startDemo(dataDir);
+  expect(demo.output()).toMatch(/user: applied 20261127100000_create_users, 20261127100100_add_posts/);
+  expect(demo.output()).toMatch(/user seed: user database seeded: 2 users/);
+  expect(demo.output()).not.toMatch(new RegExp(`:[^*@/]{8,}@127`)); // URLs are printed redacted
+
+  const created = await post(`${demo.base}/users`, { email: 'newcomer@example.com', name: 'Newcomer' });
+  expect(created.status).toBe(201);
+  const { id } = (await created.json()) as { id: number };
+  expect(await (await fetch(`${demo.base}/users/${id}`)).json()).toMatchObject({ email: 'newcomer@example.com' });
+  expect(((await (await fetch(`${demo.base}/temporary`)).json()) as unknown[]).length).toBe(1);
+  expect((await fetch(`${demo.base}/readyz`)).status).toBe(200);
+
+  // Stop the embedded server under the running app (fast shutdown, as a crash or failover would).
+  const postmasterPid = Number((await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+  process.kill(postmasterPid, 'SIGINT');
+  await until(async () => !(await accepts(demo.dbPort)), 'the database port to close');
+
+  await until(async () => (await fetch(`${demo.base}/users`)).status === 503, 'database routes to answer 503');
+  const unavailable = await fetch(`${demo.base}/users`);
+  expect(unavailable.status).toBe(503);
+  expect(Number(unavailable.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+  expect(await unavailable.json()).toMatchObject({ error: 'Database temporarily unavailable', database: 'user' });
+  expect((await fetch(`${demo.base}/temporary`)).status).toBe(503);
+  expect((await fetch(`${demo.base}/healthz`)).status).toBe(200);
+  expect((await fetch(`${demo.base}/readyz`)).status).toBe(503);
+
+  // Start Postgres again on the same data and port: the app recovers without a restart.
+  replacement = await startPostgres({ backend: 'embedded', dataDir, port: demo.dbPort });
+  await until(async () => (await fetch(`${demo.base}/users/${id}`)).status === 200, 'the routes to recover');
+  expect((await fetch(`${demo.base}/readyz`)).status).toBe(200);
+  await replacement.close();
+  replacement = undefined;
+
+  demo.child.kill('SIGTERM');
+  expect(await demo.exited).toBe(0);
+
+  // Second start: same data dir, no migration or seed to run, and the newcomer is still there.
+  const again = await startDemo(dataDir);
+  expect(again.output()).toMatch(/user: migrations up to date/);
+  expect(again.output()).not.toMatch(/seed:/);
+  expect(await (await fetch(`${again.base}/users/${id}`)).json()).toMatchObject({ email: 'newcomer@example.com' });
+  again.child.kill('SIGTERM');
+  expect(await again.exited).toBe(0);
+  expect(again.output()).toMatch(/stopped/);
+  expect(await accepts(again.dbPort)).toBe(false);
+}, 180_000);

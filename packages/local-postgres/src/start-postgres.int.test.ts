@@ -127,7 +127,7 @@ describe('startPostgres data dirs and binaries', () => {
     const path = await import('node:path');
     const parent = await mkdtemp(path.join(os.tmpdir(), 'kusto-lp-test-'));
     await chmod(parent, 0o755); // mkdtemp makes it 700: the server user must be able to reach the data dir
-    const dataDir = path.join(parent, 'data');
+    const dataDir = path.join(parent, 'nested', 'data'); // missing parents are created reachable
     try {
       const first = await startPostgres({ backend: 'embedded', dataDir, password: 'first-secret' });
       const url = await first.createDatabase('persisted');

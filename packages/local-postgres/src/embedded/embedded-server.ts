@@ -136,6 +136,9 @@ export class EmbeddedServer implements PostgresBackend {
     const dataDir = options.dataDir
       ? path.resolve(options.dataDir)
       : await fs.mkdtemp(path.join(os.tmpdir(), 'kusto-pg-'));
+    // Parents get the default mode (a recursive 0o700 would lock the server user out of them);
+    // the data dir itself must be 0o700 for Postgres.
+    await fs.mkdir(path.dirname(dataDir), { recursive: true });
     await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
     if (serverUser) {
       await fs.chown(dataDir, serverUser.uid, serverUser.gid);
