@@ -62,7 +62,7 @@ const tasks = {
     return run(process.execPath, ['dist/main.js', ...process.argv.slice(3)], { cwd: path.join(root, 'apps', 'demo') });
   },
   bench() {
-    const built = run('pnpm', ['exec', 'turbo', 'run', 'build', '--output-logs=errors-only']);
+    const built = run('pnpm', ['exec', 'turbo', 'run', 'build', '--filter=@kusto/bench...', '--output-logs=errors-only']);
     if (built !== 0) return built;
     return run('pnpm', ['--dir', 'bench', 'run', 'bench', ...process.argv.slice(3)]);
   },

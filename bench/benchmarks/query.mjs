@@ -1,0 +1,68 @@
+// findUnique by id through a managed client (getClient per query, as the README recommends)
+// against a bare PrismaClient of the same generated class with its own PrismaPg adapter and the
+// same pool size. Sequential queries alternating side by side (A,B,B,A…), p50 and p99 per round;
+// the figures are the medians over rounds of the per-round ratios.
+import { PrismaPg } from '@prisma/adapter-pg';
+import { createKustoDb } from '@kusto/db';
+import { loadGeneratedClient, USER_ROWS } from '../lib/setup.mjs';
+import { collectGarbage, quantile, summarize } from '../lib/stats.mjs';
+
+export const name = 'query';
+export const title = 'query through a managed client (findUnique by id)';
+
+/**
+ * `count` pairs of queries, one per side, alternating which side goes first, so both sides see the
+ * same moment of the machine's load. Returns p50/p99 (ms) of each side.
+ */
+async function timePairs(count, sides) {
+  const samples = sides.map(() => new Array(count));
+  for (let i = 0; i < count; i++) {
+    const id = 1 + ((i * 7919) % USER_ROWS);
+    for (let k = 0; k < sides.length; k++) {
+      const side = (i + k) % sides.length;
+      const started = performance.now();
+      const row = await sides[side](id);
+      samples[side][i] = performance.now() - started;
+      if (!row || row.id !== id) throw new Error(`findUnique(${id}) returned ${JSON.stringify(row)}`);
+    }
+  }
+  return samples.map((values) => ({ p50: quantile(values, 0.5), p99: quantile(values, 0.99) }));
+}
+
+export async function run({ projects, urls, quick }) {
+  const PrismaClient = loadGeneratedClient(projects.four, 'user');
+  const bare = new PrismaClient({ adapter: new PrismaPg({ connectionString: urls.user, max: 10, connectionTimeoutMillis: 5_000 }) });
+  const db = createKustoDb({ cwd: projects.four, profile: 'traditional', databases: { user: { url: urls.user, pool: { max: 10 } } } });
+  try {
+    const managed = async (id) => (await db.getClient('user')).user.findUnique({ where: { id } });
+    const direct = (id) => bare.user.findUnique({ where: { id } });
+    await timePairs(300, [managed, direct]); // warm both sides (engine, JIT, pool)
+    const perRound = quick ? 300 : 1_500;
+    const rounds = quick ? 5 : 12;
+    const a = [];
+    const b = [];
+    for (let round = 0; round < rounds; round++) {
+      collectGarbage();
+      const [m, d] = await timePairs(perRound, [managed, direct]);
+      a.push(m);
+      b.push(d);
+    }
+    const rows = [];
+    for (const p of ['p50', 'p99']) {
+      const ratios = summarize(a.map((m, i) => m[p] / b[i][p]));
+      rows.push({
+        figure: `${p} latency ratio managed / bare`,
+        baseline: `bare PrismaClient ${p} ${summarize(b.map((x) => x[p])).median.toFixed(3)} ms`,
+        value: ratios.median,
+        unit: '×',
+        spread: [ratios.min, ratios.max],
+        target: '≤ 1.02',
+        pass: ratios.median <= 1.02,
+        detail: { rounds, queriesPerRound: perRound, managedMs: summarize(a.map((x) => x[p])), bareMs: summarize(b.map((x) => x[p])), ratio: ratios },
+      });
+    }
+    return rows;
+  } finally {
+    await Promise.all([db.disconnectAll(), bare.$disconnect()]);
+  }
+}

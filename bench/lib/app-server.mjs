@@ -1,0 +1,59 @@
+// Child process: Express apps over one @kusto/db manager, so HTTP load (driven by the parent)
+// and the server do not share an event loop. Config comes as JSON in argv[2]; the listening
+// ports go back over IPC. Messages: { type: 'status' } → manager.status(); { type: 'close' }.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import express from 'express';
+import { createKustoDb } from '@kusto/db';
+import { createDbConnectionMiddleware, createDbErrorHandler } from '@kusto/express-db';
+
+const config = JSON.parse(process.argv[2]);
+const manager = createKustoDb({ cwd: config.project, profile: 'traditional', ...config.managerOptions });
+const events = [];
+for (const event of ['connect', 'reconnect', 'disconnect', 'circuitOpen']) {
+  manager.on(event, (payload) => events.push({ event, at: Date.now(), attempts: payload?.attempts, downtimeMs: payload?.downtimeMs }));
+}
+manager.on('error', () => {}); // listening keeps the manager from throwing; errors are counted by the client side
+
+function buildApp(withMiddleware) {
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  if (withMiddleware) app.use(createDbConnectionMiddleware({ manager, databases: ['user'], ...config.middlewareOptions }));
+  // The same route in both apps: one findUnique by id through the manager's cached client.
+  app.get('/users/:id', async (req, res) => {
+    const db = await manager.getClient('user');
+    const user = await db.user.findUnique({ where: { id: Number(req.params.id) } });
+    res.json(user);
+  });
+  app.use(createDbErrorHandler({ manager, databaseOf: () => 'user' }));
+  return app;
+}
+
+const servers = {};
+for (const variant of config.variants) {
+  const server = buildApp(variant === 'middleware').listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  server.keepAliveTimeout = 30_000;
+  servers[variant] = server;
+}
+// Warm the client (first query loads the engine) so every benchmark starts from a ready app.
+await (await manager.getClient('user')).user.findUnique({ where: { id: 1 } });
+
+// Event-loop delay since the last status request: shows stalls of the server process itself.
+const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+loopDelay.enable();
+
+process.on('message', async (message) => {
+  if (message.type === 'status') {
+    const eventLoopDelayMs = { max: loopDelay.max / 1e6, p99: loopDelay.percentile(99) / 1e6 };
+    loopDelay.reset();
+    process.send({ type: 'status', status: manager.status(), events, eventLoopDelayMs });
+  }
+  if (message.type === 'close') {
+    for (const server of Object.values(servers)) server.closeAllConnections();
+    await Promise.all(Object.values(servers).map((server) => new Promise((resolve) => server.close(resolve))));
+    await manager.disconnectAll();
+    process.disconnect();
+  }
+});
+process.send({ type: 'ready', ports: Object.fromEntries(Object.entries(servers).map(([variant, server]) => [variant, server.address().port])) });
