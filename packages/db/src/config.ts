@@ -37,6 +37,7 @@ export function resolveHealth(profile: ProfileName, manager: KustoDbOptions, dat
     maxRetryDelayMs: pick('maxRetryDelayMs', HEALTH_DEFAULTS.maxRetryDelayMs),
     cooldownMs: pick('cooldownMs', HEALTH_DEFAULTS.cooldownMs),
     maxCooldownMs: pick('maxCooldownMs', HEALTH_DEFAULTS.maxCooldownMs),
+    fastRecoveryWindowMs: pick('fastRecoveryWindowMs', HEALTH_DEFAULTS.fastRecoveryWindowMs),
   };
 }
 

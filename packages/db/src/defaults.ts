@@ -8,6 +8,7 @@ export const HEALTH_DEFAULTS = {
   maxRetryDelayMs: 2_000,
   cooldownMs: 250,
   maxCooldownMs: 30_000,
+  fastRecoveryWindowMs: 10_000,
 } as const satisfies HealthOptions;
 
 const COMMON_POOL = {

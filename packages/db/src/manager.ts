@@ -242,6 +242,7 @@ export class KustoDb extends KustoDbEmitter {
       now: this.now,
       random: this.options.random ?? Math.random,
       scrub: (text) => scrubSecrets(text, currentUrl),
+      isStale: () => currentUrl !== undefined && resolveUrlSource(folder, databaseOptions, this.env).url !== currentUrl,
       build: (onConnectionError) => {
         // The URL is read at every build, so a rotated secret is picked up by the next rebuild.
         const source = resolveUrlSource(folder, databaseOptions, this.env);

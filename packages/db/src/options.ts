@@ -60,6 +60,12 @@ export interface HealthOptions {
   readonly cooldownMs?: number;
   /** Upper bound of the cooldown. Default 30 000 ms. */
   readonly maxCooldownMs?: number;
+  /**
+   * For this long into an outage the cooldown does not grow: a restart or failover, which takes
+   * seconds, is noticed within one `cooldownMs`. Past it the cooldown doubles per failed probe.
+   * Default 10 000 ms.
+   */
+  readonly fastRecoveryWindowMs?: number;
 }
 
 export interface DatabaseOptions extends HealthOptions {

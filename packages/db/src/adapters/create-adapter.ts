@@ -1,4 +1,5 @@
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { constants as osConstants } from 'node:os';
 import path from 'node:path';
 import type pg from 'pg';
 import { UnsupportedProviderError } from '../errors.js';
@@ -66,6 +67,7 @@ function buildPostgres(request: AdapterRequest, loader: ModuleLoader): BuiltAdap
   // An idle connection that dies (server restart, terminated backend) emits `error` on the pool;
   // without a listener that crashes the process. pg-pool has already evicted the connection.
   pool.on('error', request.onConnectionError);
+  tagAcquireFailures(pool);
   const factory = new module.PrismaPg(pool, {
     ...(request.schema ? { schema: request.schema } : {}),
     onConnectionError: request.onConnectionError,
@@ -76,6 +78,32 @@ function buildPostgres(request: AdapterRequest, loader: ModuleLoader): BuiltAdap
     stats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     dispose: () => (ended ??= pool.end().catch(() => undefined)),
   };
+}
+
+/**
+ * pg reports some failures to obtain a connection as plain `Error`s without a code ("timeout
+ * exceeded when trying to connect" from the pool, "Connection terminated unexpectedly" when the
+ * server drops a connection being opened). The Prisma adapter then passes them on unclassified
+ * and a route answers 500 for what is an outage. Every error from acquiring a connection is a
+ * connection failure by where it comes from, so those lacking a code get the socket code the
+ * adapter maps to `ConnectionClosed`; the message is kept as it was.
+ */
+function tagAcquireFailures(pool: pg.Pool): void {
+  const tag = (error: unknown): unknown => {
+    if (error instanceof Error && typeof (error as { code?: unknown }).code !== 'string') {
+      Object.assign(error, { code: 'ECONNRESET', errno: -(osConstants.errno.ECONNRESET ?? 104), syscall: 'connect' });
+    }
+    return error;
+  };
+  const acquire = pool.connect.bind(pool) as (callback?: (...args: unknown[]) => void) => Promise<pg.PoolClient> | undefined;
+  // pg-pool's own query() acquires through connect(callback); user code and the adapter use the promise form.
+  pool.connect = ((callback?: (error: unknown, ...rest: unknown[]) => void) => {
+    if (callback) return acquire((error: unknown, ...rest: unknown[]) => callback(error ? tag(error) : error, ...rest));
+    return (acquire() as Promise<pg.PoolClient>).catch((error: unknown) => {
+      tag(error);
+      throw error;
+    });
+  }) as pg.Pool['connect'];
 }
 
 function sqliteUrl(url: string, dir: string): string {

@@ -26,6 +26,8 @@ export interface ConnectionDependencies {
   readonly health: HealthConfig;
   /** Builds a fresh adapter and client; throws configuration errors (missing URL, client, adapter). */
   readonly build: (onConnectionError: (error: Error) => void) => BuiltClient;
+  /** Whether the current client was built from settings that changed since (a rotated URL). */
+  readonly isStale: () => boolean;
   readonly events: KustoDbEmitter;
   /** Monotonic milliseconds. */
   readonly now: () => number;
@@ -189,6 +191,7 @@ export class Connection {
   }
 
   private async ensure(probe: boolean): Promise<PrismaClientLike> {
+    if (this.current && this.deps.isStale()) this.retire();
     if (!this.current) {
       const previous = this.state;
       this.state = this.everConnected || previous === 'down' ? 'reconnecting' : 'connecting';
@@ -220,12 +223,17 @@ export class Connection {
       } catch {
         throw new ManagerClosedError();
       }
-      this.retire();
-      this.current = this.build();
+      // The same client recovers once the server answers (pg evicts dead connections), and a
+      // new one costs a compile of Prisma's query compiler that blocks the event loop: rebuild
+      // only when the settings changed (a rotated password) or the client was retired.
+      if (!this.current || this.deps.isStale()) {
+        this.retire();
+        this.current = this.build();
+      }
       last = await this.runCheck();
       if (last.ok) return this.succeed(attempts);
     }
-    throw this.openCircuit(last.error!);
+    throw this.openCircuit(last.error!, last.kind!);
   }
 
   private async runCheck(): Promise<CheckOutcome> {
@@ -282,14 +290,19 @@ export class Connection {
     return this.current!.client;
   }
 
-  private openCircuit(error: Error): DatabaseUnavailableError {
+  private openCircuit(error: Error, kind: FailureKind): DatabaseUnavailableError {
+    const now = this.deps.now();
     const retryAfterMs = this.cooldownMs;
     this.state = 'down';
     this.circuitOpenCount += 1;
-    this.openUntil = this.deps.now() + retryAfterMs;
-    this.cooldownMs = nextCooldown(this.cooldownMs, this.deps.health.maxCooldownMs);
-    // The next probe starts from a fresh pool: connections of a dead or blackholed server are useless.
-    this.retire();
+    this.openUntil = now + retryAfterMs;
+    const outageMs = now - (this.outageStartedAt ?? now);
+    if (outageMs >= this.deps.health.fastRecoveryWindowMs) {
+      this.cooldownMs = nextCooldown(this.cooldownMs, this.deps.health.maxCooldownMs);
+    }
+    // A check that got no answer may have left connections hung on a silent peer (no RST, no
+    // error until TCP keep-alive gives up, minutes later): the next probe starts from a new pool.
+    if (kind === 'timeout') this.retire();
     this.deps.events.emit('circuitOpen', {
       database: this.deps.name,
       retryAfterMs,

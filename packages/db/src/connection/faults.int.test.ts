@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/gl
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startPostgres, startTcpProxy, type PostgresServer, type TcpProxy } from '@kusto/local-postgres';
 import { DatabaseUnavailableError } from '../errors.js';
+import { classifyError } from './classify-error.js';
 import type { ErrorEvent, ReconnectEvent } from '../events.js';
 import { createKustoDb, type KustoDb } from '../manager.js';
 import type { KustoDbOptions } from '../options.js';
@@ -110,6 +111,45 @@ describe('server stopped during traffic', () => {
   });
 });
 
+describe('what a failure rebuilds', () => {
+  test('a refused connection keeps the client (pg replaces dead connections), so no query compiler is rebuilt', async () => {
+    const m = manager(directUrl);
+    const before = await m.getClient('main');
+    await server.stop();
+    await sleep(FAST.checkIntervalMs! + 10);
+    await expect(m.getClient('main')).rejects.toBeInstanceOf(DatabaseUnavailableError);
+    await server.start();
+    await sleep(m.statusOf('main').retryAfterMs + 10);
+    expect(await m.getClient('main')).toBe(before);
+    expect(await query(m)).toBe(1);
+  });
+
+  test('a rotated password is picked up: the client is rebuilt from the new URL', async () => {
+    const wrong = new URL(directUrl);
+    wrong.password = 'rotated-away';
+    const env: NodeJS.ProcessEnv = { RDS_MAIN_URL: wrong.toString() };
+    const m = createKustoDb({ cwd: project, env, ...FAST, maxRetries: 0 });
+    managers.push(m);
+    await expect(m.getClient('main')).rejects.toBeInstanceOf(DatabaseUnavailableError);
+    env.RDS_MAIN_URL = directUrl;
+    await sleep(m.statusOf('main').retryAfterMs + 10);
+    expect(await query(m)).toBe(1);
+  });
+
+  test('a pool that cannot hand out a connection in time is a connection failure, not a query error', async () => {
+    const m = manager(directUrl, { pool: { max: 1, connectionTimeoutMillis: 300 } });
+    const client = (await m.getClient('main')) as unknown as Probe & {
+      $transaction<T>(work: (tx: Probe) => Promise<T>, options: { timeout: number }): Promise<T>;
+    };
+    const holding = client.$transaction((tx) => tx.$queryRawUnsafe('SELECT 1 AS one FROM pg_sleep(1)'), { timeout: 5_000 });
+    await sleep(100);
+    const starved = await client.$queryRawUnsafe('SELECT 1').catch((error: unknown) => error);
+    await holding;
+    expect(classifyError(starved)).toBe('connection');
+    expect(m.reportError('main', starved)).toBe(true);
+  });
+});
+
 describe('backends terminated by the server', () => {
   test('pg_terminate_backend of every connection is survived: the next getClient checks and queries work', async () => {
     const m = manager(directUrl, { checkIntervalMs: 60_000 });
@@ -193,7 +233,7 @@ describe('database down at boot', () => {
 
   test('while the database stays down the cooldown grows, and a single probe goes out per cooldown', async () => {
     await server.stop();
-    const m = manager(proxy.url(directUrl), { maxRetries: 0, cooldownMs: 100, maxCooldownMs: 400 });
+    const m = manager(proxy.url(directUrl), { maxRetries: 0, cooldownMs: 100, maxCooldownMs: 400, fastRecoveryWindowMs: 0 });
     const openings: number[] = [];
     m.on('circuitOpen', ({ retryAfterMs }) => openings.push(retryAfterMs));
     for (let i = 0; i < 4; i++) {
@@ -201,6 +241,18 @@ describe('database down at boot', () => {
       await sleep(m.statusOf('main').retryAfterMs + 5);
     }
     expect(openings).toEqual([100, 200, 400, 400]);
+  });
+
+  test('within the fast-recovery window the cooldown stays short, so a restart is noticed quickly', async () => {
+    await server.stop();
+    const m = manager(proxy.url(directUrl), { maxRetries: 0, cooldownMs: 100, fastRecoveryWindowMs: 60_000 });
+    const openings: number[] = [];
+    m.on('circuitOpen', ({ retryAfterMs }) => openings.push(retryAfterMs));
+    for (let i = 0; i < 4; i++) {
+      await expect(m.getClient('main')).rejects.toBeInstanceOf(DatabaseUnavailableError);
+      await sleep(m.statusOf('main').retryAfterMs + 5);
+    }
+    expect(openings).toEqual([100, 100, 100, 100]);
   });
 
   test('half-open: after the cooldown one caller probes while the others keep failing fast', async () => {
