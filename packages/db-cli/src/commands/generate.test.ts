@@ -7,7 +7,9 @@ import { promisify } from 'node:util';
 import { runCli } from '../cli.js';
 import { capture, createProject, EVENT_MODELS, removeProject, REPLICA_MODELS, schemaFor, USER_MODELS } from '../test-support/project.js';
 
-// Real `prisma generate` and `prisma validate` (offline: Prisma only needs its engine path set).
+// Real `prisma generate` and `prisma validate`, offline: the environment below has no
+// PRISMA_SCHEMA_ENGINE_BINARY, so this also proves the CLI keeps Prisma from downloading an
+// engine these commands do not use.
 
 const require = createRequire(import.meta.url);
 const tsc = require.resolve('typescript/bin/tsc');
@@ -20,7 +22,6 @@ const env = {
   HOME: process.env.HOME,
   CHECKPOINT_DISABLE: '1',
   PRISMA_HIDE_UPDATE_MESSAGE: '1',
-  PRISMA_SCHEMA_ENGINE_BINARY: '/bin/true',
   RDS_USER_URL: 'postgresql://app:secret@localhost:5432/user',
   RDS_ANALYTICS_EVENTS_URL: 'postgresql://app:secret@localhost:5432/events',
   RDS_READ_REPLICA_URL: 'postgresql://app:secret@localhost:5432/replica',

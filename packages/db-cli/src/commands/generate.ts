@@ -39,7 +39,7 @@ export const generateCommand: KustoCommand<GenerateArgs> = {
       databases,
       async (folder) => {
         assertPrisma7Schema(folder);
-        const result = await runPrisma({ folder, envVar: urlEnvVarOf(folder), args: ['generate'], projectDir, stdio: 'capture' }, context);
+        const result = await runPrisma({ folder, envVar: urlEnvVarOf(folder), args: ['generate'], projectDir, stdio: 'capture', usesSchemaEngine: false }, context);
         return {
           result: result.interrupted ? 'cancelled' : result.exitCode === 0 ? 'ok' : 'failed',
           ...(result.exitCode === 0 ? {} : { detail: `prisma generate exited with ${result.exitCode}` }),

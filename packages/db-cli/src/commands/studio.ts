@@ -25,7 +25,7 @@ export const studioCommand: KustoCommand<StudioArgs> = {
     const prismaArgs = ['studio'];
     if (args.port !== undefined) prismaArgs.push('--port', String(args.port));
     if (args.browser !== undefined) prismaArgs.push('--browser', args.browser);
-    const result = await runPrisma({ folder, envVar, args: prismaArgs, projectDir }, context);
+    const result = await runPrisma({ folder, envVar, args: prismaArgs, projectDir, usesSchemaEngine: false }, context);
     return { exitCode: result.exitCode };
   },
 };

@@ -36,7 +36,7 @@ export const validateCommand: KustoCommand<ValidateArgs> = {
         if (folder.schema.hasUrl) {
           return { result: 'failed', detail: 'schema not Prisma 7 ready (prisma validate not run)', output: lines.join('\n') };
         }
-        const prisma = await runPrisma({ folder, envVar: urlEnvVarOf(folder), args: ['validate'], projectDir, stdio: 'capture' }, context);
+        const prisma = await runPrisma({ folder, envVar: urlEnvVarOf(folder), args: ['validate'], projectDir, stdio: 'capture', usesSchemaEngine: false }, context);
         if (prisma.exitCode !== 0) lines.push(prisma.output.trimEnd());
         const ok = prisma.exitCode === 0 && broken.length === 0;
         return {

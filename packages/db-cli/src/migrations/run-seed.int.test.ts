@@ -45,10 +45,14 @@ beforeAll(async () => {
     'config-seed.mjs': seedSource('configured', 'config').replace(': string', '').replace(' as string', ''),
     'prisma.config.ts': "const seed: string = 'node config-seed.mjs';\nexport default { schema: 'schema.prisma', migrations: { seed } };\n",
   });
+  writeFolder('viatsx', {
+    'tsx-seed.ts': seedSource('viatsx', 'tsx from the config'),
+    'prisma.config.ts': "export default { schema: 'schema.prisma', migrations: { seed: 'tsx tsx-seed.ts' } };\n",
+  });
   writeFolder('broken', { 'seed.ts': 'console.error("about to fail");\nprocess.exit(3);\n' });
   writeFolder('plain', {});
   folders = discoverDatabases({ root }).databases;
-  for (let i = 0; i < 3; i++) databases.push(await createTestDatabase(`seed_${i}`));
+  for (let i = 0; i < 4; i++) databases.push(await createTestDatabase(`seed_${i}`));
 });
 
 afterAll(async () => {
@@ -89,6 +93,15 @@ describe('runSeed', () => {
     expect(result.error).toBeUndefined();
     expect(result).toMatchObject({ ok: true, source: 'config', command: 'node config-seed.mjs' });
     expect(await seeded(database.url)).toEqual([{ source: 'config', db: database.name }]);
+  });
+
+  it('a config command finds tsx even when it is not on the PATH, as npm scripts find local bins', async () => {
+    const database = databases[3]!;
+    const env = { ...process.env, PATH: '/usr/bin:/bin' };
+    const result = await runSeed({ folder: folders.get('viatsx')!, env, url: database.url, onOutput: () => undefined });
+    expect(result.error).toBeUndefined();
+    expect(result).toMatchObject({ ok: true, source: 'config', command: 'tsx tsx-seed.ts' });
+    expect(await seeded(database.url)).toEqual([{ source: 'tsx from the config', db: database.name }]);
   });
 
   it('reports a failing seed with its exit code and output', async () => {

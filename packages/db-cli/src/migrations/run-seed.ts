@@ -2,7 +2,7 @@ import { spawn as nodeSpawn, type SpawnOptions } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { envVarForDatabase, scrubSecrets, type DatabaseFolder } from '@kusto/db';
 import { MigrationError } from './errors.js';
 
@@ -142,6 +142,23 @@ async function chooseCommand(spawn: SeedSpawn, folder: DatabaseFolder, env: Node
 }
 
 /**
+ * `env` with the `node_modules/.bin` folders from `dir` up to the root, then this package's own
+ * (where `tsx` is), in front of `PATH`: a config command such as `tsx seed.ts` then finds the
+ * tools the project and kusto-db installed, as `npm run` scripts do.
+ */
+export function withLocalBins(env: NodeJS.ProcessEnv, dir: string): NodeJS.ProcessEnv {
+  const bins: string[] = [];
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    bins.push(path.join(current, 'node_modules', '.bin'));
+    if (path.dirname(current) === current) break;
+  }
+  // This package's own bin folder (src/migrations or dist/migrations → package root): where pnpm links tsx.
+  bins.push(fileURLToPath(new URL('../../node_modules/.bin', import.meta.url)));
+  const pathKey = Object.keys(env).find((key) => key.toUpperCase() === 'PATH') ?? 'PATH';
+  return { ...env, [pathKey]: [...bins, env[pathKey]].filter(Boolean).join(path.delimiter) };
+}
+
+/**
  * Seeds one database: the `migrations.seed` command of its `prisma.config.ts` when it has one
  * (run through the shell in the folder, as Prisma does), else `seed.ts`/`seed.mts` with tsx, else
  * `seed.js`/`seed.mjs` with node — with the database's URL in the environment. A folder without a
@@ -171,7 +188,8 @@ export async function runSeed(options: RunSeedOptions): Promise<RunSeedResult> {
     return { ...base, ok: true, outcome: 'skipped', reason: 'no seed.ts/seed.js and no migrations.seed in prisma.config.ts', source: undefined, command: undefined, durationMs: monotonic() - started, error: undefined };
   }
   try {
-    const { code, signal } = await run(spawn, command.command, command.args, { cwd: folder.dir, env, shell: command.shell }, (line, stream) =>
+    const commandEnv = command.shell ? withLocalBins(env, folder.dir) : env;
+    const { code, signal } = await run(spawn, command.command, command.args, { cwd: folder.dir, env: commandEnv, shell: command.shell }, (line, stream) =>
       onOutput(scrubSecrets(line, url), stream),
     );
     const ok = code === 0;

@@ -17,6 +17,13 @@ export interface PrismaRun {
    * `capture` collects its output for the progress line (parallel work).
    */
   readonly stdio?: 'inherit' | 'capture';
+  /**
+   * Whether the command talks to Prisma's schema engine. Default true. `generate`, `validate` and
+   * `studio` do not, yet Prisma downloads the engine before any command and fails on a closed
+   * network; for them, unless `PRISMA_SCHEMA_ENGINE_BINARY` is already set, it is pointed at an
+   * executable that exists everywhere (this Node binary) so no download is attempted.
+   */
+  readonly usesSchemaEngine?: boolean;
 }
 
 export interface PrismaResult {
@@ -27,6 +34,12 @@ export interface PrismaResult {
 }
 
 const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
+
+/** The environment for Prisma: see {@link PrismaRun.usesSchemaEngine}. */
+export function prismaEnv(env: NodeJS.ProcessEnv, usesSchemaEngine: boolean): NodeJS.ProcessEnv {
+  if (usesSchemaEngine || env.PRISMA_SCHEMA_ENGINE_BINARY) return env;
+  return { ...env, PRISMA_SCHEMA_ENGINE_BINARY: process.execPath };
+}
 
 /**
  * Runs the project's Prisma CLI for one database: argv array, no shell, cwd = the database folder,
@@ -50,7 +63,7 @@ export async function runPrisma(run: PrismaRun, context: Pick<CliContext, 'env' 
     const capture = run.stdio === 'capture';
     const started = context.spawn(process.execPath, [bin.entry, ...run.args, '--config', config.path], {
       cwd: run.folder.dir,
-      env: context.env,
+      env: prismaEnv(context.env, run.usesSchemaEngine ?? true),
       stdio: capture ? ['ignore', 'pipe', 'pipe'] : 'inherit',
       shell: false,
     });
