@@ -33,7 +33,9 @@ test('migrate --help groups the options of each -t type', async () => {
   const { io, out } = capture();
   await runCli(['migrate', '--help'], { io });
   const help = out.join('\n');
-  for (const type of ['dev', 'reset', 'diff', 'resolve']) expect(help).toContain(`Options of -t ${type}:`);
+  for (const type of ['dev', 'reset', 'diff', 'resolve', 'deploy', 'status']) expect(help).toContain(`Options of -t ${type}:`);
+  // --force is shared by reset and deploy: declared once, its help naming what it does for each.
+  expect(help).toMatch(/--force\s+reset:\s+Skip the confirmation codes[\s\S]*;\s+deploy:\s+allow\s+a\s+--wait\s+shorter/);
   expect(help).toMatch(/-n, --name\s+Name of the new migration/);
   expect(help).toMatch(/--accept-data-loss|--rolled-back/);
 });

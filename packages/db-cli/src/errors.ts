@@ -8,7 +8,9 @@ export type CliErrorCode =
   | 'WAIT_TOO_SHORT'
   | 'PRISMA_NOT_INSTALLED'
   | 'ALREADY_EXISTS'
-  | 'ROOT_NOT_FOUND';
+  | 'ROOT_NOT_FOUND'
+  | 'PRECHECK_FAILED'
+  | 'FILE_UNREADABLE';
 
 /** A mistake the user can fix; printed as one line without a stack trace. */
 export class CliError extends Error {

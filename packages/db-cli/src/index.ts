@@ -2,7 +2,7 @@ export { runCli } from './cli.js';
 export { EXIT_CANCELLED, EXIT_FAILED, EXIT_OK, toYargsCommand, type AnyKustoCommand, type CommandResult, type KustoCommand } from './command.js';
 export { BUILTIN_COMMANDS, type CommandRegistry } from './commands/index.js';
 export { createMigrateCommand, type MigrateArgs, type MigrateType } from './commands/migrate.js';
-export { PRISMA_MIGRATE_TYPES } from './commands/migrate/index.js';
+export { PRISMA_MIGRATE_TYPES, RUNNER_MIGRATE_TYPES } from './commands/migrate/index.js';
 export { readInstalledVersions, type InstalledVersion } from './commands/version.js';
 export { createProcessInterrupts, resolveContext, type CliContext, type CliIo, type InterruptSource } from './context.js';
 export { CliError, isUserError, type CliErrorCode } from './errors.js';

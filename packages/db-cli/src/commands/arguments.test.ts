@@ -154,8 +154,23 @@ describe('mistakes are one line, before Prisma starts', () => {
     [['migrate', '-t', 'dev', '-d', 'user', '-n', 'x', '--applied', 'y'], /--applied cannot be used with -t dev/],
     [['migrate', '-t', 'resolve', '-d', 'user'], /exactly one of --applied/],
     [['migrate', '-t', 'diff', '-d', 'user', '--script'], /one --from-… and one --to-…/],
-    [['migrate', '-t', 'deploy', '-d', 'user'], /Invalid values:[\s\S]*type/],
+    [['migrate', '-t', 'nope', '-d', 'user'], /Invalid values:[\s\S]*type/],
     [['generate', '--root', 'nowhere'], /The database root .*nowhere does not exist/],
+    // The native-runner commands: the same checks, before any database is touched or any countdown starts.
+    [['migrate', '-t', 'deploy', '-d', 'usr'], /Unknown database "usr"\. Known databases: analyticsEvents, read-replica, user/],
+    [['migrate', '-t', 'deploy', '-d', '../x'], /"\.\.\/x" cannot be a database name/],
+    [['migrate', '-t', 'deploy', '--wait', '3'], /--wait 3 is shorter than the default 10 s; add --force/],
+    [['migrate', '-t', 'deploy', '--json'], /--json cannot be used with -t deploy/],
+    [['migrate', '-t', 'status', '--wait', '30'], /--wait cannot be used with -t status/],
+    [['status', '-d', 'usr'], /Unknown database "usr"\. Known databases/],
+    [['status', '-d', 'notes'], /notes is not a database folder: no schema\.prisma/],
+    [['rollback'], /rollback changes one database at a time: name it with -d/],
+    [['rollback', '-a', '--dry-run'], /-a is not accepted here/],
+    [['rollback', '-d', 'user', '-t', ''], /rollback -t needs a number of steps or a migration name/],
+    [['seed', '-d', '../x'], /"\.\.\/x" cannot be a database name/],
+    [['execute', '-d', 'user'], /execute needs the SQL: -q <sql> or -f <file>/],
+    [['execute', '-d', 'user', '-q', 'SELECT 1', '-q', 'SELECT 2'], /Pass -q or -f once/],
+    [['rollback', '-d', 'user', '-t', '1', '-t', '2'], /Pass rollback -t once/],
   ])('%j', async (argv, message) => {
     const { exitCode, err, calls } = await kusto(argv);
     expect(exitCode).toBe(1);
@@ -163,6 +178,15 @@ describe('mistakes are one line, before Prisma starts', () => {
     expect(err.join('\n')).not.toMatch(/\n\s+at /);
     expect(calls).toEqual([]);
   });
+
+  test.each([['migrate', '-t', 'deploy'], ['status'], ['seed'], ['migrate', '-t', 'deploy', '-a', '--wait', '0', '--force']])(
+    '%j: a missing URL variable stops every database before anything runs, and no countdown starts',
+    async (...argv) => {
+      const { exitCode, err } = await kusto(argv, { extraEnv: { RDS_USER_URL: '' } });
+      expect(exitCode).toBe(1);
+      expect(err.join('\n')).toMatch(/^kusto-db: Database "user" has no URL: set the environment variable RDS_USER_URL\.\nNothing was run\.$/);
+    },
+  );
 
   test('a missing URL variable fails that database before Prisma starts', async () => {
     const { exitCode, err, calls } = await kusto(['push', '-d', 'user', '--force'], { extraEnv: { RDS_USER_URL: '' } });

@@ -1,12 +1,16 @@
 import type { AnyKustoCommand } from '../command.js';
 import type { MigrateType } from './migrate.js';
-import { PRISMA_MIGRATE_TYPES } from './migrate/index.js';
+import { PRISMA_MIGRATE_TYPES, RUNNER_MIGRATE_TYPES } from './migrate/index.js';
 import { debugCommand } from './debug.js';
+import { executeCommand } from './execute.js';
 import { generateCommand } from './generate.js';
 import { initCommand } from './init.js';
 import { listCommand } from './list.js';
 import { pullCommand } from './pull.js';
 import { pushCommand } from './push.js';
+import { rollbackCommand } from './rollback.js';
+import { seedCommand } from './seed.js';
+import { statusCommand } from './status.js';
 import { studioCommand } from './studio.js';
 import { upgradeSchemaCommand } from './upgrade-schema.js';
 import { validateCommand } from './validate.js';
@@ -18,7 +22,7 @@ export interface CommandRegistry {
   readonly migrateTypes: readonly MigrateType[];
 }
 
-/** The commands of this package. The migration runner adds its own to copies of these lists. */
+/** The commands of this package: the Prisma-backed ones and those of the native migration runner. */
 export const BUILTIN_COMMANDS: CommandRegistry = {
   commands: [
     listCommand,
@@ -31,6 +35,10 @@ export const BUILTIN_COMMANDS: CommandRegistry = {
     versionCommand,
     initCommand,
     upgradeSchemaCommand,
+    statusCommand,
+    rollbackCommand,
+    seedCommand,
+    executeCommand,
   ],
-  migrateTypes: PRISMA_MIGRATE_TYPES,
+  migrateTypes: [...PRISMA_MIGRATE_TYPES, ...RUNNER_MIGRATE_TYPES],
 };

@@ -47,11 +47,19 @@ export function createMigrateCommand(types: readonly MigrateType[]): KustoComman
         demandOption: true,
         describe: types.map((type) => `${type.name}: ${type.describe}`).join('; '),
       });
+      // An option several types accept (e.g. --force) is declared once, its help naming each type's meaning.
+      const users = new Map<string, MigrateType[]>();
+      for (const type of types) for (const name of Object.keys(type.options ?? {})) users.set(name, [...(users.get(name) ?? []), type]);
       const declared = new Set<string>();
       for (const type of types) {
         const names = Object.keys(type.options ?? {}).filter((name) => !declared.has(name));
         for (const name of names) {
-          parser = parser.option(name, type.options![name]!);
+          const sharing = users.get(name) ?? [type];
+          const describe =
+            sharing.length > 1
+              ? sharing.map((user) => `${user.name}: ${String(user.options![name]!.describe)}`).join('; ')
+              : type.options![name]!.describe;
+          parser = parser.option(name, { ...type.options![name]!, describe });
           declared.add(name);
         }
         if (names.length > 0) parser = parser.group(names, `Options of -t ${type.name}:`);

@@ -17,8 +17,11 @@ export interface GuardOptions {
   readonly action: string;
   readonly consequence: string;
   readonly force: boolean;
-  /** Checks run after `-d` resolved and before asking (e.g. the URL variable is set); throw a user error to stop. */
-  readonly precheck?: (folder: DatabaseFolder) => void;
+  /**
+   * Checks run after `-d` resolved and before asking (e.g. the URL variable is set, a rollback's
+   * plan is possible); throw a user error to stop, or return a result to stop with it.
+   */
+  readonly precheck?: (folder: DatabaseFolder) => void | CommandResult | Promise<void | CommandResult>;
   /** Randomness for the codes. Default `crypto.randomInt`. */
   readonly random?: RandomInt;
 }
@@ -31,7 +34,8 @@ export interface GuardOptions {
 export async function guardDangerous(args: GlobalArgs, options: GuardOptions, context: CliContext): Promise<GuardedTarget | CommandResult> {
   const targets = resolveTargets(args, 'one-required', context, options.action);
   const folder = targets.databases[0]!;
-  options.precheck?.(folder);
+  const stop = await options.precheck?.(folder);
+  if (stop) return stop;
   const confirmation = await confirmDangerous(
     { action: options.action, database: folder.name, consequence: options.consequence },
     { force: options.force, interactive: context.interactive, prompt: context.prompt, io: context.io, random: options.random },

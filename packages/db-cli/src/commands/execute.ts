@@ -1,0 +1,165 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { EXIT_FAILED, EXIT_OK, type CommandResult, type KustoCommand } from '../command.js';
+import type { CliContext } from '../context.js';
+import { CliError } from '../errors.js';
+import type { GlobalArgs } from '../global-options.js';
+import type { ExecuteSqlResult } from '../migrations/index.js';
+import { palette } from '../output/colors.js';
+import { formatDuration, renderTable } from '../output/table.js';
+import { guardDangerous, isCommandResult } from '../safety/guard-dangerous.js';
+import { projectDirOf, resolveTargets } from '../targets/resolve-targets.js';
+import { describeRunnerError, loadRunner, prepareRunnerTargets, type RunnerTarget } from './runner-support.js';
+
+export interface ExecuteArgs extends GlobalArgs {
+  readonly query: string | undefined;
+  readonly file: string | undefined;
+  readonly json: boolean;
+  readonly write: boolean;
+  readonly force: boolean;
+}
+
+/** Where the SQL comes from: exactly one of `-q` and `-f`. Checked before anything else. */
+function sqlSource(args: ExecuteArgs): { readonly query: string } | { readonly file: string } {
+  const { query, file } = args;
+  if (Array.isArray(query) || Array.isArray(file)) throw new CliError('USAGE', 'Pass -q or -f once: execute runs one SQL text (separate statements with ;).');
+  if (query !== undefined && file !== undefined) throw new CliError('USAGE', 'execute takes -q <sql> or -f <file>, not both.');
+  if (typeof query === 'string') {
+    if (query.trim() === '') throw new CliError('USAGE', 'execute -q needs the SQL to run.');
+    return { query };
+  }
+  if (typeof file === 'string' && file.trim() !== '') return { file };
+  throw new CliError('USAGE', 'execute needs the SQL: -q <sql> or -f <file>.');
+}
+
+/** The SQL text: `-q` exactly as given, or the file's contents (`-f` is relative to the project directory, `--cwd`). */
+async function readSql(source: ReturnType<typeof sqlSource>, projectDir: string): Promise<string> {
+  if ('query' in source) return source.query;
+  const file = path.resolve(projectDir, source.file);
+  let sql: string;
+  try {
+    sql = await fs.readFile(file, 'utf8');
+  } catch (error) {
+    throw new CliError('FILE_UNREADABLE', `Cannot read the SQL file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, { cause: error });
+  }
+  if (sql.trim() === '') throw new CliError('USAGE', `The SQL file ${file} is empty.`);
+  return sql;
+}
+
+/** A value as one table cell: `NULL`, ISO dates, `\x…` bytes, JSON for objects, newlines escaped. */
+export function formatCell(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? String(value) : value.toISOString();
+  if (Buffer.isBuffer(value)) return `\\x${value.toString('hex')}`;
+  const text =
+    typeof value === 'string'
+      ? value
+      : typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint'
+        ? value.toString()
+        : typeof value === 'object'
+          ? JSON.stringify(value)
+          : typeof value;
+  return text.replace(/\r?\n/g, '\\n');
+}
+
+function rowsWord(count: number): string {
+  return `${count} row${count === 1 ? '' : 's'}`;
+}
+
+function printResult(target: RunnerTarget, result: ExecuteSqlResult, args: ExecuteArgs, context: CliContext): CommandResult {
+  const database = target.folder.name;
+  const error = result.error ? describeRunnerError(result.error, target.url) : undefined;
+  if (args.json) {
+    context.io.out(
+      JSON.stringify(
+        {
+          database,
+          ok: result.ok,
+          write: result.write,
+          command: result.statements.at(-1)?.command ?? null,
+          rowCount: result.rowCount,
+          durationMs: result.durationMs,
+          fields: result.fields,
+          rows: result.rows,
+          statements: result.statements.map((statement) => ({ command: statement.command, rowCount: statement.rowCount })),
+          error: result.error && error ? { code: result.error.code, message: error.join('\n') } : null,
+        },
+        (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value),
+        2,
+      ),
+    );
+  }
+  if (error) {
+    context.io.err(`kusto-db: ${error.join('\n')}`);
+    return { exitCode: EXIT_FAILED };
+  }
+  if (args.json) return { exitCode: EXIT_OK };
+
+  const paint = palette(context.colors);
+  const last = result.statements.at(-1);
+  const time = formatDuration(result.durationMs);
+  if (result.fields.length > 0) {
+    const names = result.fields.map((field) => field.name);
+    for (const line of renderTable(names, result.rows.map((row) => names.map((name) => formatCell(row[name]))))) context.io.out(line);
+    context.io.out(paint.dim(`(${rowsWord(result.rows.length)}, ${time})`));
+  } else {
+    const affected = result.rowCount === null ? '' : `${rowsWord(result.rowCount)} affected, `;
+    context.io.out(paint.dim(`${last?.command ?? 'OK'} (${affected}${time})`));
+  }
+  if (result.statements.length > 1) context.io.out(paint.dim(`${result.statements.length} statements ran; the result above is the last one's.`));
+  return { exitCode: EXIT_OK };
+}
+
+/**
+ * `execute -d <db> (-q <sql> | -f <file>) [--json] [--write]`: runs SQL on one database and prints
+ * the rows (or one JSON document) with the row count and time. Read-only unless `--write`: the SQL
+ * runs in a read-only transaction, so a write fails cleanly and nothing changes. `--write` is a
+ * dangerous operation (two codes, or `--force` without a terminal).
+ */
+export const executeCommand: KustoCommand<ExecuteArgs> = {
+  command: 'execute',
+  describe: 'Run SQL on one database and print the rows (read-only unless --write, which asks for two codes)',
+  builder: (yargs) =>
+    yargs
+      .option('query', { alias: 'q', type: 'string', describe: 'The SQL to run, exactly as given (quote it as one argument)' })
+      .option('file', { alias: 'f', type: 'string', describe: 'A file holding the SQL to run (relative to --cwd)' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print one JSON document (rows, row count, time) instead of a table' })
+      .option('write', {
+        type: 'boolean',
+        default: false,
+        describe: '⚠️ Allow the SQL to change data (asks for two codes); without it the SQL runs in a read-only transaction',
+      })
+      .option('force', {
+        type: 'boolean',
+        default: false,
+        describe: 'With --write: skip the confirmation codes (needed without a terminal); never replaces -d. No short form: -f is --file',
+      }),
+  async run(args, context) {
+    const source = sqlSource(args);
+    const { executeSql } = await loadRunner();
+    const run = async (target: RunnerTarget, sql: string) =>
+      printResult(target, await executeSql({ url: target.url, sql, write: args.write, database: target.folder.name, monotonic: context.now }), args, context);
+
+    if (!args.write) {
+      const { databases } = resolveTargets(args, 'one-required', context, 'execute');
+      const [target] = await prepareRunnerTargets(databases, context);
+      return run(target!, await readSql(source, projectDirOf(args, context)));
+    }
+    let prepared: { target: RunnerTarget; sql: string } | undefined;
+    const guarded = await guardDangerous(
+      args,
+      {
+        action: 'execute --write',
+        consequence: 'runs SQL that may change or delete data',
+        force: args.force,
+        precheck: async (folder) => {
+          const [target] = await prepareRunnerTargets([folder], context);
+          prepared = { target: target!, sql: await readSql(source, projectDirOf(args, context)) };
+        },
+      },
+      context,
+    );
+    if (isCommandResult(guarded)) return guarded;
+    return run(prepared!.target, prepared!.sql);
+  },
+};
