@@ -7,14 +7,17 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-/** A `schema.prisma` for `provider` with a `prisma-client-js` generator writing to `client/`. */
-export const schemaFor = (provider: string, models: string): string => `generator client {
+/**
+ * A `schema.prisma` for `provider` with a `prisma-client-js` generator writing to `client/`;
+ * `datasourceExtra` is appended inside the datasource block (e.g. a legacy `url = env("X")` line).
+ */
+export const schemaFor = (provider: string, models: string, datasourceExtra = ''): string => `generator client {
   provider = "prisma-client-js"
   output   = "client"
 }
 
 datasource db {
-  provider = "${provider}"
+  provider = "${provider}"${datasourceExtra}
 }
 
 ${models}

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import type { BackendKind, PostgresBackend } from './backend.js';
 import { ContainerServer, containerRuntimeAvailable } from './container/container-server.js';
 import { EmbeddedServer } from './embedded/embedded-server.js';
 import { LocalPostgresError } from './errors.js';
 import { assertDatabaseName, quoteIdentifier } from './identifiers.js';
+import { withClient } from './with-client.js';
 
 /** Environment variable that forces the backend: `embedded`, `container` or `auto`. */
 export const BACKEND_ENV_VAR = 'KUSTO_PG_BACKEND';
@@ -105,18 +106,11 @@ class LocalPostgresServer implements PostgresServer {
     return `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${host}:${port}/${encodeURIComponent(database)}`;
   }
 
-  private async admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  private admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
     if (!this.server.running) {
-      throw new LocalPostgresError('The server is stopped; call start() first.', 'NOT_RUNNING');
+      return Promise.reject(new LocalPostgresError('The server is stopped; call start() first.', 'NOT_RUNNING'));
     }
-    const client = new pg.Client({ connectionString: this.url(), connectionTimeoutMillis: 5_000 });
-    client.on('error', () => undefined);
-    await client.connect();
-    try {
-      return await work(client);
-    } finally {
-      await client.end().catch(() => undefined);
-    }
+    return withClient(this.url(), work);
   }
 
   async createDatabase(name: string): Promise<string> {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { quoteIdentifier } from './identifiers.js';
+import { withClient } from './with-client.js';
 import { SHARED_BACKEND_ENV, SHARED_URL_ENV } from './jest/shared-server.js';
 
 export { SHARED_BACKEND_ENV, SHARED_URL_ENV } from './jest/shared-server.js';
@@ -36,28 +36,17 @@ function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
-async function withAdmin<T>(adminUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5_000 });
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
 /** Creates a uniquely named database (`<label>_<random>`) on the shared server. */
 export async function createTestDatabase(label = 'test'): Promise<TestDatabase> {
   const adminUrl = sharedServerUrl();
   const slug = label.toLowerCase().replace(/[^a-z0-9_]+/g, '_').slice(0, 40);
   const name = `${slug}_${randomBytes(4).toString('hex')}`;
-  await withAdmin(adminUrl, (client) => client.query(`CREATE DATABASE ${quoteIdentifier(name)}`));
+  await withClient(adminUrl, (client) => client.query(`CREATE DATABASE ${quoteIdentifier(name)}`));
   return {
     name,
     url: withDatabase(adminUrl, name),
     drop: () =>
-      withAdmin(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`)).then(
+      withClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`)).then(
         () => undefined,
       ),
   };

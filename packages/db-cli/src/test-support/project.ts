@@ -8,33 +8,12 @@ export const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.ur
 /** Inside the package, so `prisma generate` resolves @prisma/client from its node_modules. */
 export const fixturesDir = path.join(packageDir, '.fixtures');
 
-export const schemaFor = (provider: string, models: string, datasourceExtra = '') => `generator client {
-  provider = "prisma-client-js"
-  output   = "client"
-}
-
-datasource db {
-  provider = "${provider}"${datasourceExtra}
-}
-
-${models}
-`;
-
-export const USER_MODELS = `model User {
-  id    Int     @id @default(autoincrement())
-  email String  @unique
-  name  String?
-}`;
-
-export const EVENT_MODELS = `model Event {
-  id   Int    @id @default(autoincrement())
-  kind String
-}`;
-
-export const REPLICA_MODELS = `model Note {
-  id   Int    @id @default(autoincrement())
-  body String
-}`;
+export {
+  EVENT_MODELS,
+  NOTE_MODELS as REPLICA_MODELS,
+  schemaFor,
+  USER_MODELS,
+} from '@kusto/local-postgres/prisma-fixtures';
 
 /** A fresh project folder `.fixtures/<prefix>-<random>` with `src/app/db/<name>/<file>` per entry. */
 export async function createProject(
