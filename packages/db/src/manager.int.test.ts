@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { PrismaPg } from '@prisma/adapter-pg';
 import { createTestDatabase, type TestDatabase } from '@kusto/local-postgres/testing';
 import {
   AdapterNotInstalledError,
@@ -123,6 +124,42 @@ describe('two Postgres databases and a SQLite one from three folders', () => {
     expect(report.healthy).toBe(true);
     expect(Object.keys(report.databases).sort()).toEqual(['analyticsEvents', 'local', 'user']);
     expect(report.databases.user).toMatchObject({ healthy: true, state: 'ready' });
+  });
+});
+
+describe('a custom adapter factory', () => {
+  test('is used instead of the built-in one, and a failed initialisation is retried on the same client', async () => {
+    let connects = 0;
+    const custom = createKustoDb({
+      cwd: project,
+      profile: 'traditional',
+      retryDelayMs: 1,
+      env: { RDS_USER_URL: userDb.url },
+      databases: {
+        user: {
+          adapter: ({ url, provider }) => {
+            const real = new PrismaPg({ connectionString: url });
+            return {
+              provider: 'postgres',
+              adapterName: `flaky-${provider}`,
+              connect: () => {
+                connects += 1;
+                if (connects === 1) return Promise.reject(Object.assign(new Error('first connect refused'), { code: 'ECONNREFUSED' }));
+                return real.connect();
+              },
+            };
+          },
+        },
+      },
+    });
+    try {
+      const client = await custom.getClient('user');
+      expect(await client.$queryRawUnsafe('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+      expect(connects).toBe(2);
+      expect(custom.statusOf('user')).toMatchObject({ state: 'ready', pool: undefined });
+    } finally {
+      await custom.disconnectAll();
+    }
   });
 });
 

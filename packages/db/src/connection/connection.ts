@@ -241,7 +241,11 @@ export class Connection {
     try {
       let ready = this.clientReady.get(built);
       if (!ready) {
-        ready = initialiseClient(built.client);
+        // A failed initialisation is forgotten, so the next check tries again on the same client.
+        ready = initialiseClient(built.client).catch((error: unknown) => {
+          this.clientReady.delete(built);
+          throw error;
+        });
         this.clientReady.set(built, ready);
       }
       await ready;
