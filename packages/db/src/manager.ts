@@ -210,7 +210,7 @@ export class KustoDb extends KustoDbEmitter {
     const bound = timeoutMs ?? this.healthConfig(name).checkTimeoutMs + 1_000;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${bound} ms`)), bound);
+      timer = setTimeout(() => reject(new Error(`no answer within ${bound} ms`)), bound).unref();
     });
     try {
       await Promise.race([connection.check(), timedOut]);

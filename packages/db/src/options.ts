@@ -94,7 +94,7 @@ export interface KustoDbOptions extends HealthOptions {
   readonly pool?: PoolOptions;
   /** Per-database settings, by folder name. */
   readonly databases?: Readonly<Record<string, DatabaseOptions>>;
-  /** Milliseconds clock. Default `Date.now`. */
+  /** Monotonic milliseconds clock for intervals and cooldowns. Default `performance.now()`. */
   readonly now?: () => number;
   /** Random source for backoff jitter, in [0, 1). Default `Math.random`. */
   readonly random?: () => number;

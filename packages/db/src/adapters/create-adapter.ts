@@ -72,12 +72,42 @@ function buildPostgres(request: AdapterRequest, loader: ModuleLoader): BuiltAdap
     ...(request.schema ? { schema: request.schema } : {}),
     onConnectionError: request.onConnectionError,
   });
+  // pool.end() waits for every checked-out connection to come back; one stuck on a peer that
+  // never answers would hold it (and disconnectAll) until TCP keep-alive gives up, minutes later.
+  const open = new Set<pg.PoolClient>();
+  pool.on('connect', (client) => open.add(client));
+  pool.on('remove', (client) => open.delete(client));
   let ended: Promise<void> | undefined;
   return {
     factory,
     stats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
-    dispose: () => (ended ??= pool.end().catch(() => undefined)),
+    dispose: () =>
+      (ended ??= endWithin(pool.end(), DISPOSE_GRACE_MS, () => {
+        for (const client of open) (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+      })),
   };
+}
+
+/** How long a disposed pool may take to close its connections before they are destroyed. */
+export const DISPOSE_GRACE_MS = 1_000;
+
+/** Resolves when `ending` settles; if it has not within `graceMs`, calls `force` and waits once more. */
+async function endWithin(ending: Promise<void>, graceMs: number, force: () => void): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const settled = ending.then(
+    () => true,
+    () => true,
+  );
+  const graceOver = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), graceMs);
+  });
+  try {
+    if (await Promise.race([settled, graceOver])) return;
+    force();
+    await settled;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**

@@ -136,7 +136,7 @@ export class Connection {
     };
   }
 
-  /** Disposes the client and pool and waits for every disposal; idempotent. */
+  /** Disposes the client and pool and waits for every disposal (each is bounded); idempotent. */
   async close(): Promise<void> {
     if (this.state !== 'closed') {
       const wasConnected = this.everConnected;
@@ -198,8 +198,10 @@ export class Connection {
       try {
         this.current = this.build();
       } catch (configError) {
-        // Missing URL, client or adapter: nothing to retry, and no reason to open the circuit.
-        this.state = previous;
+        // Missing URL, client or adapter: nothing to retry, and no reason to open the circuit. A
+        // working client retired for a changed URL that does not build is not "ready" any more.
+        this.state = previous === 'ready' || previous === 'checking' ? 'broken' : previous;
+        if (this.state === 'broken') this.lastError = sanitizeError(configError, this.deps.scrub);
         throw configError;
       }
     } else if (this.state === 'ready') {
@@ -250,11 +252,13 @@ export class Connection {
       }
       await ready;
       const latency = await runHealthCheck(built.client, this.deps.health.checkTimeoutMs, this.deps.now);
+      // Closed while the check was out: report that, and never bring the connection back to life.
+      if (this.state === 'closed' || this.current !== built) throw new ManagerClosedError();
       this.lastCheckAt = new Date();
       this.lastLatencyMs = latency;
       return { ok: true };
     } catch (error) {
-      if (this.state === 'closed') throw new ManagerClosedError();
+      if (this.state === 'closed' || error instanceof ManagerClosedError) throw new ManagerClosedError();
       this.lastCheckAt = new Date();
       const kind = classifyError(error);
       const safe = sanitizeError(error, this.deps.scrub);

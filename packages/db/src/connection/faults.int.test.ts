@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startPostgres, startTcpProxy, type PostgresServer, type TcpProxy } from '@kusto/local-postgres';
-import { DatabaseUnavailableError } from '../errors.js';
+import { DatabaseUnavailableError, ManagerClosedError } from '../errors.js';
 import { classifyError } from './classify-error.js';
 import type { ErrorEvent, ReconnectEvent } from '../events.js';
 import { createKustoDb, type KustoDb } from '../manager.js';
@@ -193,6 +193,35 @@ describe('a server that accepts TCP and never answers', () => {
     proxy.heal();
     await sleep(m.statusOf('main').retryAfterMs + 10);
     expect(await query(m)).toBe(1);
+  });
+});
+
+describe('shutting down during an outage', () => {
+  test('disconnectAll() finishes while the database accepts TCP and never answers (hung connections are destroyed)', async () => {
+    const m = createKustoDb({ cwd: project, env: { RDS_MAIN_URL: proxy.url(directUrl) }, ...FAST, checkTimeoutMs: 500 });
+    expect(await query(m)).toBe(1);
+    proxy.blackhole();
+    await sleep(FAST.checkIntervalMs! + 10);
+    await expect(m.getClient('main')).rejects.toBeInstanceOf(DatabaseUnavailableError);
+    const outcome = await Promise.race([
+      m.disconnectAll().then(() => 'closed'),
+      sleep(15_000).then(() => 'still waiting after 15 s'),
+    ]);
+    expect(outcome).toBe('closed');
+  });
+
+  test('disconnectAll() while a check is out: the caller gets ManagerClosedError and nothing comes back to life', async () => {
+    const m = manager(proxy.url(directUrl), { checkTimeoutMs: 2_000 });
+    const connects: string[] = [];
+    m.on('connect', ({ database }) => connects.push(database));
+    proxy.blackhole(); // the first check hangs until disconnectAll
+    const pending = m.getClient('main').catch((error: unknown) => error);
+    await sleep(100);
+    await m.disconnectAll();
+    expect(await pending).toBeInstanceOf(ManagerClosedError);
+    expect(m.statusOf('main').state).toBe('closed');
+    await expect(m.getClient('main')).rejects.toBeInstanceOf(ManagerClosedError);
+    expect(connects).toEqual([]);
   });
 });
 

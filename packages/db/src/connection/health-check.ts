@@ -19,7 +19,8 @@ export const CLIENT_INIT_TIMEOUT_MS = 30_000;
 async function bounded<T>(work: Promise<T>, timeoutMs: number, onTimeout: () => Error): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(onTimeout()), timeoutMs);
+    // Unref'd: a bound must never be what keeps a process alive.
+    timer = setTimeout(() => reject(onTimeout()), timeoutMs).unref();
   });
   try {
     return await Promise.race([work, timedOut]);
