@@ -52,6 +52,19 @@ describe('executeSql', () => {
     expect(await query(database.url, 'SELECT count(*)::int AS n FROM notes')).toEqual([{ n: 2 }]);
   });
 
+  it.each([
+    ['SET transaction_read_only = off; SELECT setval(\'counter\', 999)'],
+    ['SET LOCAL transaction_read_only TO off; DELETE FROM notes'],
+    ['RESET ALL; DELETE FROM notes'],
+    ["SELECT set_config('transaction_read_only', 'off', true); SELECT setval('counter', 999)"],
+  ])('refuses leaving read-only mode: %s', async (sql) => {
+    await query(database.url, 'CREATE SEQUENCE IF NOT EXISTS counter');
+    const result = await executeSql({ url: database.url, sql });
+    expect(result.error?.code).toBe('READ_ONLY');
+    expect(await query(database.url, 'SELECT last_value::int AS v FROM counter')).toEqual([{ v: 1 }]);
+    expect(await query(database.url, 'SELECT count(*)::int AS n FROM notes')).toEqual([{ n: 2 }]);
+  });
+
   it('writes and commits with `write`', async () => {
     const result = await executeSql({ url: database.url, sql: "INSERT INTO notes VALUES (3, 'a; b') RETURNING id", write: true });
     expect(result.error).toBeUndefined();

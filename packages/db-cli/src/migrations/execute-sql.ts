@@ -12,6 +12,18 @@ export const EXECUTE_SQL_DEFAULTS = {
   connectTimeoutMs: 10_000,
 } as const;
 
+/**
+ * Statements that change the transaction or session access mode: `SET [SESSION|LOCAL]
+ * transaction_read_only` / `default_transaction_read_only`, `SET TRANSACTION …`, `SET SESSION
+ * CHARACTERISTICS …`, their `RESET`, and `set_config()` on those settings.
+ */
+export function changesReadOnlyMode(code: string): boolean {
+  return (
+    /^\s*(set|reset)\s+((session|local)\s+)?(transaction\b|session\s+characteristics\b|(default_)?transaction_read_only\b|all\b)/i.test(code) ||
+    /\bset_config\s*\(\s*'(default_)?transaction_read_only'/i.test(code)
+  );
+}
+
 /** Options of {@link executeSql}. */
 export interface ExecuteSqlOptions {
   /** Connection URL (Postgres); Prisma's `schema` parameter sets the search path. Never echoed. */
@@ -20,8 +32,10 @@ export interface ExecuteSqlOptions {
   readonly sql: string;
   /**
    * Allow writes. Default `false` ({@link EXECUTE_SQL_DEFAULTS}): the SQL runs in a `READ ONLY`
-   * transaction, so any write fails with SQLSTATE 25006 and nothing changes; transaction control
-   * (`COMMIT`, `SET TRANSACTION`, …) is refused since it could leave that transaction.
+   * transaction, so a write fails with SQLSTATE 25006 and nothing changes; transaction control and
+   * anything that changes the access mode (`COMMIT`, `SET TRANSACTION`, `SET transaction_read_only`,
+   * `set_config(…)`) is refused, and the mode is checked again before the transaction is rolled
+   * back. For a hard guarantee give the tool a read-only database role.
    */
   readonly write?: boolean | undefined;
   /** Name for messages. Default: the URL's database name. */
@@ -121,7 +135,7 @@ export async function executeSql(options: ExecuteSqlOptions): Promise<ExecuteSql
 
   if (!write) {
     const control = splitSqlStatements(options.sql).find(
-      (statement) => isPostgresTransactionControl(statement) || /^set (session characteristics|transaction)\b/i.test(statement.code),
+      (statement) => isPostgresTransactionControl(statement) || changesReadOnlyMode(statement.code),
     );
     if (control) {
       return finish(
@@ -166,6 +180,14 @@ export async function executeSql(options: ExecuteSqlOptions): Promise<ExecuteSql
           ? new SqlExecutionError('READ_ONLY', databaseCode, `${message}: the SQL tried to write, and nothing changed. Run it with write access (--write).`, { cause: error })
           : new SqlExecutionError('SQL_FAILED', databaseCode, `${message}${databaseCode ? ` [${databaseCode}]` : ''}`, { cause: error }),
       );
+    }
+    if (!write) {
+      // Belt and braces for a way around the statement check: still read-only, or nothing counts.
+      const mode = await client.query<{ transaction_read_only: string }>('SHOW transaction_read_only');
+      if (mode.rows[0]?.transaction_read_only !== 'on') {
+        await client.query('ROLLBACK').catch(() => undefined);
+        return finish([], new SqlExecutionError('READ_ONLY', undefined, 'the SQL left the read-only mode; it was rolled back. Run it with write access (--write).'));
+      }
     }
     await client.query(write ? 'COMMIT' : 'ROLLBACK');
     return finish((Array.isArray(results) ? results : [results]).map(toStatementResult), undefined);
