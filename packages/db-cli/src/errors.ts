@@ -4,7 +4,6 @@ import { KustoDbError } from '@kusto/db';
 export type CliErrorCode =
   | 'USAGE'
   | 'DATABASE_REQUIRED'
-  | 'NOT_A_TERMINAL'
   | 'WAIT_TOO_SHORT'
   | 'PRISMA_NOT_INSTALLED'
   | 'ALREADY_EXISTS'

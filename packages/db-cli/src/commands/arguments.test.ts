@@ -188,6 +188,16 @@ describe('mistakes are one line, before Prisma starts', () => {
     },
   );
 
+  test.each([['status'], ['execute', '-d', 'user', '-q', 'SELECT 1'], ['migrate', '-t', 'deploy', '-d', 'user', '--wait', '0', '--force']])(
+    '%j: an invalid URL is named before anything connects, without echoing it',
+    async (...argv) => {
+      const { exitCode, err } = await kusto(argv, { extraEnv: { RDS_USER_URL: 'postgresql//app:hunter2@nowhere' } });
+      expect(exitCode).toBe(1);
+      expect(err.join('\n')).toMatch(/The URL of database "user" \(from RDS_USER_URL\) is not valid/);
+      expect(err.join('\n')).not.toContain('hunter2');
+    },
+  );
+
   test('a missing URL variable fails that database before Prisma starts', async () => {
     const { exitCode, err, calls } = await kusto(['push', '-d', 'user', '--force'], { extraEnv: { RDS_USER_URL: '' } });
     expect(exitCode).toBe(1);

@@ -1,7 +1,7 @@
 // What the native-runner commands (deploy, status, rollback, seed, execute) share: the checks that
 // run before anything touches a database, and how runner errors are shown. The runner itself
 // (which loads `pg`) is imported lazily, so `kusto-db list` and `--help` stay fast.
-import { scrubSecrets, type DatabaseFolder } from '@kusto/db';
+import { parseDatabaseUrl, scrubSecrets, type DatabaseFolder } from '@kusto/db';
 import type { CliContext } from '../context.js';
 import type * as RunnerModule from '../migrations/index.js';
 import { CliError } from '../errors.js';
@@ -21,6 +21,16 @@ export interface RunnerTarget {
   readonly url: string;
 }
 
+/** The URL's problem in @kusto/db's words (never echoing the URL), or undefined when it parses. */
+function invalidUrl(database: string, provider: string, url: string, envVar: string): string | undefined {
+  try {
+    parseDatabaseUrl(database, provider, url, envVar);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
 /**
  * Checks every database before any of them is touched: its URL variable is set and the runner
  * supports its provider. Throws one {@link CliError} naming every problem (one line each), so a
@@ -33,8 +43,11 @@ export async function prepareRunnerTargets(folders: readonly DatabaseFolder[], c
   for (const folder of folders) {
     const { envVar, url } = urlStateOf(folder, context.env);
     const provider = folder.schema.provider ?? 'postgresql';
+    const urlProblem = url === undefined ? undefined : invalidUrl(folder.name, provider, url, envVar);
     if (url === undefined) {
       problems.push(`Database "${folder.name}" has no URL: set the environment variable ${envVar}.`);
+    } else if (urlProblem !== undefined) {
+      problems.push(urlProblem);
     } else if (!Object.hasOwn(MIGRATION_PROVIDERS, provider)) {
       problems.push(
         `Database "${folder.name}" uses provider "${provider}", which the native migration runner does not support ` +
