@@ -24,7 +24,10 @@ export interface HealthRouterOptions {
   readonly timeoutMs?: number;
   /** Include per-database state and latency in the readiness body. Default true. */
   readonly detail?: boolean;
-  /** Include each database's redacted target (host, port, name; never the password). Default false. */
+  /**
+   * Include each database's redacted target (host, port, name; never the password), its variable
+   * name and its last error (driver messages name hosts) in the detail. Default false.
+   */
   readonly showTargets?: boolean;
   /** Serve this registry at `metricsPath`. Default: no metrics endpoint. */
   readonly metrics?: MetricsRegistry;
@@ -51,8 +54,8 @@ function describe(status: DatabaseStatus, showTargets: boolean) {
     circuitOpenCount: status.circuitOpenCount,
     retryAfterMs: status.retryAfterMs,
     pool: status.pool,
-    lastError: status.lastError,
-    ...(showTargets ? { envVar: status.envVar, target: status.target } : {}),
+    // Driver messages name hosts ("Can't reach database server at db.internal:5432"): only with targets.
+    ...(showTargets ? { envVar: status.envVar, target: status.target, lastError: status.lastError } : {}),
   };
 }
 
