@@ -2,7 +2,8 @@ import { expect, test } from '@jest/globals';
 import { resolveHealth, resolvePool, resolveUrlSource } from './config.js';
 import type { DatabaseFolder } from './discovery/discover.js';
 
-const folder = (name: string, urlEnv?: string) => ({ name, schema: { urlEnv } }) as unknown as DatabaseFolder;
+const folder = (name: string, urlEnv?: string, configUrlEnv?: string) =>
+  ({ name, schema: { urlEnv }, configUrlEnv }) as unknown as DatabaseFolder;
 
 test('pool precedence: profile, then URL parameters, then manager options, then database options', () => {
   expect(resolvePool('serverless', {}, undefined, undefined)).toMatchObject({ max: 2, allowExitOnIdle: true });
@@ -23,10 +24,12 @@ test('health settings: database over manager over profile default', () => {
   expect(() => resolveHealth('traditional', { cooldownMs: -1 }, undefined)).toThrow(/cooldownMs must be a non-negative/);
 });
 
-test('URL source: options.url, then urlEnv, then the schema env("X"), then RDS_<NAME>_URL', () => {
+test('URL source: options.url, then urlEnv, then the schema env("X"), then prisma.config.ts, then RDS_<NAME>_URL', () => {
   const env = { RDS_USER_URL: 'postgresql://a/b', CUSTOM: 'postgresql://c/d', LEGACY: 'postgresql://e/f' };
   expect(resolveUrlSource(folder('user'), undefined, env)).toEqual({ envVar: 'RDS_USER_URL', source: 'RDS_USER_URL', url: 'postgresql://a/b' });
   expect(resolveUrlSource(folder('user', 'LEGACY'), undefined, env).url).toBe('postgresql://e/f');
+  expect(resolveUrlSource(folder('user', undefined, 'CUSTOM'), undefined, env).url).toBe('postgresql://c/d');
+  expect(resolveUrlSource(folder('user', 'LEGACY', 'CUSTOM'), undefined, env).url).toBe('postgresql://e/f');
   expect(resolveUrlSource(folder('user', 'LEGACY'), { urlEnv: 'CUSTOM' }, env).url).toBe('postgresql://c/d');
   expect(resolveUrlSource(folder('user'), { url: 'postgresql://x/y' }, env)).toMatchObject({ source: 'options', url: 'postgresql://x/y' });
   expect(resolveUrlSource(folder('user'), undefined, { RDS_USER_URL: '' }).url).toBeUndefined();

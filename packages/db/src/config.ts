@@ -61,9 +61,17 @@ function definedOnly<T extends object>(value: T | undefined): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-/** `url` from options, else the variable: `urlEnv`, the schema's `env("X")`, or `RDS_<NAME>_URL`. */
-export function resolveUrlSource(folder: DatabaseFolder, options: DatabaseOptions | undefined, env: NodeJS.ProcessEnv): UrlSource {
-  const envVar = options?.urlEnv ?? folder.schema.urlEnv ?? envVarForDatabase(folder.name);
+/**
+ * `url` from options, else a variable: `urlEnv`, the schema's legacy `env("X")`, the variable the
+ * folder's `prisma.config.ts` reads, or `RDS_<NAME>_URL`. The CLI resolves through this too, so the
+ * app and `kusto-db` always read the same variable.
+ */
+export function resolveUrlSource(
+  folder: Pick<DatabaseFolder, 'name' | 'schema' | 'configUrlEnv'>,
+  options: DatabaseOptions | undefined,
+  env: NodeJS.ProcessEnv,
+): UrlSource {
+  const envVar = options?.urlEnv ?? folder.schema.urlEnv ?? folder.configUrlEnv ?? envVarForDatabase(folder.name);
   if (options?.url !== undefined) return { envVar, source: 'options', url: options.url };
   const url = env[envVar];
   return { envVar, source: envVar, url: url === '' ? undefined : url };

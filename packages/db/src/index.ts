@@ -8,6 +8,7 @@ export { kusto } from './default-instance.js';
 export { HEALTH_DEFAULTS, PROFILE_DEFAULTS } from './defaults.js';
 export {
   DEFAULT_ROOT,
+  configUrlEnv,
   discoverDatabases,
   resolveRoot,
   type DatabaseFolder,
@@ -17,6 +18,7 @@ export {
   type SkippedFolder,
 } from './discovery/discover.js';
 export { parseSchema, type SchemaInfo } from './discovery/schema-file.js';
+export { resolveUrlSource, type UrlSource } from './config.js';
 export * from './errors.js';
 export type * from './events.js';
 export {

@@ -1,3 +1,4 @@
+import { discoverDatabases, resolveUrlSource } from '@kusto/db';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -48,7 +49,10 @@ test('upgrade-schema moves url = env("X") into a new prisma.config.ts that reads
   expect(fs.readFileSync(file('legacy', 'schema.prisma'), 'utf8')).not.toMatch(/url\s*=/);
   expect(fs.readFileSync(file('legacy', 'prisma.config.ts'), 'utf8')).toContain('process.env["LEGACY_DATABASE_URL"]');
   const text = out.join('\n');
-  expect(text).toMatch(/legacy upgrade-schema ok .*wrote prisma\.config\.ts reading LEGACY_DATABASE_URL.*@kusto\/db reads RDS_LEGACY_URL/);
+  expect(text).toMatch(/legacy upgrade-schema ok .*wrote prisma\.config\.ts reading LEGACY_DATABASE_URL/);
+  // The app keeps reading the same variable: @kusto/db follows the new prisma.config.ts.
+  const legacy = discoverDatabases({ cwd: project }).databases.get('legacy')!;
+  expect(resolveUrlSource(legacy, undefined, {}).envVar).toBe('LEGACY_DATABASE_URL');
   expect(text).toMatch(/user upgrade-schema ok .*already Prisma 7 style/);
   expect(text).toMatch(/literal upgrade-schema failed .*put the URL in an environment variable \(e\.g\. RDS_LITERAL_URL\)/);
   expect(text).not.toContain('hunter2');

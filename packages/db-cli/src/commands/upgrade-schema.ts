@@ -46,10 +46,6 @@ async function upgrade(folder: DatabaseFolder): Promise<DatabaseWork> {
   }
   await fsp.writeFile(folder.schemaPath, upgraded);
   notes.unshift('removed url from schema.prisma');
-  const conventional = envVarForDatabase(folder.name);
-  if (envVar !== conventional) {
-    notes.push(`@kusto/db reads ${conventional} at runtime: rename ${envVar} or pass databases.${folder.name}.url to createKustoDb()`);
-  }
   return { result: 'ok', detail: notes.join('; ') };
 }
 

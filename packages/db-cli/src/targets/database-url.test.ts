@@ -1,5 +1,5 @@
 import { afterAll, expect, test } from '@jest/globals';
-import { parseSchema, type DatabaseFolder } from '@kusto/db';
+import { configUrlEnv, parseSchema, type DatabaseFolder } from '@kusto/db';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,7 +16,8 @@ function folder(name: string, schema: string, config?: string): DatabaseFolder {
     prismaConfigPath = path.join(dir, 'prisma.config.ts');
     fs.writeFileSync(prismaConfigPath, config);
   }
-  return { name, schema: parseSchema(schema), prismaConfigPath } as DatabaseFolder;
+  // As discovery builds it: the config's URL variable is read when the folder is discovered.
+  return { name, schema: parseSchema(schema), prismaConfigPath, configUrlEnv: config === undefined ? undefined : configUrlEnv(config) } as DatabaseFolder;
 }
 
 const PRISMA7 = 'datasource db {\n  provider = "postgresql"\n}\n';

@@ -1,20 +1,12 @@
-import { envVarForDatabase, MissingUrlError, type DatabaseFolder } from '@kusto/db';
-import fs from 'node:fs';
-
-/** `url: env('X')`, `url: process.env.X` or `url: process.env['X']` in a prisma.config file. */
-const CONFIG_URL_REFERENCE = /\burl\s*:\s*(?:env\(\s*|process\.env\.|process\.env\[\s*)["'`]?([A-Za-z_][A-Za-z0-9_]*)/;
+import { MissingUrlError, resolveUrlSource, type DatabaseFolder } from '@kusto/db';
 
 /**
- * The environment variable holding a database's URL: the one a Prisma 6 style `url = env("X")`
- * names, else the one the folder's `prisma.config.ts` gives as `url`, else `RDS_<NAME>_URL`.
+ * The environment variable holding a database's URL, as `@kusto/db` resolves it for the app (the
+ * schema's legacy `env("X")`, else the variable the folder's `prisma.config.ts` reads, else
+ * `RDS_<NAME>_URL`): the CLI and the app always agree.
  */
 export function urlEnvVarOf(folder: DatabaseFolder): string {
-  if (folder.schema.urlEnv) return folder.schema.urlEnv;
-  if (folder.prismaConfigPath) {
-    const match = CONFIG_URL_REFERENCE.exec(fs.readFileSync(folder.prismaConfigPath, 'utf8'));
-    if (match?.[1]) return match[1];
-  }
-  return envVarForDatabase(folder.name);
+  return resolveUrlSource(folder, undefined, {}).envVar;
 }
 
 export interface DatabaseUrlState {

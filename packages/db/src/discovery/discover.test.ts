@@ -44,6 +44,7 @@ test('every subfolder with a schema.prisma is a database; others are skipped wit
   expect(user.prismaConfigPath).toBe(path.join(project, 'src/app/db/user/prisma.config.ts'));
   expect(discovery.databases.get('analyticsEvents')!.schema.urlEnv).toBe('ANALYTICS');
   expect(discovery.databases.get('analyticsEvents')!.seedPath).toBeUndefined();
+  expect(user.configUrlEnv).toBeUndefined();
 
   expect(discovery.skipped.map(({ name, reason }) => [name, reason])).toEqual([
     ['9lives', expect.stringMatching(/must start with a letter/)],
@@ -70,4 +71,17 @@ test('works from any cwd with an absolute root', () => {
 test('a missing root is a clear error naming the folder', () => {
   expect(() => discoverDatabases({ cwd: project })).toThrow(RootNotFoundError);
   expect(() => discoverDatabases({ cwd: project })).toThrow(`${path.join(project, 'src/app/db')} does not exist`);
+});
+
+test('the variable a prisma.config file reads its URL from is found in each spelling', () => {
+  write('src/app/db/viaenv/schema.prisma', schema('postgresql'));
+  write('src/app/db/viaenv/prisma.config.ts', "import { defineConfig, env } from 'prisma/config';\nexport default defineConfig({ datasource: { url: env('DATABASE_URL') } });\n");
+  write('src/app/db/viaprocess/schema.prisma', schema('postgresql'));
+  write('src/app/db/viaprocess/prisma.config.ts', 'export default { datasource: { url: process.env.MAIN_DB } };\n');
+  write('src/app/db/viaindex/schema.prisma', schema('postgresql'));
+  write('src/app/db/viaindex/prisma.config.ts', 'export default { datasource: { url: process.env["OTHER_DB"] } };\n');
+  const { databases } = discoverDatabases({ cwd: project });
+  expect(databases.get('viaenv')!.configUrlEnv).toBe('DATABASE_URL');
+  expect(databases.get('viaprocess')!.configUrlEnv).toBe('MAIN_DB');
+  expect(databases.get('viaindex')!.configUrlEnv).toBe('OTHER_DB');
 });

@@ -17,6 +17,8 @@ export interface DatabaseFolder {
   readonly seedPath: string | undefined;
   /** `prisma.config.ts` when the folder has one. */
   readonly prismaConfigPath: string | undefined;
+  /** The variable that config gives as the datasource `url` (`process.env.X`, `env('X')`), if any. */
+  readonly configUrlEnv: string | undefined;
 }
 
 /** A folder under the root that is not a database, and why. */
@@ -71,6 +73,14 @@ function findFile(dir: string, names: readonly string[]): string | undefined {
   return names.map((name) => path.join(dir, name)).find((file) => fs.existsSync(file));
 }
 
+/** `url: env('X')`, `url: process.env.X` or `url: process.env['X']` in a prisma.config file. */
+const CONFIG_URL_REFERENCE = /\burl\s*:\s*(?:env\(\s*|process\.env\.|process\.env\[\s*)["'`]?([A-Za-z_][A-Za-z0-9_]*)/;
+
+/** The variable a `prisma.config.ts` reads its datasource URL from, found by reading its text. */
+export function configUrlEnv(source: string): string | undefined {
+  return CONFIG_URL_REFERENCE.exec(source)?.[1];
+}
+
 function readFolder(root: string, name: string): DatabaseFolder | SkippedFolder {
   const dir = path.join(root, name);
   const schemaPath = path.join(dir, 'schema.prisma');
@@ -81,6 +91,7 @@ function readFolder(root: string, name: string): DatabaseFolder | SkippedFolder 
     return { name, dir, reason: (error as Error).message };
   }
   const schema = parseSchema(fs.readFileSync(schemaPath, 'utf8'));
+  const prismaConfigPath = findFile(dir, ['prisma.config.ts', 'prisma.config.mts', 'prisma.config.js']);
   return {
     name,
     dir,
@@ -89,7 +100,8 @@ function readFolder(root: string, name: string): DatabaseFolder | SkippedFolder 
     clientDir: path.resolve(dir, schema.generatorOutput ?? 'client'),
     migrationsDir: path.join(dir, 'migrations'),
     seedPath: findFile(dir, SEED_FILES),
-    prismaConfigPath: findFile(dir, ['prisma.config.ts', 'prisma.config.mts', 'prisma.config.js']),
+    prismaConfigPath,
+    configUrlEnv: prismaConfigPath ? configUrlEnv(fs.readFileSync(prismaConfigPath, 'utf8')) : undefined,
   };
 }
 
