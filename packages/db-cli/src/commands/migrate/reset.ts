@@ -1,33 +1,18 @@
-import { assertPrisma7Schema } from '../../checks/schema-checks.js';
-import { runPrisma } from '../../prisma/run-prisma.js';
-import { guardDangerous, isCommandResult } from '../../safety/guard-dangerous.js';
-import { requireUrl, urlEnvVarOf } from '../../targets/database-url.js';
+import { FORCE_OPTION, runGuardedPrisma } from '../guarded-prisma.js';
 import type { MigrateType } from '../migrate.js';
 
 export const migrateReset: MigrateType = {
   name: 'reset',
   describe: '⚠️ prisma migrate reset on one database (drops all data; asks for two codes)',
   options: {
-    force: { alias: 'f', type: 'boolean', describe: 'Skip the confirmation codes (needed without a terminal); never replaces -d' },
+    force: { alias: FORCE_OPTION.alias, type: FORCE_OPTION.type, describe: FORCE_OPTION.describe },
   },
-  async run(args, context) {
-    const guarded = await guardDangerous(
-      args,
-      {
-        action: 'migrate -t reset',
-        consequence: 'drops the database schema with all its data, then re-applies every migration',
-        force: args['force'] === true,
-        precheck: (folder) => {
-          assertPrisma7Schema(folder);
-          requireUrl(folder, context.env);
-        },
-      },
-      context,
-    );
-    if (isCommandResult(guarded)) return guarded;
-    const { folder, targets } = guarded;
-    // Confirmed above, so Prisma's own prompt is skipped.
-    const result = await runPrisma({ folder, envVar: urlEnvVarOf(folder), args: ['migrate', 'reset', '--force'], projectDir: targets.projectDir }, context);
-    return { exitCode: result.exitCode };
-  },
+  run: (args, context) =>
+    runGuardedPrisma(args, context, {
+      action: 'migrate -t reset',
+      consequence: 'drops the database schema with all its data, then re-applies every migration',
+      force: args['force'] === true,
+      // Confirmed by our two codes, so Prisma's own prompt is skipped.
+      prismaArgs: ['migrate', 'reset', '--force'],
+    }),
 };

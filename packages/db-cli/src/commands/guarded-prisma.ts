@@ -1,0 +1,43 @@
+import { assertPrisma7Schema } from '../checks/schema-checks.js';
+import type { CommandResult } from '../command.js';
+import type { CliContext } from '../context.js';
+import type { GlobalArgs } from '../global-options.js';
+import { runPrisma } from '../prisma/run-prisma.js';
+import { guardDangerous, isCommandResult } from '../safety/guard-dangerous.js';
+import { requireUrl, urlEnvVarOf } from '../targets/database-url.js';
+
+/** The `--force` option of the Prisma-backed dangerous commands, described once. */
+export const FORCE_OPTION = {
+  alias: 'f',
+  type: 'boolean',
+  default: false,
+  describe: 'Skip the confirmation codes (needed without a terminal); never replaces -d',
+} as const;
+
+/**
+ * A dangerous Prisma command on one database: the safety checks in their fixed order (`-d`, a
+ * Prisma 7 schema and a URL, a terminal or `--force`, the two codes), then Prisma itself.
+ */
+export async function runGuardedPrisma(
+  args: GlobalArgs,
+  context: CliContext,
+  options: { readonly action: string; readonly consequence: string; readonly force: boolean; readonly prismaArgs: readonly string[] },
+): Promise<CommandResult> {
+  const guarded = await guardDangerous(
+    args,
+    {
+      action: options.action,
+      consequence: options.consequence,
+      force: options.force,
+      precheck: (folder) => {
+        assertPrisma7Schema(folder);
+        requireUrl(folder, context.env);
+      },
+    },
+    context,
+  );
+  if (isCommandResult(guarded)) return guarded;
+  const { folder, targets } = guarded;
+  const result = await runPrisma({ folder, envVar: urlEnvVarOf(folder), args: options.prismaArgs, projectDir: targets.projectDir }, context);
+  return { exitCode: result.exitCode };
+}
