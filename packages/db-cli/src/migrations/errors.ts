@@ -109,30 +109,33 @@ export interface StatementFailure {
   readonly databaseMessage: string;
 }
 
-export class MigrationFailedError extends MigrationError implements StatementFailure {
+/** A migration script (up or down) that failed at one statement; the shared part of both errors. */
+abstract class StatementFailedError extends MigrationError implements StatementFailure {
   readonly statement: string;
   readonly statementIndex: number;
   readonly line: number;
   readonly databaseCode: string | undefined;
   readonly databaseMessage: string;
 
-  constructor(
+  protected constructor(
+    code: 'MIGRATION_FAILED' | 'ROLLBACK_FAILED',
     readonly database: string,
     readonly migration: string,
     readonly file: string,
     failure: StatementFailure,
     readonly transactional: boolean,
+    texts: { readonly what: string; readonly ifRolledBack: string; readonly next: string },
     options?: { cause?: unknown },
   ) {
     super(
-      'MIGRATION_FAILED',
-      `Migration "${migration}" of database "${database}" failed at statement ${failure.statementIndex + 1} ` +
+      code,
+      `${texts.what} failed at statement ${failure.statementIndex + 1} ` +
         `(${file}:${failure.line}): ${failure.databaseMessage}` +
         (failure.databaseCode ? ` [${failure.databaseCode}]` : '') +
         (transactional
-          ? '. Its transaction was rolled back: nothing of it remains.'
+          ? `. Its transaction was rolled back: ${texts.ifRolledBack}.`
           : '. It ran outside a transaction: the statements before this one stay applied.') +
-        ' Fix the migration, mark it rolled back, and deploy again.',
+        ` ${texts.next}`,
       options,
     );
     this.statement = failure.statement;
@@ -143,37 +146,37 @@ export class MigrationFailedError extends MigrationError implements StatementFai
   }
 }
 
-export class RollbackFailedError extends MigrationError implements StatementFailure {
-  readonly statement: string;
-  readonly statementIndex: number;
-  readonly line: number;
-  readonly databaseCode: string | undefined;
-  readonly databaseMessage: string;
-
+export class MigrationFailedError extends StatementFailedError {
   constructor(
-    readonly database: string,
-    readonly migration: string,
-    readonly file: string,
+    database: string,
+    migration: string,
+    file: string,
     failure: StatementFailure,
-    readonly transactional: boolean,
+    transactional: boolean,
     options?: { cause?: unknown },
   ) {
-    super(
-      'ROLLBACK_FAILED',
-      `Rolling back "${migration}" of database "${database}" failed at statement ${failure.statementIndex + 1} ` +
-        `(${file}:${failure.line}): ${failure.databaseMessage}` +
-        (failure.databaseCode ? ` [${failure.databaseCode}]` : '') +
-        (transactional
-          ? '. Its transaction was rolled back: the migration is still applied.'
-          : '. It ran outside a transaction: the statements before this one stay applied.') +
-        ' Fix down.sql and run the rollback again.',
-      options,
-    );
-    this.statement = failure.statement;
-    this.statementIndex = failure.statementIndex;
-    this.line = failure.line;
-    this.databaseCode = failure.databaseCode;
-    this.databaseMessage = failure.databaseMessage;
+    super('MIGRATION_FAILED', database, migration, file, failure, transactional, {
+      what: `Migration "${migration}" of database "${database}"`,
+      ifRolledBack: 'nothing of it remains',
+      next: 'Fix the migration, mark it rolled back, and deploy again.',
+    }, options);
+  }
+}
+
+export class RollbackFailedError extends StatementFailedError {
+  constructor(
+    database: string,
+    migration: string,
+    file: string,
+    failure: StatementFailure,
+    transactional: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super('ROLLBACK_FAILED', database, migration, file, failure, transactional, {
+      what: `Rolling back "${migration}" of database "${database}"`,
+      ifRolledBack: 'the migration is still applied',
+      next: 'Fix down.sql and run the rollback again.',
+    }, options);
   }
 }
 
