@@ -2,27 +2,19 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTestDatabase, type TestDatabase } from '@kusto/local-postgres/testing';
 import pg from 'pg';
 import { createMigrator } from './migrator.js';
 import { PRISMA_ADVISORY_LOCK_KEY } from './postgres-connection.js';
-import { columnNames, makeTempDir, prismaRows, query, recordingLogger, tableNames, THREE_MIGRATIONS, writeMigrations } from './test-support/fixtures.js';
+import { columnNames, freshDatabases, makeTempDir, prismaRows, query, recordingLogger, tableNames, THREE_MIGRATIONS, writeMigrations } from './test-support/fixtures.js';
 
-const databases: TestDatabase[] = [];
+const freshDatabase = freshDatabases();
 let root: string;
-
-async function freshDatabase(label: string): Promise<TestDatabase> {
-  const database = await createTestDatabase(label);
-  databases.push(database);
-  return database;
-}
 
 beforeAll(() => {
   root = makeTempDir('kusto-deploy');
 });
 
-afterAll(async () => {
-  await Promise.all(databases.map((database) => database.drop()));
+afterAll(() => {
   fs.rmSync(root, { recursive: true, force: true });
 });
 

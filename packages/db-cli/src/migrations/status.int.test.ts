@@ -1,26 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTestDatabase, type TestDatabase } from '@kusto/local-postgres/testing';
 import { migrationChecksum } from './checksum.js';
 import { createMigrator } from './migrator.js';
-import { makeTempDir, THREE_MIGRATIONS, writeMigrations } from './test-support/fixtures.js';
+import { freshDatabases, makeTempDir, THREE_MIGRATIONS, writeMigrations } from './test-support/fixtures.js';
 
-const databases: TestDatabase[] = [];
+const freshDatabase = freshDatabases();
 let root: string;
-
-async function freshDatabase(label: string): Promise<TestDatabase> {
-  const database = await createTestDatabase(label);
-  databases.push(database);
-  return database;
-}
 
 beforeAll(() => {
   root = makeTempDir('kusto-status');
 });
 
-afterAll(async () => {
-  await Promise.all(databases.map((database) => database.drop()));
+afterAll(() => {
   fs.rmSync(root, { recursive: true, force: true });
 });
 

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createTestDatabase, type TestDatabase } from '@kusto/local-postgres/testing';
-import { prismaRows, tableNames, THREE_MIGRATIONS } from '../../migrations/test-support/fixtures.js';
+import type { TestDatabase } from '@kusto/local-postgres/testing';
+import { freshDatabases, prismaRows, tableNames, THREE_MIGRATIONS } from '../../migrations/test-support/fixtures.js';
 import { removeProject } from '../../test-support/project.js';
 import { createRunnerProject, kusto, migrationsDirOf, passwordOf } from '../../test-support/runner-cli.js';
 
@@ -16,14 +16,8 @@ const BROKEN = {
   '20240103000000_later': { up: 'CREATE TABLE "Later" ("id" INT);\n' },
 };
 
-const databases: TestDatabase[] = [];
+const freshDatabase = freshDatabases();
 const projects: string[] = [];
-
-async function freshDatabase(label: string): Promise<TestDatabase> {
-  const database = await createTestDatabase(label);
-  databases.push(database);
-  return database;
-}
 
 async function project(spec: Parameters<typeof createRunnerProject>[1]): Promise<string> {
   const dir = await createRunnerProject('deploy', spec);
@@ -32,7 +26,6 @@ async function project(spec: Parameters<typeof createRunnerProject>[1]): Promise
 }
 
 afterAll(async () => {
-  await Promise.all(databases.map((database) => database.drop()));
   await Promise.all(projects.map(removeProject));
 });
 

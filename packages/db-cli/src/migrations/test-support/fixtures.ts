@@ -2,6 +2,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterAll } from '@jest/globals';
+import { createTestDatabase, type TestDatabase } from '@kusto/local-postgres/testing';
 import pg from 'pg';
 import type { MigrationLogger } from '../options.js';
 
@@ -15,6 +17,22 @@ export interface MigrationSpec {
 export function makeTempDir(label: string, base: string = os.tmpdir()): string {
   fs.mkdirSync(base, { recursive: true });
   return fs.mkdtempSync(path.join(base, `${label}-`));
+}
+
+/**
+ * For a test file: returns `fresh(label)`, a new database on the shared server per call, and
+ * drops every one of them after the file's tests.
+ */
+export function freshDatabases(): (label: string) => Promise<TestDatabase> {
+  const created: TestDatabase[] = [];
+  afterAll(async () => {
+    await Promise.all(created.map((database) => database.drop()));
+  });
+  return async (label) => {
+    const database = await createTestDatabase(label);
+    created.push(database);
+    return database;
+  };
 }
 
 /** Writes migration folders (and Prisma's `migration_lock.toml`) into `migrationsDir`. */
