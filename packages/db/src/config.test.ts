@@ -1,5 +1,5 @@
 import { expect, test } from '@jest/globals';
-import { resolveHealth, resolvePool, resolveUrlSource } from './config.js';
+import { resolveDirectUrlSource, resolveHealth, resolvePool, resolveUrlSource } from './config.js';
 import type { DatabaseFolder } from './discovery/discover.js';
 
 const folder = (name: string, urlEnv?: string, configUrlEnv?: string) =>
@@ -33,4 +33,21 @@ test('URL source: options.url, then urlEnv, then the schema env("X"), then prism
   expect(resolveUrlSource(folder('user', 'LEGACY'), { urlEnv: 'CUSTOM' }, env).url).toBe('postgresql://c/d');
   expect(resolveUrlSource(folder('user'), { url: 'postgresql://x/y' }, env)).toMatchObject({ source: 'options', url: 'postgresql://x/y' });
   expect(resolveUrlSource(folder('user'), undefined, { RDS_USER_URL: '' }).url).toBeUndefined();
+});
+
+test('direct URL source: options.directUrl, then directUrlEnv, then RDS_<NAME>_DIRECT_URL; empty means unset', () => {
+  const env = { RDS_USER_DIRECT_URL: 'postgresql://direct/a', OTHER: 'postgresql://other/b' };
+  expect(resolveDirectUrlSource(folder('user'), undefined, env)).toEqual({
+    envVar: 'RDS_USER_DIRECT_URL',
+    source: 'RDS_USER_DIRECT_URL',
+    url: 'postgresql://direct/a',
+  });
+  expect(resolveDirectUrlSource(folder('user'), { directUrlEnv: 'OTHER' }, env).url).toBe('postgresql://other/b');
+  expect(resolveDirectUrlSource(folder('user'), { directUrl: 'postgresql://x/y' }, env)).toMatchObject({ source: 'options', url: 'postgresql://x/y' });
+  expect(resolveDirectUrlSource(folder('analyticsEvents'), undefined, {})).toEqual({
+    envVar: 'RDS_ANALYTICS_EVENTS_DIRECT_URL',
+    source: 'RDS_ANALYTICS_EVENTS_DIRECT_URL',
+    url: undefined,
+  });
+  expect(resolveDirectUrlSource(folder('user'), undefined, { RDS_USER_DIRECT_URL: '' }).url).toBeUndefined();
 });

@@ -1,7 +1,7 @@
 import { HEALTH_DEFAULTS, PROFILE_DEFAULTS } from './defaults.js';
 import type { DatabaseFolder } from './discovery/discover.js';
 import { MissingUrlError } from './errors.js';
-import { envVarForDatabase } from './naming/database-name.js';
+import { directEnvVarForDatabase, envVarForDatabase } from './naming/database-name.js';
 import type { DatabaseOptions, HealthOptions, KustoDbOptions, PoolOptions } from './options.js';
 import type { ProfileName } from './profiles/profile.js';
 
@@ -73,6 +73,22 @@ export function resolveUrlSource(
 ): UrlSource {
   const envVar = options?.urlEnv ?? folder.schema.urlEnv ?? folder.configUrlEnv ?? envVarForDatabase(folder.name);
   if (options?.url !== undefined) return { envVar, source: 'options', url: options.url };
+  const url = env[envVar];
+  return { envVar, source: envVar, url: url === '' ? undefined : url };
+}
+
+/**
+ * The direct URL of a database: `directUrl` from options, else `directUrlEnv`, else
+ * `RDS_<NAME>_DIRECT_URL`. `url` is undefined when none is set (then the main URL is direct too,
+ * unless it declares a pooler).
+ */
+export function resolveDirectUrlSource(
+  folder: Pick<DatabaseFolder, 'name'>,
+  options: Pick<DatabaseOptions, 'directUrl' | 'directUrlEnv'> | undefined,
+  env: NodeJS.ProcessEnv,
+): UrlSource {
+  const envVar = options?.directUrlEnv ?? directEnvVarForDatabase(folder.name);
+  if (options?.directUrl !== undefined) return { envVar, source: 'options', url: options.directUrl };
   const url = env[envVar];
   return { envVar, source: envVar, url: url === '' ? undefined : url };
 }

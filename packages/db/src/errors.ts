@@ -10,7 +10,8 @@ export type KustoDbErrorCode =
   | 'ADAPTER_NOT_INSTALLED'
   | 'UNSUPPORTED_PROVIDER'
   | 'DATABASE_UNAVAILABLE'
-  | 'MANAGER_CLOSED';
+  | 'MANAGER_CLOSED'
+  | 'SESSION_UNAVAILABLE';
 
 /** Base of every error `@kusto/db` throws on purpose. `message` says what to do next. */
 export class KustoDbError extends Error {
@@ -156,5 +157,26 @@ export class DatabaseUnavailableError extends KustoDbError {
 export class ManagerClosedError extends KustoDbError {
   constructor() {
     super('MANAGER_CLOSED', 'This database manager was disconnected; create a new one with createKustoDb().');
+  }
+}
+
+/**
+ * Work that needs a whole server session (migrations, session advisory locks, `LISTEN`, `SET`)
+ * was asked of a database whose only URL goes through a transaction pooler, where each
+ * transaction may run on another server connection.
+ */
+export class SessionUnavailableError extends KustoDbError {
+  constructor(
+    readonly database: string,
+    /** Where the pooled URL came from: its variable, or `options`. */
+    readonly urlSource: string,
+    readonly directEnvVar: string,
+  ) {
+    super(
+      'SESSION_UNAVAILABLE',
+      `Database "${database}" is reached through a transaction pooler (the URL from ${urlSource} has pgbouncer=true), where a session ` +
+        `does not outlive one transaction: session advisory locks, LISTEN and SET would silently apply to whichever ` +
+        `server connection ran them. Set ${directEnvVar} to a URL that reaches the server directly (not through the pooler).`,
+    );
   }
 }

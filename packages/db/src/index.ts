@@ -2,6 +2,7 @@ export { ADAPTER_PACKAGES, type BuiltAdapter, type PoolStats } from './adapters/
 export { classifyError, isConnectionFailure, type FailureKind } from './connection/classify-error.js';
 export type { ConnectionState } from './connection/connection.js';
 export { POOL_URL_PARAMETERS, parseDatabaseUrl, type DatabaseUrl } from './connection/database-url.js';
+export { declaresTransactionPooler, POOLER_URL_PARAMETER } from './connection/pooler.js';
 export { HealthCheckTimeoutError } from './connection/health-check.js';
 export type { PrismaClientLike } from './connection/prisma-client.js';
 export { kusto } from './default-instance.js';
@@ -18,7 +19,7 @@ export {
   type SkippedFolder,
 } from './discovery/discover.js';
 export { parseSchema, type SchemaInfo } from './discovery/schema-file.js';
-export { resolveUrlSource, type UrlSource } from './config.js';
+export { resolveDirectUrlSource, resolveUrlSource, type UrlSource } from './config.js';
 export * from './errors.js';
 export type * from './events.js';
 export {
@@ -30,7 +31,7 @@ export {
   type HealthCheckOptions,
   type HealthReport,
 } from './manager.js';
-export { assertDatabaseName, envVarForDatabase } from './naming/database-name.js';
+export { assertDatabaseName, directEnvVarForDatabase, envVarForDatabase } from './naming/database-name.js';
 export { REDACTED, redactUrl, scrubSecrets } from './naming/redact-url.js';
 export type * from './options.js';
 export { detectProfile, resolveProfile, SERVERLESS_ENV_VARS, type DetectedProfile, type ProfileName, type ProfileOption } from './profiles/profile.js';

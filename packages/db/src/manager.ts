@@ -1,13 +1,14 @@
 import { createAdapter } from './adapters/create-adapter.js';
 import { ModuleLoader } from './adapters/module-loader.js';
-import { requireUrl, resolveHealth, resolvePool, resolveUrlSource, type HealthConfig } from './config.js';
+import { requireUrl, resolveDirectUrlSource, resolveHealth, resolvePool, resolveUrlSource, type HealthConfig } from './config.js';
 import { isConnectionFailure } from './connection/classify-error.js';
 import { Connection, type ConnectionState } from './connection/connection.js';
 import { parseDatabaseUrl } from './connection/database-url.js';
+import { declaresTransactionPooler } from './connection/pooler.js';
 import { loadPrismaClient, type PrismaClientConstructor } from './connection/prisma-client.js';
 import { PROFILE_DEFAULTS } from './defaults.js';
 import { discoverDatabases, type DatabaseFolder, type Discovery, type SkippedFolder } from './discovery/discover.js';
-import { ManagerClosedError, SchemaError, UnknownDatabaseError } from './errors.js';
+import { ManagerClosedError, SchemaError, SessionUnavailableError, UnknownDatabaseError } from './errors.js';
 import { KustoDbEmitter } from './events.js';
 import { assertDatabaseName } from './naming/database-name.js';
 import { redactUrl, scrubSecrets } from './naming/redact-url.js';
@@ -26,6 +27,10 @@ export interface DatabaseStatus {
   readonly urlSet: boolean;
   /** The URL with its password replaced by `****`. */
   readonly target: string | undefined;
+  /** The URL declares a transaction pooler (`pgbouncer=true`). */
+  readonly pooled: boolean;
+  /** The direct URL for session work (see `sessionUrl`): its variable and redacted target. */
+  readonly direct: { readonly envVar: string; readonly urlSet: boolean; readonly target: string | undefined };
   readonly lastCheckAt: string | undefined;
   readonly lastLatencyMs: number | undefined;
   readonly consecutiveFailures: number;
@@ -155,6 +160,24 @@ export class KustoDb extends KustoDbEmitter {
     return true;
   }
 
+  /**
+   * A URL for work that needs one server session throughout: migrations, session advisory locks,
+   * `LISTEN`/`NOTIFY`, session `SET`s. The direct URL (`RDS_<NAME>_DIRECT_URL`) when set; else the
+   * main URL, unless it declares a transaction pooler (`pgbouncer=true`): then this throws
+   * {@link SessionUnavailableError} rather than hand out a URL whose sessions would silently break.
+   * Open your own connection with it (e.g. a `pg.Client`); `getClient` never uses it.
+   */
+  sessionUrl(name: string): string {
+    const folder = this.folder(name);
+    const options = this.options.databases?.[name];
+    const direct = resolveDirectUrlSource(folder, options, this.env);
+    if (direct.url !== undefined) return direct.url;
+    const source = resolveUrlSource(folder, options, this.env);
+    const url = requireUrl(folder, source);
+    if (declaresTransactionPooler(url)) throw new SessionUnavailableError(name, source.source, direct.envVar);
+    return url;
+  }
+
   /** Every known database, used or not. */
   status(): DatabaseStatus[] {
     return this.names().map((name) => this.statusOf(name));
@@ -163,6 +186,7 @@ export class KustoDb extends KustoDbEmitter {
   statusOf(name: string): DatabaseStatus {
     const folder = this.folder(name);
     const source = resolveUrlSource(folder, this.options.databases?.[name], this.env);
+    const direct = resolveDirectUrlSource(folder, this.options.databases?.[name], this.env);
     const snapshot = this.connections.get(name)?.snapshot();
     return {
       name,
@@ -171,6 +195,8 @@ export class KustoDb extends KustoDbEmitter {
       envVar: source.envVar,
       urlSet: source.url !== undefined,
       target: source.url === undefined ? undefined : redactUrl(source.url),
+      pooled: source.url !== undefined && declaresTransactionPooler(source.url),
+      direct: { envVar: direct.envVar, urlSet: direct.url !== undefined, target: direct.url === undefined ? undefined : redactUrl(direct.url) },
       lastCheckAt: snapshot?.lastCheckAt?.toISOString(),
       lastLatencyMs: snapshot?.lastLatencyMs,
       consecutiveFailures: snapshot?.consecutiveFailures ?? 0,

@@ -73,6 +73,14 @@ export interface DatabaseOptions extends HealthOptions {
   readonly url?: string;
   /** Variable holding the URL. Default `RDS_<NAME>_URL`, or `X` for a schema with `url = env("X")`. */
   readonly urlEnv?: string;
+  /**
+   * A URL straight to the server, for work that needs a whole session when `url` goes through a
+   * transaction pooler (PgBouncer, RDS Proxy): migrations, session advisory locks, `LISTEN`.
+   * Queries from `getClient` never use it. Default: read from `directUrlEnv`.
+   */
+  readonly directUrl?: string;
+  /** Variable holding the direct URL. Default `RDS_<NAME>_DIRECT_URL`. */
+  readonly directUrlEnv?: string;
   /** Pool settings for this database. */
   readonly pool?: PoolOptions;
   /** Your own driver adapter instead of the one for the provider. */

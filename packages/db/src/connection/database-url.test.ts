@@ -37,5 +37,13 @@ test('an invalid URL never appears in the error, since it may hold a password', 
 });
 
 test('sqlite file URLs pass through untouched', () => {
-  expect(parseDatabaseUrl('local', 'sqlite', 'file:./dev.db', 'X')).toEqual({ url: 'file:./dev.db', pool: {}, schema: undefined });
+  expect(parseDatabaseUrl('local', 'sqlite', 'file:./dev.db', 'X')).toEqual({ url: 'file:./dev.db', pool: {}, schema: undefined, transactionPooler: false });
+});
+
+test('pgbouncer=true marks a transaction pooler and is kept from the driver', () => {
+  const parsed = parseDatabaseUrl('user', 'postgresql', 'postgresql://app:secret@bouncer:6432/user?pgbouncer=true&sslmode=require', 'RDS_USER_URL');
+  expect(parsed.transactionPooler).toBe(true);
+  expect(parsed.url).toBe('postgresql://app:secret@bouncer:6432/user?sslmode=require');
+  expect(parseDatabaseUrl('user', 'postgresql', 'postgresql://h/d?pgbouncer=false', 'X').transactionPooler).toBe(false);
+  expect(parseDatabaseUrl('user', 'postgresql', 'postgresql://h/d', 'X').transactionPooler).toBe(false);
 });

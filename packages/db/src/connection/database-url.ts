@@ -1,5 +1,6 @@
 import { InvalidUrlError } from '../errors.js';
 import type { PoolOptions } from '../options.js';
+import { takePoolerFlag } from './pooler.js';
 
 /** URL schemes each provider accepts. */
 const SCHEMES: Readonly<Record<string, readonly string[]>> = {
@@ -20,6 +21,8 @@ export interface DatabaseUrl {
   readonly pool: PoolOptions;
   /** `schema` parameter (Postgres search path for Prisma's queries), when given. */
   readonly schema: string | undefined;
+  /** The URL declares a transaction pooler (`pgbouncer=true`): sessions do not survive a transaction. */
+  readonly transactionPooler: boolean;
 }
 
 function positiveNumber(database: string, source: string, name: string, value: string): number {
@@ -51,7 +54,7 @@ export function parseDatabaseUrl(database: string, provider: string, raw: string
       `scheme "${parsed.protocol}" does not match provider "${provider}" (expected ${schemes.join(' or ')})`,
     );
   }
-  if (provider === 'sqlite') return { url: raw, pool: {}, schema: undefined };
+  if (provider === 'sqlite') return { url: raw, pool: {}, schema: undefined, transactionPooler: false };
 
   const params = parsed.searchParams;
   const pool: { max?: number; connectionTimeoutMillis?: number } = {};
@@ -72,6 +75,7 @@ export function parseDatabaseUrl(database: string, provider: string, raw: string
   if (timeouts.length > 0) pool.connectionTimeoutMillis = Math.max(...timeouts) * 1_000;
 
   const schema = params.get('schema') ?? undefined;
+  const transactionPooler = takePoolerFlag(params);
   for (const name of [...POOL_URL_PARAMETERS, 'schema']) params.delete(name);
-  return { url: parsed.toString(), pool, schema };
+  return { url: parsed.toString(), pool, schema, transactionPooler };
 }

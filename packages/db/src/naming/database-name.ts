@@ -31,3 +31,13 @@ export function envVarForDatabase(name: string, suffix = 'URL'): string {
     .toUpperCase();
   return `RDS_${snake}_${suffix}`;
 }
+
+/**
+ * The variable that holds a database's direct URL, for work that needs a whole server session
+ * (migrations, session advisory locks, `LISTEN`) when the main URL goes through a pooler.
+ *
+ * @example directEnvVarForDatabase('user') === 'RDS_USER_DIRECT_URL'
+ */
+export function directEnvVarForDatabase(name: string): string {
+  return envVarForDatabase(name, 'DIRECT_URL');
+}
