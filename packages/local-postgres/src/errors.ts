@@ -12,7 +12,8 @@ export class LocalPostgresError extends Error {
       | 'DATA_DIR_UNREACHABLE'
       | 'NO_CONTAINER_RUNTIME'
       | 'NOT_RUNNING'
-      | 'INVALID_NAME',
+      | 'INVALID_NAME'
+      | 'INVALID_OPTIONS',
     options?: { cause?: unknown },
   ) {
     super(message, options);

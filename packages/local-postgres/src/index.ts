@@ -2,6 +2,28 @@ export type { BackendKind } from './backend.js';
 export { containerRuntimeAvailable, DEFAULT_POSTGRES_IMAGE } from './container/container-server.js';
 export { LocalPostgresError } from './errors.js';
 export { findFreePort } from './free-port.js';
+export type { PgBouncerPool, PgBouncerStats } from './pgbouncer/admin-console.js';
+export {
+  locatePgBouncer,
+  PGBOUNCER_BINARY_ENV,
+  PGBOUNCER_FALLBACK_PATHS,
+  pgbouncerAvailability,
+  type LocatePgBouncerOptions,
+  type PgBouncerAvailability,
+} from './pgbouncer/binary.js';
+export type { PgBouncerPoolMode } from './pgbouncer/config-files.js';
+export {
+  DEFAULT_PGBOUNCER_MAX_CLIENT_CONN,
+  DEFAULT_PGBOUNCER_POOL_MODE,
+  DEFAULT_PGBOUNCER_POOL_SIZE,
+  DEFAULT_PGBOUNCER_READY_TIMEOUT_MS,
+  startPgBouncer,
+  type PgBouncer,
+  type PgBouncerState,
+  type PgBouncerUpstream,
+  type PgBouncerUrlOptions,
+  type StartPgBouncerOptions,
+} from './pgbouncer/start-pgbouncer.js';
 export {
   BACKEND_ENV_VAR,
   DEFAULT_MAX_CONNECTIONS,

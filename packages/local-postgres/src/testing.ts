@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { quoteIdentifier } from './identifiers.js';
+import { startPgBouncer, type PgBouncer, type StartPgBouncerOptions } from './pgbouncer/start-pgbouncer.js';
 import { withClient } from './with-client.js';
 import { SHARED_BACKEND_ENV, SHARED_URL_ENV } from './jest/shared-server.js';
 
@@ -51,3 +52,23 @@ export async function createTestDatabase(label = 'test'): Promise<TestDatabase> 
       ),
   };
 }
+
+/**
+ * Starts a PgBouncer (transaction pooling unless `poolMode` says otherwise) in front of the run's
+ * shared server, with its credentials. Every database there, e.g. one from `createTestDatabase()`,
+ * is reachable as `bouncer.url(db.name)`. Close it in `afterAll`. Tests that need it should skip
+ * when `pgbouncerAvailability()` says it is not installed.
+ */
+export function startTestPgBouncer(
+  options: Omit<StartPgBouncerOptions, 'upstream' | 'user' | 'password'> = {},
+): Promise<PgBouncer> {
+  const server = new URL(sharedServerUrl());
+  return startPgBouncer({
+    ...options,
+    upstream: { host: server.hostname, port: Number(server.port || 5432) },
+    user: decodeURIComponent(server.username),
+    password: decodeURIComponent(server.password),
+  });
+}
+
+export { pgbouncerAvailability, type PgBouncerAvailability } from './pgbouncer/binary.js';

@@ -5,6 +5,10 @@ export interface WaitReadyOptions {
   readonly port: number;
   readonly user: string;
   readonly password: string;
+  /** Database to log in to. Default `postgres`. */
+  readonly database?: string;
+  /** Query that must answer. Default `SELECT 1` (PgBouncer's admin console needs a `SHOW` command). */
+  readonly query?: string;
   /** Give up after this long. Default 30 000 ms. */
   readonly timeoutMs?: number;
   /** Rejects early when the server process has died. */
@@ -25,13 +29,13 @@ export async function waitUntilReady(options: WaitReadyOptions): Promise<void> {
       port: options.port,
       user: options.user,
       password: options.password,
-      database: 'postgres',
+      database: options.database ?? 'postgres',
       connectionTimeoutMillis: 1_000,
     });
     client.on('error', () => undefined);
     try {
       await client.connect();
-      await client.query('SELECT 1');
+      await client.query(options.query ?? 'SELECT 1');
       return;
     } catch (error) {
       lastError = error;

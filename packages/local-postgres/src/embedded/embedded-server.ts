@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
@@ -7,9 +7,10 @@ import path from 'node:path';
 import type { PostgresBackend } from '../backend.js';
 import { LocalPostgresError } from '../errors.js';
 import { findFreePort } from '../free-port.js';
+import { OutputTail } from '../output-tail.js';
 import { waitUntilReady } from '../wait-ready.js';
 import { prepareBinaries, type PostgresBinaries } from './binaries.js';
-import { resolveServerUser, type ServerUser } from './server-user.js';
+import { reachableBy, resolveServerUser, type ServerUser } from './server-user.js';
 
 export interface EmbeddedServerOptions {
   /** Persistent data dir, kept by `close()`. Default: a fresh folder under the OS temp dir, removed by `close()`. */
@@ -26,7 +27,6 @@ export interface EmbeddedServerOptions {
 
 const HOST = '127.0.0.1';
 const CREDENTIALS_FILE = 'kusto-local-postgres.json';
-const OUTPUT_LINES_KEPT = 40;
 const STOP_GRACE_MS = 15_000;
 
 interface StoredCredentials {
@@ -34,33 +34,8 @@ interface StoredCredentials {
   readonly password: string;
 }
 
-/** Keeps the last lines a process printed, for error messages. */
-class OutputTail {
-  private readonly lines: string[] = [];
-
-  constructor(private readonly onLog: ((line: string) => void) | undefined) {}
-
-  push(chunk: Buffer): void {
-    for (const line of chunk.toString('utf8').split('\n')) {
-      if (line.trim() === '') continue;
-      this.onLog?.(line);
-      this.lines.push(line);
-      if (this.lines.length > OUTPUT_LINES_KEPT) this.lines.shift();
-    }
-  }
-
-  toString(): string {
-    return this.lines.join('\n');
-  }
-}
-
 function runAs(user: ServerUser | undefined): { uid?: number; gid?: number } {
   return user ? { uid: user.uid, gid: user.gid } : {};
-}
-
-function reachableBy(user: ServerUser, dir: string): boolean {
-  const result = spawnSync('test', ['-w', dir, '-a', '-x', dir], { uid: user.uid, gid: user.gid, stdio: 'ignore' });
-  return result.status === 0;
 }
 
 async function runInitdb(

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { LocalPostgresError } from '../errors.js';
 
@@ -41,4 +41,10 @@ export async function resolveServerUser(name = 'postgres'): Promise<ServerUser |
   const created = await lookup(name);
   if (!created) throw new LocalPostgresError(`Created the user "${name}" but cannot look it up.`, 'NO_SERVER_USER');
   return created;
+}
+
+/** Whether `user` can enter and write `dir` (every parent folder must be searchable by it). */
+export function reachableBy(user: ServerUser, dir: string): boolean {
+  const result = spawnSync('test', ['-w', dir, '-a', '-x', dir], { uid: user.uid, gid: user.gid, stdio: 'ignore' });
+  return result.status === 0;
 }
