@@ -67,7 +67,7 @@ function buildPostgres(request: AdapterRequest, loader: ModuleLoader): BuiltAdap
   // An idle connection that dies (server restart, terminated backend) emits `error` on the pool;
   // without a listener that crashes the process. pg-pool has already evicted the connection.
   pool.on('error', request.onConnectionError);
-  tagAcquireFailures(pool);
+  tagConnectionFailures(pool);
   const factory = new module.PrismaPg(pool, {
     ...(request.schema ? { schema: request.schema } : {}),
     onConnectionError: request.onConnectionError,
@@ -111,20 +111,26 @@ async function endWithin(ending: Promise<void>, graceMs: number, force: () => vo
 }
 
 /**
- * pg reports some failures to obtain a connection as plain `Error`s without a code ("timeout
- * exceeded when trying to connect" from the pool, "Connection terminated unexpectedly" when the
- * server drops a connection being opened). The Prisma adapter then passes them on unclassified
- * and a route answers 500 for what is an outage. Every error from acquiring a connection is a
- * connection failure by where it comes from, so those lacking a code get the socket code the
- * adapter maps to `ConnectionClosed`; the message is kept as it was.
+ * pg reports some connection failures as plain `Error`s without a code: "timeout exceeded when
+ * trying to connect" from the pool, and "Connection terminated unexpectedly" when the peer closes
+ * the socket, whether a connection was being opened or a query was running on it (a pooler such as
+ * PgBouncer stopping closes sockets without a Postgres error message). The Prisma adapter then passes
+ * them on unclassified and a route answers 500 for what is an outage. They are connection failures
+ * by where they come from, so those lacking a code get the socket code the adapter maps to
+ * `ConnectionClosed`; the message is kept as it was:
+ * - every error from acquiring a connection;
+ * - every error a connected client emits as an `error` event: pg emits there only what broke the
+ *   connection, and it is the very object the client's pending queries are rejected with (on the
+ *   next tick, so it is tagged first). Errors the server sent (with a SQLSTATE) keep their code.
  */
-function tagAcquireFailures(pool: pg.Pool): void {
+function tagConnectionFailures(pool: pg.Pool): void {
   const tag = (error: unknown): unknown => {
     if (error instanceof Error && typeof (error as { code?: unknown }).code !== 'string') {
-      Object.assign(error, { code: 'ECONNRESET', errno: -(osConstants.errno.ECONNRESET ?? 104), syscall: 'connect' });
+      Object.assign(error, { code: 'ECONNRESET', errno: -(osConstants.errno.ECONNRESET ?? 104), syscall: 'read' });
     }
     return error;
   };
+  pool.on('connect', (client) => client.on('error', tag));
   const acquire = pool.connect.bind(pool) as (callback?: (...args: unknown[]) => void) => Promise<pg.PoolClient> | undefined;
   // pg-pool's own query() acquires through connect(callback); user code and the adapter use the promise form.
   pool.connect = ((callback?: (error: unknown, ...rest: unknown[]) => void) => {

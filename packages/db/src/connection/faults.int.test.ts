@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
 import { startPostgres, startTcpProxy, type PostgresServer, type TcpProxy } from '@kusto/local-postgres';
 import { DatabaseUnavailableError, ManagerClosedError } from '../errors.js';
 import { classifyError } from './classify-error.js';
@@ -61,6 +62,28 @@ async function query(m: KustoDb): Promise<number> {
   const client = (await m.getClient('main')) as unknown as Probe;
   const rows = await client.$queryRawUnsafe<{ one: number }[]>('SELECT 1 AS one');
   return rows[0]!.one;
+}
+
+/** Queries of this file's database sleeping in `pg_sleep` right now, seen from a direct connection. */
+async function activeSleeps(): Promise<number> {
+  const admin = new pg.Client({ connectionString: directUrl });
+  await admin.connect();
+  try {
+    const { rows } = await admin.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = 'faults' AND state = 'active' AND query LIKE '%pg_sleep(5)%' AND pid <> pg_backend_pid()",
+    );
+    return rows[0]!.n;
+  } finally {
+    await admin.end();
+  }
+}
+
+async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(20);
+  }
 }
 
 /** Resolves true when `promise` settles before any timer or I/O callback gets to run. */
@@ -167,6 +190,28 @@ describe('backends terminated by the server', () => {
     expect(await query(m)).toBe(1);
     expect(m.statusOf('main').lastCheckAt).not.toBe(checkedBefore);
     expect(m.statusOf('main').state).toBe('ready');
+  });
+});
+
+describe('connections cut without a word (a pooler or load balancer going away)', () => {
+  test('queries in flight fail as connection failures (503 material), not as query errors, and the next call recovers', async () => {
+    const m = manager(proxy.url(directUrl), { checkIntervalMs: 60_000 });
+    expect(await query(m)).toBe(1);
+    const client = (await m.getClient('main')) as unknown as Probe & {
+      $transaction<T>(work: (tx: Probe) => Promise<T>): Promise<T>;
+    };
+    const plain = client.$queryRawUnsafe('SELECT pg_sleep(5)').catch((error: unknown) => error);
+    const inTransaction = client
+      .$transaction(async (tx) => tx.$queryRawUnsafe('SELECT pg_sleep(5)'))
+      .catch((error: unknown) => error);
+    await waitUntil(async () => (await activeSleeps()) === 2);
+    proxy.cut();
+
+    const errors = await Promise.all([plain, inTransaction]);
+    // A socket closed mid-query is a plain pg Error with no code; unclassified it would be a 500.
+    expect(errors.map((error) => classifyError(error))).toEqual(['connection', 'connection']);
+    expect(m.reportError('main', errors[0])).toBe(true);
+    expect(await query(m)).toBe(1);
   });
 });
 
