@@ -4,13 +4,13 @@ import { createMigrator, migratorOptionsForFolder, runSeed } from '@kusto/db-cli
 /**
  * Brings every database up to date with the native migration runner (no Prisma engine needed) and
  * seeds the ones that had no migration applied before: a first start gets demo data, later starts
- * keep whatever the database holds.
+ * keep whatever the database holds. Migrations take a session lock, so they run on the database's
+ * session URL: `RDS_<NAME>_DIRECT_URL` when the app's URL goes through a pooler.
  */
 export async function prepareDatabases(manager: KustoDb, env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<void> {
-  for (const name of manager.names()) {
-    const folder = manager.folder(name);
-    const url = env[manager.statusOf(name).envVar];
-    if (!url) throw new Error(`${manager.statusOf(name).envVar} is not set`);
+  // Every URL first: a missing or pooled-only one stops the start before any database changes.
+  const targets = manager.names().map((name) => ({ name, folder: manager.folder(name), url: manager.sessionUrl(name) }));
+  for (const { name, folder, url } of targets) {
     const migrator = createMigrator(migratorOptionsForFolder(folder, url));
     const before = await migrator.status();
     if (before.error) throw new Error(`cannot read the migrations of ${name}: ${before.error.message}`);
