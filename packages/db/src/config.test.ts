@@ -1,5 +1,5 @@
 import { expect, test } from '@jest/globals';
-import { resolveDirectUrlSource, resolveHealth, resolvePool, resolveUrlSource } from './config.js';
+import { resolveDirectUrlSource, resolveHealth, resolvePool, resolveReadUrlSource, resolveUrlSource } from './config.js';
 import type { DatabaseFolder } from './discovery/discover.js';
 
 const folder = (name: string, urlEnv?: string, configUrlEnv?: string) =>
@@ -50,4 +50,26 @@ test('direct URL source: options.directUrl, then directUrlEnv, then RDS_<NAME>_D
     url: undefined,
   });
   expect(resolveDirectUrlSource(folder('user'), undefined, { RDS_USER_DIRECT_URL: '' }).url).toBeUndefined();
+});
+
+test('read URL source: options.readUrls, then readUrlEnv, then RDS_<NAME>_READ_URL, split into replicas; unset or empty means none', () => {
+  const env = { RDS_USER_READ_URL: 'postgresql://r1/a, postgresql://r2/a', REPLICAS: 'postgresql://r3/a' };
+  expect(resolveReadUrlSource(folder('user'), undefined, env)).toEqual({
+    envVar: 'RDS_USER_READ_URL',
+    source: 'RDS_USER_READ_URL',
+    urls: ['postgresql://r1/a', 'postgresql://r2/a'],
+  });
+  expect(resolveReadUrlSource(folder('user'), { readUrlEnv: 'REPLICAS' }, env)).toMatchObject({ envVar: 'REPLICAS', urls: ['postgresql://r3/a'] });
+  expect(resolveReadUrlSource(folder('user'), { readUrls: ['postgresql://x/y'] }, env)).toEqual({
+    envVar: 'RDS_USER_READ_URL',
+    source: 'options',
+    urls: ['postgresql://x/y'],
+  });
+  expect(resolveReadUrlSource(folder('user'), { readUrls: [] }, env).urls).toEqual([]);
+  expect(resolveReadUrlSource(folder('analyticsEvents'), undefined, {})).toEqual({
+    envVar: 'RDS_ANALYTICS_EVENTS_READ_URL',
+    source: 'RDS_ANALYTICS_EVENTS_READ_URL',
+    urls: [],
+  });
+  expect(resolveReadUrlSource(folder('user'), undefined, { RDS_USER_READ_URL: '' }).urls).toEqual([]);
 });

@@ -1,9 +1,10 @@
 import { HEALTH_DEFAULTS, PROFILE_DEFAULTS } from './defaults.js';
 import type { DatabaseFolder } from './discovery/discover.js';
 import { MissingUrlError } from './errors.js';
-import { directEnvVarForDatabase, envVarForDatabase } from './naming/database-name.js';
+import { directEnvVarForDatabase, envVarForDatabase, readEnvVarForDatabase } from './naming/database-name.js';
 import type { DatabaseOptions, HealthOptions, KustoDbOptions, PoolOptions } from './options.js';
 import type { ProfileName } from './profiles/profile.js';
+import { splitReadUrls } from './replicas/read-urls.js';
 
 /** Health settings after defaults are applied. */
 export type HealthConfig = Readonly<Required<HealthOptions>>;
@@ -91,6 +92,31 @@ export function resolveDirectUrlSource(
   if (options?.directUrl !== undefined) return { envVar, source: 'options', url: options.directUrl };
   const url = env[envVar];
   return { envVar, source: envVar, url: url === '' ? undefined : url };
+}
+
+/** Where a database's read replica URLs come from. */
+export interface ReadUrlSource {
+  /** The variable the URLs are read from (reported even when `readUrls` was passed directly). */
+  readonly envVar: string;
+  /** `options` when the URLs were passed in options, else the variable name. */
+  readonly source: string;
+  /** One URL per replica, in order (position 1 first); empty: no replicas. Not validated here. */
+  readonly urls: readonly string[];
+}
+
+/**
+ * The read replica URLs of a database: `readUrls` from options, else the variable `readUrlEnv`,
+ * else `RDS_<NAME>_READ_URL`, split with `splitReadUrls` (commas and/or whitespace before a
+ * `scheme://`). Unset or blank → no replicas.
+ */
+export function resolveReadUrlSource(
+  folder: Pick<DatabaseFolder, 'name'>,
+  options: Pick<DatabaseOptions, 'readUrls' | 'readUrlEnv'> | undefined,
+  env: NodeJS.ProcessEnv,
+): ReadUrlSource {
+  const envVar = options?.readUrlEnv ?? readEnvVarForDatabase(folder.name);
+  if (options?.readUrls !== undefined) return { envVar, source: 'options', urls: [...options.readUrls] };
+  return { envVar, source: envVar, urls: splitReadUrls(env[envVar]) };
 }
 
 export function requireUrl(folder: DatabaseFolder, source: UrlSource): string {

@@ -32,12 +32,34 @@ export interface CircuitOpenEvent {
   readonly error: Error;
 }
 
+/** Which read replica an event is about: its 1-based position in the database's read URLs. */
+export interface ReplicaRef {
+  readonly replica: number;
+}
+export interface ReplicaRotationEvent extends ReplicaRef {
+  readonly database: string;
+  /** `false`: the replica left the rotation (its reads go to other replicas or the primary); `true`: it is back. */
+  readonly inRotation: boolean;
+  /** Why it left (message without secrets); undefined when it came back. */
+  readonly error: Error | undefined;
+}
+
+/**
+ * Read replicas have events of their own, so a replica's failure never looks like its primary's
+ * to a listener of `error`/`reconnect`/… (which are about primaries only).
+ */
 export interface KustoDbEvents {
   connect: [ConnectEvent];
   reconnect: [ReconnectEvent];
   disconnect: [DisconnectEvent];
   error: [ErrorEvent];
   circuitOpen: [CircuitOpenEvent];
+  replicaConnect: [ConnectEvent & ReplicaRef];
+  replicaReconnect: [ReconnectEvent & ReplicaRef];
+  replicaDisconnect: [DisconnectEvent & ReplicaRef];
+  replicaError: [ErrorEvent & ReplicaRef];
+  replicaCircuitOpen: [CircuitOpenEvent & ReplicaRef];
+  replicaRotation: [ReplicaRotationEvent];
 }
 
 /**

@@ -19,7 +19,7 @@ export {
   type SkippedFolder,
 } from './discovery/discover.js';
 export { parseSchema, type SchemaInfo } from './discovery/schema-file.js';
-export { resolveDirectUrlSource, resolveUrlSource, type UrlSource } from './config.js';
+export { resolveDirectUrlSource, resolveReadUrlSource, resolveUrlSource, type ReadUrlSource, type UrlSource } from './config.js';
 export * from './errors.js';
 export type * from './events.js';
 export {
@@ -31,9 +31,12 @@ export {
   type HealthCheckOptions,
   type HealthReport,
 } from './manager.js';
-export { assertDatabaseName, directEnvVarForDatabase, envVarForDatabase } from './naming/database-name.js';
+export { assertDatabaseName, directEnvVarForDatabase, envVarForDatabase, readEnvVarForDatabase } from './naming/database-name.js';
 export { REDACTED, redactUrl, scrubSecrets } from './naming/redact-url.js';
+export { splitReadUrls } from './replicas/read-urls.js';
+export type { ReplicaHealth, ReplicaStatus } from './replicas/replica-set.js';
+export { READ_OPERATIONS } from './replicas/routing.js';
 export type * from './options.js';
 export { detectProfile, resolveProfile, SERVERLESS_ENV_VARS, type DetectedProfile, type ProfileName, type ProfileOption } from './profiles/profile.js';
-export type { ClientFor, DatabaseName, KustoDatabases } from './types/databases.js';
+export type { ClientFor, DatabaseName, KustoDatabases, ReplicaRoutingMethods, WithReplicaRouting } from './types/databases.js';
 export { DEFAULT_TYPES_FILE, renderDatabaseTypes, writeDatabaseTypes } from './types/render-database-types.js';

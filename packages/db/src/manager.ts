@@ -1,19 +1,30 @@
 import { createAdapter } from './adapters/create-adapter.js';
 import { ModuleLoader } from './adapters/module-loader.js';
-import { requireUrl, resolveDirectUrlSource, resolveHealth, resolvePool, resolveUrlSource, type HealthConfig } from './config.js';
+import {
+  requireUrl,
+  resolveDirectUrlSource,
+  resolveHealth,
+  resolvePool,
+  resolveReadUrlSource,
+  resolveUrlSource,
+  type HealthConfig,
+} from './config.js';
 import { isConnectionFailure } from './connection/classify-error.js';
 import { Connection, type ConnectionState } from './connection/connection.js';
 import { parseDatabaseUrl } from './connection/database-url.js';
 import { declaresTransactionPooler } from './connection/pooler.js';
-import { loadPrismaClient, type PrismaClientConstructor } from './connection/prisma-client.js';
+import { loadPrismaClient, type PrismaClientConstructor, type PrismaClientLike } from './connection/prisma-client.js';
 import { PROFILE_DEFAULTS } from './defaults.js';
 import { discoverDatabases, type DatabaseFolder, type Discovery, type SkippedFolder } from './discovery/discover.js';
-import { ManagerClosedError, SchemaError, SessionUnavailableError, UnknownDatabaseError } from './errors.js';
+import { ManagerClosedError, MissingUrlError, SchemaError, SessionUnavailableError, UnknownDatabaseError } from './errors.js';
 import { KustoDbEmitter } from './events.js';
 import { assertDatabaseName } from './naming/database-name.js';
 import { redactUrl, scrubSecrets } from './naming/redact-url.js';
 import type { KustoDbOptions } from './options.js';
 import { resolveProfile, type DetectedProfile } from './profiles/profile.js';
+import { parseReadUrls, replicaSourceLabel } from './replicas/read-urls.js';
+import { configuredReplicaStatus, ReplicaSet, type ReplicaHealth, type ReplicaStatus } from './replicas/replica-set.js';
+import { defineRoleMethods, type RoleMethods } from './replicas/routing.js';
 import type { ClientFor, DatabaseName } from './types/databases.js';
 
 /** One database in `status()`. Never contains a password. */
@@ -41,6 +52,8 @@ export interface DatabaseStatus {
   readonly retryAfterMs: number;
   readonly lastError: string | undefined;
   readonly pool: { readonly total: number; readonly idle: number; readonly waiting: number } | undefined;
+  /** Read replicas (`RDS_<NAME>_READ_URL`), in order; empty without. They never change `state`. */
+  readonly replicas: readonly ReplicaStatus[];
 }
 
 export interface DatabaseHealth {
@@ -49,6 +62,8 @@ export interface DatabaseHealth {
   readonly latencyMs: number | undefined;
   readonly error: string | undefined;
   readonly retryAfterMs: number;
+  /** Read replicas, checked alongside; `healthy` is the primary's alone. Empty without replicas. */
+  readonly replicas: readonly ReplicaHealth[];
 }
 
 export interface HealthReport {
@@ -77,6 +92,7 @@ export class KustoDb extends KustoDbEmitter {
   readonly profile: DetectedProfile;
   private discovery: Discovery | undefined;
   private readonly connections = new Map<string, Connection>();
+  private readonly replicaSets = new Map<string, ReplicaSet>();
   private readonly clientClasses = new Map<string, PrismaClientConstructor>();
   private readonly loader: ModuleLoader;
   private readonly env: NodeJS.ProcessEnv;
@@ -132,13 +148,15 @@ export class KustoDb extends KustoDbEmitter {
    * with `DatabaseUnavailableError` at once while the circuit is open.
    *
    * The client is the real `PrismaClient`; a rebuild replaces it, so call `getClient` (or
-   * `getClientSync`) per unit of work instead of keeping the instance.
+   * `getClientSync`) per unit of work instead of keeping the instance. With read replicas it is
+   * that client extended with read routing (model reads outside transactions go to a replica,
+   * falling back to the primary); `$primary()` gives the primary's own client either way.
    */
   getClient<K extends DatabaseName>(name: K, options?: GetClientOptions): Promise<ClientFor<K>> {
     const connection = this.connections.get(name);
-    if (connection) return connection.getClient(options?.checkIntervalMs) as Promise<ClientFor<K>>;
+    if (connection) return this.routed(name, connection.getClient(options?.checkIntervalMs)) as Promise<ClientFor<K>>;
     try {
-      return this.connectionFor(name).getClient(options?.checkIntervalMs) as Promise<ClientFor<K>>;
+      return this.routed(name, this.connectionFor(name).getClient(options?.checkIntervalMs)) as Promise<ClientFor<K>>;
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
@@ -146,7 +164,8 @@ export class KustoDb extends KustoDbEmitter {
 
   /** The current client of `name` at once: built on first use, never checked. */
   getClientSync<K extends DatabaseName>(name: K): ClientFor<K> {
-    return (this.connections.get(name) ?? this.connectionFor(name)).getClientSync() as ClientFor<K>;
+    const client = (this.connections.get(name) ?? this.connectionFor(name)).getClientSync();
+    return (this.replicaSets.get(name)?.route(client) ?? client) as ClientFor<K>;
   }
 
   /**
@@ -205,6 +224,7 @@ export class KustoDb extends KustoDbEmitter {
       retryAfterMs: snapshot?.retryAfterMs ?? 0,
       lastError: snapshot?.lastError,
       pool: snapshot?.pool,
+      replicas: this.replicaStatus(name, folder),
     };
   }
 
@@ -223,10 +243,23 @@ export class KustoDb extends KustoDbEmitter {
   /** Closes every client and pool and waits for them; later calls reject. Idempotent. */
   async disconnectAll(): Promise<void> {
     this.closed = true;
-    await Promise.all([...this.connections.values()].map((connection) => connection.close()));
+    await Promise.all([
+      ...[...this.connections.values()].map((connection) => connection.close()),
+      ...[...this.replicaSets.values()].map((replicas) => replicas.close()),
+    ]);
   }
 
+  /** The primary decides `healthy`; replicas are checked in parallel with it and reported beside it. */
   private async checkOne(name: string, timeoutMs: number | undefined): Promise<DatabaseHealth> {
+    // checkPrimary creates the connection (and the replicas) before its first await.
+    const primary = this.checkPrimary(name, timeoutMs);
+    const replicas = this.replicaSets.get(name);
+    if (!replicas) return { ...(await primary), replicas: [] };
+    const [health, replicaHealth] = await Promise.all([primary, replicas.healthCheck(timeoutMs ?? this.healthConfig(name).checkTimeoutMs + 1_000)]);
+    return { ...health, replicas: replicaHealth };
+  }
+
+  private async checkPrimary(name: string, timeoutMs: number | undefined): Promise<Omit<DatabaseHealth, 'replicas'>> {
     let connection: Connection;
     try {
       connection = this.connections.get(name) ?? this.connectionFor(name);
@@ -291,9 +324,11 @@ export class KustoDb extends KustoDbEmitter {
           },
           this.loader,
         );
-        return { client: new PrismaClient({ adapter: adapter.factory }), adapter };
+        return { client: defineRoleMethods(new PrismaClient({ adapter: adapter.factory }), this.roleMethods(name)), adapter };
       },
     });
+    const replicas = this.replicaSetFor(name, folder, connection);
+    if (replicas) this.replicaSets.set(name, replicas);
     this.connections.set(name, connection);
     return connection;
   }
@@ -305,6 +340,68 @@ export class KustoDb extends KustoDbEmitter {
       this.clientClasses.set(folder.name, PrismaClient);
     }
     return PrismaClient;
+  }
+
+  /** With read replicas, the routed client for the primary's `client`; else the client itself. */
+  private routed(name: string, client: Promise<PrismaClientLike>): Promise<PrismaClientLike> {
+    const replicas = this.replicaSets.get(name);
+    return replicas ? client.then(replicas.route) : client;
+  }
+
+  /** `$primary()`/`$replica()` of the primary's own client: itself, and a replica when there are any. */
+  private roleMethods(name: string): RoleMethods {
+    return { primary: (self) => self, replica: (self) => this.replicaSets.get(name)?.replicaClient() ?? self };
+  }
+
+  private replicaStatus(name: string, folder: DatabaseFolder): ReplicaStatus[] {
+    const read = resolveReadUrlSource(folder, this.options.databases?.[name], this.env);
+    return this.replicaSets.get(name)?.status(read) ?? configuredReplicaStatus(read);
+  }
+
+  /**
+   * The read replicas of a database, created with its primary. Their number is fixed then; each
+   * replica's URL is re-read at every rebuild. Every URL is validated here, so a typo fails the
+   * first use loudly (naming the variable and the position) instead of silently reading from the
+   * primary forever.
+   */
+  private replicaSetFor(name: string, folder: DatabaseFolder, primary: Connection): ReplicaSet | undefined {
+    const databaseOptions = this.options.databases?.[name];
+    const read = resolveReadUrlSource(folder, databaseOptions, this.env);
+    if (read.urls.length === 0) return undefined;
+    const provider = folder.schema.provider;
+    if (!provider) throw new SchemaError(name, folder.schemaPath, 'the datasource block has no provider');
+    parseReadUrls(name, provider, read.source, read.urls);
+    return new ReplicaSet({
+      database: name,
+      count: read.urls.length,
+      health: resolveHealth(this.profile.profile, this.options, databaseOptions),
+      events: this,
+      now: this.now,
+      random: this.options.random ?? Math.random,
+      primary: () => primary.getClientSync(),
+      urlAt: (position) => resolveReadUrlSource(folder, databaseOptions, this.env).urls[position - 1],
+      build: (position, onConnectionError) => {
+        const current = resolveReadUrlSource(folder, databaseOptions, this.env);
+        const raw = current.urls[position - 1];
+        if (raw === undefined) throw new MissingUrlError(name, current.envVar);
+        const url = parseDatabaseUrl(name, provider, raw, replicaSourceLabel(current.source, position, current.urls.length));
+        const PrismaClient = this.clientClass(folder);
+        const adapter = createAdapter(
+          {
+            database: name,
+            provider,
+            url: url.url,
+            schema: url.schema,
+            pool: resolvePool(this.profile.profile, url.pool, this.options.pool, databaseOptions?.pool),
+            dir: folder.dir,
+            onConnectionError,
+            custom: databaseOptions?.adapter,
+          },
+          this.loader,
+        );
+        return { built: { client: new PrismaClient({ adapter: adapter.factory }), adapter }, url: raw };
+      },
+    });
   }
 }
 

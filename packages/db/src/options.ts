@@ -81,6 +81,18 @@ export interface DatabaseOptions extends HealthOptions {
   readonly directUrl?: string;
   /** Variable holding the direct URL. Default `RDS_<NAME>_DIRECT_URL`. */
   readonly directUrlEnv?: string;
+  /**
+   * Read replica URLs, one per replica. Model reads (`findMany`, `count`…) outside transactions go
+   * to a replica in rotation; writes, raw queries and transactions go to the primary. A replica
+   * that fails is taken out of rotation and its reads fall back to the primary. An empty list turns
+   * replicas off. Default: read from `readUrlEnv`.
+   */
+  readonly readUrls?: readonly string[];
+  /**
+   * Variable holding the read replica URLs: one URL, or several separated by commas and/or
+   * whitespace (a libpq multi-host comma inside a URL is kept). Default `RDS_<NAME>_READ_URL`.
+   */
+  readonly readUrlEnv?: string;
   /** Pool settings for this database. */
   readonly pool?: PoolOptions;
   /** Your own driver adapter instead of the one for the provider. */

@@ -28,7 +28,8 @@ export interface ConnectionDependencies {
   readonly build: (onConnectionError: (error: Error) => void) => BuiltClient;
   /** Whether the current client was built from settings that changed since (a rotated URL). */
   readonly isStale: () => boolean;
-  readonly events: KustoDbEmitter;
+  /** Where events go: the manager, or a bridge that renames a replica's events. */
+  readonly events: Pick<KustoDbEmitter, 'emit'>;
   /** Monotonic milliseconds. */
   readonly now: () => number;
   readonly random: () => number;

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { InvalidDatabaseNameError } from '../errors.js';
-import { assertDatabaseName, envVarForDatabase } from './database-name.js';
+import { assertDatabaseName, envVarForDatabase, readEnvVarForDatabase } from './database-name.js';
 
 describe('envVarForDatabase', () => {
   test.each([
@@ -17,6 +17,11 @@ describe('envVarForDatabase', () => {
 
   test('takes another suffix for related variables', () => {
     expect(envVarForDatabase('user', 'DIRECT_URL')).toBe('RDS_USER_DIRECT_URL');
+  });
+
+  test('read replicas: RDS_<NAME>_READ_URL', () => {
+    expect(readEnvVarForDatabase('user')).toBe('RDS_USER_READ_URL');
+    expect(readEnvVarForDatabase('analyticsEvents')).toBe('RDS_ANALYTICS_EVENTS_READ_URL');
   });
 });
 

@@ -41,3 +41,13 @@ export function envVarForDatabase(name: string, suffix = 'URL'): string {
 export function directEnvVarForDatabase(name: string): string {
   return envVarForDatabase(name, 'DIRECT_URL');
 }
+
+/**
+ * The variable that holds a database's read replica URLs (one, or several separated by commas
+ * and/or whitespace): reads go to the replicas, everything else to the primary.
+ *
+ * @example readEnvVarForDatabase('user') === 'RDS_USER_READ_URL'
+ */
+export function readEnvVarForDatabase(name: string): string {
+  return envVarForDatabase(name, 'READ_URL');
+}

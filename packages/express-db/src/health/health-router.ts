@@ -2,6 +2,7 @@ import type { DatabaseStatus, KustoDb } from '@kusto/db';
 import type { Request, RequestHandler, Response } from 'express';
 import { managerFrom } from '../resolve-manager.js';
 import { ReadinessGate } from './readiness-gate.js';
+import { describeReplicas, replicaReadiness } from './replicas.js';
 
 /** A Prometheus registry, as prom-client's `Registry` is: only what serving `/metrics` needs. */
 export interface MetricsRegistry {
@@ -56,6 +57,7 @@ function describe(status: DatabaseStatus, showTargets: boolean) {
     pool: status.pool,
     // Driver messages name hosts ("Can't reach database server at db.internal:5432"): only with targets.
     ...(showTargets ? { envVar: status.envVar, target: status.target, lastError: status.lastError } : {}),
+    ...describeReplicas(status, showTargets),
   };
 }
 
@@ -96,6 +98,7 @@ export function createHealthRouter(options: HealthRouterOptions = {}): HealthRou
             latencyMs: health.latencyMs,
             ...(health.healthy ? {} : { retryAfterMs: health.retryAfterMs }),
             ...(showTargets ? { target: manager.statusOf(name).target } : {}),
+            ...replicaReadiness(health, showTargets ? manager.statusOf(name).replicas : undefined),
           },
         ]),
       );

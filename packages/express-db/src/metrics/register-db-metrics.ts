@@ -1,5 +1,6 @@
 import type { ConnectionState, DatabaseStatus, KustoDb } from '@kusto/db';
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { registerReplicaMetrics } from './register-replica-metrics.js';
 
 export interface DbMetricsOptions {
   readonly manager: KustoDb;
@@ -11,7 +12,8 @@ const STATES: readonly ConnectionState[] = ['idle', 'connecting', 'ready', 'chec
 
 /**
  * Registers per-database metrics on a prom-client registry: state, up, check latency, consecutive
- * failures, reconnects, circuit openings, pool connections. Values are read from
+ * failures, reconnects, circuit openings, pool connections; and per read replica
+ * (`replica_up`, `replica_in_rotation`, …, labelled `database` and `replica`). Values are read from
  * `manager.status()` when the registry is scraped; nothing runs in between.
  */
 export function registerDbMetrics(registry: Registry, options: DbMetricsOptions): void {
@@ -96,4 +98,5 @@ export function registerDbMetrics(registry: Registry, options: DbMetricsOptions)
     });
   counter('reconnects_total', 'Recoveries after a failed check.', (s) => s.reconnectCount);
   counter('circuit_opens_total', 'Times the circuit opened (callers failed fast).', (s) => s.circuitOpenCount);
+  registerReplicaMetrics(registry, prefix, statuses);
 }
