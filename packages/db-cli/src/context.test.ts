@@ -19,5 +19,5 @@ test('every context field has a real default', () => {
   const context = resolveContext();
   expect(context.cwd).toBe(process.cwd());
   expect(context.env).toBe(process.env);
-  for (const key of ['prompt', 'spawn', 'onInterrupt', 'now', 'sleep'] as const) expect(typeof context[key]).toBe('function');
+  for (const key of ['prompt', 'spawn', 'onInterrupt', 'now', 'sleep', 'poolerProbe'] as const) expect(typeof context[key]).toBe('function');
 });

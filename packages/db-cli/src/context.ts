@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { SpawnFn } from './prisma/spawn.js';
 import type { PromptFn } from './safety/prompt.js';
+import { defaultPoolerProbe, type PoolerProbe } from './targets/connection-url.js';
 
 /** Where output goes. Injected so tests read what a command printed without patching globals. */
 export interface CliIo {
@@ -32,6 +33,12 @@ export interface CliContext {
   readonly now: () => number;
   /** Waits `ms`, resolving early when `signal` aborts. Default: `setTimeout` from `node:timers/promises`. */
   readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  /**
+   * Asks whether a URL goes through a transaction pooler, before a command that needs one server
+   * session runs on a URL without `pgbouncer=true`. Default: the bounded `pg_backend_pid()` probe
+   * of `src/migrations/pooler-probe.ts`.
+   */
+  readonly poolerProbe: PoolerProbe;
 }
 
 /**
@@ -89,5 +96,6 @@ export function resolveContext(partial: Partial<CliContext> = {}): CliContext {
     onInterrupt: partial.onInterrupt ?? createProcessInterrupts(),
     now: partial.now ?? (() => performance.now()),
     sleep: partial.sleep ?? realSleep,
+    poolerProbe: partial.poolerProbe ?? defaultPoolerProbe,
   };
 }

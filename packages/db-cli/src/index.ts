@@ -14,6 +14,20 @@ export { resolvePrismaBin, type PrismaBin } from './prisma/resolve-prisma.js';
 export { runPrisma, type PrismaResult, type PrismaRun } from './prisma/run-prisma.js';
 export type { SpawnFn } from './prisma/spawn.js';
 export * from './safety/index.js';
+export {
+  chooseConnectionUrl,
+  connectionReport,
+  defaultPoolerProbe,
+  describeVia,
+  prismaUrlVars,
+  requireConnection,
+  verifySessions,
+  type ConnectionChoice,
+  type ConnectionNeed,
+  type ConnectionUrl,
+  type PoolerProbe,
+  type PrismaUrlVars,
+} from './targets/connection-url.js';
 export { requireUrl, urlEnvVarOf, urlStateOf, type DatabaseUrlState } from './targets/database-url.js';
 export {
   forEachDatabase,

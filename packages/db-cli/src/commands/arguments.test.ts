@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runCli } from '../cli.js';
 import { installFakePrisma, readFakePrismaCalls, type FakePrismaCall } from '../test-support/fake-prisma.js';
+import { stubPoolerProbe } from '../test-support/pooler-probe.js';
 import { capture, createProject, EVENT_MODELS, removeProject, REPLICA_MODELS, schemaFor, USER_MODELS } from '../test-support/project.js';
 
 // Argument resolution for every command without a database: a recording `prisma` package in the
@@ -27,6 +28,7 @@ async function kusto(argv: string[], options: { interactive?: boolean; answers?:
     io: output.io,
     interactive: options.interactive ?? false,
     prompt: () => Promise.resolve(answers.shift()),
+    poolerProbe: stubPoolerProbe(),
   });
   return { exitCode, ...output, calls: readFakePrismaCalls(log) };
 }
@@ -184,7 +186,9 @@ describe('mistakes are one line, before Prisma starts', () => {
     async (...argv) => {
       const { exitCode, err } = await kusto(argv, { extraEnv: { RDS_USER_URL: '' } });
       expect(exitCode).toBe(1);
-      expect(err.join('\n')).toMatch(/^kusto-db: Database "user" has no URL: set the environment variable RDS_USER_URL\.\nNothing was run\.$/);
+      // seed only ever uses RDS_USER_URL; deploy and status would use RDS_USER_DIRECT_URL first.
+      const or = argv[0] === 'seed' ? '' : ' \\(or RDS_USER_DIRECT_URL, which this command uses first\\)';
+      expect(err.join('\n')).toMatch(new RegExp(`^kusto-db: Database "user" has no URL: set the environment variable RDS_USER_URL${or}\\.\\nNothing was run\\.$`));
     },
   );
 

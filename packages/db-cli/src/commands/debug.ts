@@ -3,7 +3,7 @@ import os from 'node:os';
 import type { KustoCommand } from '../command.js';
 import { checkDatabase } from '../checks/schema-checks.js';
 import type { GlobalArgs } from '../global-options.js';
-import { urlStateOf } from '../targets/database-url.js';
+import { describeDatabase } from './list.js';
 import { CliError } from '../errors.js';
 import { discover, projectDirOf } from '../targets/resolve-targets.js';
 import { readInstalledVersions } from './version.js';
@@ -22,6 +22,11 @@ export interface DebugReport {
     readonly envVar: string;
     readonly envSet: boolean;
     readonly target: string | null;
+    /** The main URL has `pgbouncer=true`. */
+    readonly pooled: boolean;
+    readonly direct: { readonly envVar: string; readonly envSet: boolean; readonly target: string | null };
+    /** The variable session work (deploy, rollback, Prisma's migrate) connects with; null when it would refuse. */
+    readonly sessionVia: string | null;
     readonly checks: readonly { readonly rule: string; readonly ok: boolean; readonly message: string }[];
   }[];
   readonly skipped: readonly { readonly name: string; readonly reason: string }[];
@@ -44,8 +49,8 @@ export function collectDebugReport(args: GlobalArgs, context: { cwd: string; env
       root: discovery.root,
       rootProblem: null,
       databases: [...discovery.databases.values()].map((folder) => {
-        const { envVar, url } = urlStateOf(folder, context.env);
-        return { name: folder.name, envVar, envSet: url !== undefined, target: url === undefined ? null : redactUrl(url), checks: checkDatabase(folder, context.env) };
+        const { name, envVar, envSet, target, pooled, direct, sessionVia } = describeDatabase(folder, context.env, redactUrl);
+        return { name, envVar, envSet, target, pooled, direct, sessionVia, checks: checkDatabase(folder, context.env) };
       }),
       skipped: discovery.skipped.map(({ name, reason }) => ({ name, reason })),
     };
@@ -74,7 +79,9 @@ export const debugCommand: KustoCommand<GlobalArgs & { json: boolean }> = {
     io.out(`root     ${report.root ?? report.rootProblem ?? ''}`);
     for (const database of report.databases) {
       io.out('');
-      io.out(`${database.name}: ${database.envVar} ${database.envSet ? `set (${database.target ?? ''})` : 'missing'}`);
+      io.out(`${database.name}: ${database.envVar} ${database.envSet ? `set (${database.target ?? ''})${database.pooled ? ' pgbouncer=true' : ''}` : 'missing'}`);
+      io.out(`  direct: ${database.direct.envVar} ${database.direct.envSet ? `set (${database.direct.target ?? ''})` : 'not set'}`);
+      io.out(`  migrations connect ${database.sessionVia === null ? 'nowhere: deploy, rollback and migrate would refuse' : `via ${database.sessionVia}`}`);
       for (const check of database.checks) io.out(`  ${check.ok ? '✔' : '✖'} ${check.message}`);
     }
     for (const skipped of report.skipped) io.out(`skipped ${skipped.name}: ${skipped.reason}`);

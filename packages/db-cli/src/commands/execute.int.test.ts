@@ -31,7 +31,7 @@ describe('reading', () => {
     const run = await kusto(project, ['execute', '-d', 'user', '-q', 'SELECT id, body, at FROM notes ORDER BY id'], { env: env() });
     expect(run.exitCode).toBe(0);
     expect(run.out.slice(0, 4)).toEqual(['id  body   at', '--  -----  ------------------------', '1   first  2024-01-02T03:04:05.000Z', '2   NULL   NULL']);
-    expect(run.out[4]).toMatch(/^\(2 rows, \d+(\.\d+)? m?s\)$/);
+    expect(run.out[4]).toMatch(/^\(2 rows, \d+(\.\d+)? m?s, via RDS_USER_URL\)$/);
     expect(run.text).not.toContain(passwordOf(database.url));
   });
 
@@ -110,7 +110,7 @@ describe('writing', () => {
     const before = await count();
     const run = await kusto(project, ['execute', '-d', 'user', '--write', '--force', '-q', "INSERT INTO notes VALUES (3, 'x;y', NULL)"], { env: env() });
     expect(run.exitCode).toBe(0);
-    expect(run.out.at(-1)).toMatch(/^INSERT \(1 row affected, \d+(\.\d+)? m?s\)$/);
+    expect(run.out.at(-1)).toMatch(/^INSERT \(1 row affected, \d+(\.\d+)? m?s, via RDS_USER_URL\)$/);
     expect(await count()).toBe(before + 1);
   });
 

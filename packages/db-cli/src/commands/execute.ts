@@ -8,6 +8,7 @@ import type { ExecuteSqlResult } from '../migrations/index.js';
 import { palette } from '../output/colors.js';
 import { formatDuration, renderTable } from '../output/table.js';
 import { guardDangerous, isCommandResult } from '../safety/guard-dangerous.js';
+import { connectionReport, describeVia } from '../targets/connection-url.js';
 import { projectDirOf, resolveTargets } from '../targets/resolve-targets.js';
 import { describeRunnerError, loadRunner, prepareRunnerTargets, type RunnerTarget } from './runner-support.js';
 
@@ -74,6 +75,7 @@ function printResult(target: RunnerTarget, result: ExecuteSqlResult, args: Execu
       JSON.stringify(
         {
           database,
+          connection: connectionReport(target),
           ok: result.ok,
           write: result.write,
           command: result.statements.at(-1)?.command ?? null,
@@ -97,7 +99,7 @@ function printResult(target: RunnerTarget, result: ExecuteSqlResult, args: Execu
 
   const paint = palette(context.colors);
   const last = result.statements.at(-1);
-  const time = formatDuration(result.durationMs);
+  const time = `${formatDuration(result.durationMs)}, ${describeVia(target)}`;
   if (result.fields.length > 0) {
     const names = result.fields.map((field) => field.name);
     for (const line of renderTable(names, result.rows.map((row) => names.map((name) => formatCell(row[name]))))) context.io.out(line);
@@ -140,9 +142,11 @@ export const executeCommand: KustoCommand<ExecuteArgs> = {
     const run = async (target: RunnerTarget, sql: string) =>
       printResult(target, await executeSql({ url: target.url, sql, write: args.write, database: target.folder.name, monotonic: context.now }), args, context);
 
+    // Read-only SQL connects as the app does (the main URL). --write prefers the direct URL; it
+    // can go through a transaction pooler too, because the SQL runs inside one transaction.
     if (!args.write) {
       const { databases } = resolveTargets(args, 'one-required', context, 'execute');
-      const [target] = await prepareRunnerTargets(databases, context);
+      const [target] = await prepareRunnerTargets(databases, context, 'main');
       return run(target!, await readSql(source, projectDirOf(args, context)));
     }
     let prepared: { target: RunnerTarget; sql: string } | undefined;
@@ -153,7 +157,7 @@ export const executeCommand: KustoCommand<ExecuteArgs> = {
         consequence: 'runs SQL that may change or delete data',
         force: args.force,
         precheck: async (folder) => {
-          const [target] = await prepareRunnerTargets([folder], context);
+          const [target] = await prepareRunnerTargets([folder], context, 'preferDirect');
           prepared = { target: target!, sql: await readSql(source, projectDirOf(args, context)) };
         },
       },

@@ -4,7 +4,7 @@ import type { CliContext } from '../context.js';
 import type { GlobalArgs } from '../global-options.js';
 import { runPrisma } from '../prisma/run-prisma.js';
 import { guardDangerous, isCommandResult } from '../safety/guard-dangerous.js';
-import { requireUrl, urlEnvVarOf } from '../targets/database-url.js';
+import { prismaUrlVars, requireConnection, type ConnectionNeed, type ConnectionUrl } from '../targets/connection-url.js';
 
 /** The `--force` option of the Prisma-backed dangerous commands, described once. */
 export const FORCE_OPTION = {
@@ -16,28 +16,36 @@ export const FORCE_OPTION = {
 
 /**
  * A dangerous Prisma command on one database: the safety checks in their fixed order (`-d`, a
- * Prisma 7 schema and a URL, a terminal or `--force`, the two codes), then Prisma itself.
+ * Prisma 7 schema and a URL fit for `need`, a terminal or `--force`, the two codes), then Prisma
+ * itself, connected as `need` says (see {@link ConnectionNeed}).
  */
 export async function runGuardedPrisma(
   args: GlobalArgs,
   context: CliContext,
-  options: { readonly action: string; readonly consequence: string; readonly force: boolean; readonly prismaArgs: readonly string[] },
+  options: {
+    readonly action: string;
+    readonly consequence: string;
+    readonly force: boolean;
+    readonly prismaArgs: readonly string[];
+    readonly need: ConnectionNeed;
+  },
 ): Promise<CommandResult> {
+  let connection: ConnectionUrl | undefined;
   const guarded = await guardDangerous(
     args,
     {
       action: options.action,
       consequence: options.consequence,
       force: options.force,
-      precheck: (folder) => {
+      precheck: async (folder) => {
         assertPrisma7Schema(folder);
-        requireUrl(folder, context.env);
+        connection = await requireConnection(folder, context, options.need);
       },
     },
     context,
   );
   if (isCommandResult(guarded)) return guarded;
   const { folder, targets } = guarded;
-  const result = await runPrisma({ folder, envVar: urlEnvVarOf(folder), args: options.prismaArgs, projectDir: targets.projectDir }, context);
+  const result = await runPrisma({ folder, ...prismaUrlVars(connection!), args: options.prismaArgs, projectDir: targets.projectDir }, context);
   return { exitCode: result.exitCode };
 }

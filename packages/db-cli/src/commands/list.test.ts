@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import path from 'node:path';
 import { runCli } from '../cli.js';
 import { capture, createProject, EVENT_MODELS, removeProject, schemaFor, USER_MODELS } from '../test-support/project.js';
@@ -29,8 +29,32 @@ test('list --json: provider, variable set or missing, redacted target, client, m
   expect(await runCli(['list', '--json'], { cwd: project, env, io })).toBe(0);
   const report = JSON.parse(out.join('\n')) as { databases: DatabaseListing[]; skipped: { name: string; reason: string }[] };
   expect(report.databases).toEqual([
-    { name: 'analyticsEvents', provider: 'mysql', envVar: 'RDS_ANALYTICS_EVENTS_URL', envSet: false, target: null, clientGenerated: false, migrations: 0, seed: false },
-    { name: 'user', provider: 'postgresql', envVar: 'RDS_USER_URL', envSet: true, target: 'postgresql://app:****@db.example:5432/user', clientGenerated: true, migrations: 2, seed: true },
+    {
+      name: 'analyticsEvents',
+      provider: 'mysql',
+      envVar: 'RDS_ANALYTICS_EVENTS_URL',
+      envSet: false,
+      target: null,
+      pooled: false,
+      direct: { envVar: 'RDS_ANALYTICS_EVENTS_DIRECT_URL', envSet: false, target: null },
+      sessionVia: null,
+      clientGenerated: false,
+      migrations: 0,
+      seed: false,
+    },
+    {
+      name: 'user',
+      provider: 'postgresql',
+      envVar: 'RDS_USER_URL',
+      envSet: true,
+      target: 'postgresql://app:****@db.example:5432/user',
+      pooled: false,
+      direct: { envVar: 'RDS_USER_DIRECT_URL', envSet: false, target: null },
+      sessionVia: 'RDS_USER_URL',
+      clientGenerated: true,
+      migrations: 2,
+      seed: true,
+    },
   ]);
   expect(report.skipped).toEqual([
     { name: 'bad name', dir: path.join(project, 'src/app/db/bad name'), reason: expect.stringMatching(/cannot be a database name/) },
@@ -43,9 +67,9 @@ test('list prints a table and the skipped folders with their reason, never the p
   const { io, out } = capture();
   expect(await runCli(['list'], { cwd: project, env, io })).toBe(0);
   const text = out.join('\n');
-  expect(out[1]).toMatch(/^name\s+provider\s+env var\s+target\s+client\s+migrations\s+seed$/);
-  expect(text).toMatch(/user\s+postgresql\s+RDS_USER_URL \(set\)\s+postgresql:\/\/app:\*\*\*\*@db\.example:5432\/user\s+yes\s+2\s+yes/);
-  expect(text).toMatch(/analyticsEvents\s+mysql\s+RDS_ANALYTICS_EVENTS_URL \(missing\)\s+-\s+no\s+0\s+no/);
+  expect(out[1]).toMatch(/^name\s+provider\s+env var\s+target\s+migrate via\s+client\s+migrations\s+seed$/);
+  expect(text).toMatch(/user\s+postgresql\s+RDS_USER_URL \(set\)\s+postgresql:\/\/app:\*\*\*\*@db\.example:5432\/user\s+RDS_USER_URL\s+yes\s+2\s+yes/);
+  expect(text).toMatch(/analyticsEvents\s+mysql\s+RDS_ANALYTICS_EVENTS_URL \(missing\)\s+-\s+-\s+no\s+0\s+no/);
   expect(text).toMatch(/skipped docs: no schema\.prisma/);
   expect(text).not.toContain('hunter2');
 });
@@ -78,4 +102,38 @@ test('debug without a database root still reports the environment', async () => 
   expect(await runCli(['debug', '--root', 'nowhere'], { cwd: project, env, io: missing.io })).toBe(0);
   expect(missing.out.join('\n')).toMatch(/root\s+The database root .*nowhere does not exist/);
   expect(out.join('\n')).toMatch(/profile\s+traditional/);
+});
+
+describe('behind a connection pooler', () => {
+  const pooled = { RDS_USER_URL: 'postgresql://app:hunter2@bouncer.example:6432/user?pgbouncer=true' };
+  const direct = { ...pooled, RDS_USER_DIRECT_URL: 'postgresql://app:direct-secret@db.example:5432/user' };
+
+  test('list shows the pooler flag, the direct URL (redacted) and that migrations go through it', async () => {
+    const json = capture();
+    expect(await runCli(['list', '-d', 'user', '--json'], { cwd: project, env: direct, io: json.io })).toBe(0);
+    const [user] = (JSON.parse(json.out.join('\n')) as { databases: DatabaseListing[] }).databases;
+    expect(user).toMatchObject({
+      pooled: true,
+      direct: { envVar: 'RDS_USER_DIRECT_URL', envSet: true, target: 'postgresql://app:****@db.example:5432/user' },
+      sessionVia: 'RDS_USER_DIRECT_URL',
+    });
+    const table = capture();
+    expect(await runCli(['list', '-d', 'user'], { cwd: project, env: direct, io: table.io })).toBe(0);
+    expect(table.out.join('\n')).toMatch(/RDS_USER_URL \(set, pgbouncer=true\)\s+\S+\s+RDS_USER_DIRECT_URL \(postgresql:\/\/app:\*\*\*\*@db\.example:5432\/user\)/);
+    expect(`${json.out.join('\n')}${table.out.join('\n')}`).not.toMatch(/hunter2|direct-secret/);
+  });
+
+  test('list and debug say migrations would refuse with the pooled URL alone, and which variable to set', async () => {
+    const table = capture();
+    expect(await runCli(['list', '-d', 'user'], { cwd: project, env: pooled, io: table.io })).toBe(0);
+    expect(table.out.join('\n')).toMatch(/RDS_USER_URL \(set, pgbouncer=true\)\s+\S+\s+refused: set RDS_USER_DIRECT_URL/);
+    const debug = capture();
+    expect(await runCli(['debug'], { cwd: project, env: pooled, io: debug.io })).toBe(0);
+    const text = debug.out.join('\n');
+    expect(text).toMatch(/user: RDS_USER_URL set \(postgresql:\/\/app:\*\*\*\*@bouncer\.example:6432\/user\?pgbouncer=true\) pgbouncer=true\n {2}direct: RDS_USER_DIRECT_URL not set\n {2}migrations connect nowhere/);
+    const withDirect = capture();
+    expect(await runCli(['debug'], { cwd: project, env: direct, io: withDirect.io })).toBe(0);
+    expect(withDirect.out.join('\n')).toMatch(/ {2}direct: RDS_USER_DIRECT_URL set \(postgresql:\/\/app:\*\*\*\*@db\.example:5432\/user\)\n {2}migrations connect via RDS_USER_DIRECT_URL/);
+    expect(`${text}${withDirect.out.join('\n')}`).not.toMatch(/hunter2|direct-secret/);
+  });
 });

@@ -1,9 +1,10 @@
-import { redactUrl, type DatabaseFolder } from '@kusto/db';
+import { declaresTransactionPooler, redactUrl, resolveDirectUrlSource, type DatabaseFolder } from '@kusto/db';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { KustoCommand } from '../command.js';
 import type { GlobalArgs } from '../global-options.js';
 import { renderTable } from '../output/table.js';
+import { chooseConnectionUrl } from '../targets/connection-url.js';
 import { urlStateOf } from '../targets/database-url.js';
 import { resolveTargets } from '../targets/resolve-targets.js';
 
@@ -14,6 +15,15 @@ export interface DatabaseListing {
   readonly envVar: string;
   readonly envSet: boolean;
   readonly target: string | null;
+  /** The main URL has `pgbouncer=true`: it reaches a transaction pooler. */
+  readonly pooled: boolean;
+  /** The direct URL (`RDS_<NAME>_DIRECT_URL`), for work that needs one server session. */
+  readonly direct: { readonly envVar: string; readonly envSet: boolean; readonly target: string | null };
+  /**
+   * The variable `migrate -t deploy`, `rollback` and Prisma's migrate commands connect with, or
+   * null when they would refuse (no URL, or a transaction pooler only).
+   */
+  readonly sessionVia: string | null;
   readonly clientGenerated: boolean;
   readonly migrations: number;
   readonly seed: boolean;
@@ -29,21 +39,32 @@ export function countMigrations(migrationsDir: string): number {
 
 export function describeDatabase(folder: DatabaseFolder, env: NodeJS.ProcessEnv, redact: (url: string) => string): DatabaseListing {
   const { envVar, url } = urlStateOf(folder, env);
+  const direct = resolveDirectUrlSource(folder, undefined, env);
+  const session = chooseConnectionUrl(folder, env, 'session');
   return {
     name: folder.name,
     provider: folder.schema.provider ?? null,
     envVar,
     envSet: url !== undefined,
     target: url === undefined ? null : redact(url),
+    pooled: url !== undefined && declaresTransactionPooler(url),
+    direct: { envVar: direct.envVar, envSet: direct.url !== undefined, target: direct.url === undefined ? null : redact(direct.url) },
+    sessionVia: session.state === 'chosen' ? session.connection.envVar : null,
     clientGenerated: fs.existsSync(path.join(folder.clientDir, 'index.js')),
     migrations: countMigrations(folder.migrationsDir),
     seed: folder.seedPath !== undefined,
   };
 }
 
+/** The `migrate via` cell: the variable session work uses, with the direct URL's target, or why there is none. */
+function sessionCell(listing: DatabaseListing): string {
+  if (listing.sessionVia === null) return listing.pooled ? `refused: set ${listing.direct.envVar}` : '-';
+  return listing.sessionVia === listing.direct.envVar ? `${listing.direct.envVar} (${listing.direct.target ?? ''})` : listing.sessionVia;
+}
+
 export const listCommand: KustoCommand<GlobalArgs & { json: boolean }> = {
   command: 'list',
-  describe: 'List the databases: provider, URL variable, redacted target, client, migrations, seed',
+  describe: 'List the databases: provider, URL variable, redacted target, the URL migrations use, client, migrations, seed',
   builder: (yargs) => yargs.option('json', { type: 'boolean', default: false, describe: 'Print JSON instead of a table' }),
   run(args, context) {
     const { discovery, databases } = resolveTargets(args, 'all-by-default', context, 'list');
@@ -56,13 +77,14 @@ export const listCommand: KustoCommand<GlobalArgs & { json: boolean }> = {
     const rows = listings.map((l) => [
       l.name,
       l.provider ?? '?',
-      `${l.envVar} (${l.envSet ? 'set' : 'missing'})`,
+      `${l.envVar} (${l.envSet ? (l.pooled ? 'set, pgbouncer=true' : 'set') : 'missing'})`,
       l.target ?? '-',
+      sessionCell(l),
       l.clientGenerated ? 'yes' : 'no',
       String(l.migrations),
       l.seed ? 'yes' : 'no',
     ]);
-    for (const line of renderTable(['name', 'provider', 'env var', 'target', 'client', 'migrations', 'seed'], rows)) context.io.out(line);
+    for (const line of renderTable(['name', 'provider', 'env var', 'target', 'migrate via', 'client', 'migrations', 'seed'], rows)) context.io.out(line);
     for (const skipped of discovery.skipped) context.io.out(`skipped ${skipped.name}: ${skipped.reason}`);
     return { exitCode: 0 };
   },

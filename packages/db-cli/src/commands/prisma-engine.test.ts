@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runCli } from '../cli.js';
 import { capture, createProject, EVENT_MODELS, removeProject, REPLICA_MODELS, schemaFor, USER_MODELS } from '../test-support/project.js';
+import type { PoolerProbeResult } from '../migrations/pooler-probe.js';
 import { datamodelsOf, datasourceUrlOf, installStubEngine, readEngineCalls, type EngineCall } from '../test-support/stub-engine.js';
 
 // The real Prisma 7 CLI with PRISMA_SCHEMA_ENGINE_BINARY pointing at a recording stub: proves the
@@ -19,7 +20,10 @@ let engine: { binary: string; log: string };
 
 const schemaPath = (database: string) => path.join(project, 'src/app/db', database, 'schema.prisma');
 
-async function kusto(argv: string[]) {
+/** URLs the pooler probe was asked about, and what it answers (a direct server, unless a test says otherwise). */
+const probe = { asked: [] as string[], verdict: 'direct' as PoolerProbeResult['verdict'] };
+
+async function kusto(argv: string[], extraEnv: NodeJS.ProcessEnv = {}) {
   const output = capture();
   const exitCode = await runCli(argv, {
     cwd: project,
@@ -31,9 +35,14 @@ async function kusto(argv: string[]) {
       PRISMA_SCHEMA_ENGINE_BINARY: engine.binary,
       STUB_ENGINE_LOG: engine.log,
       ...URLS,
+      ...extraEnv,
     },
     io: output.io,
     interactive: false,
+    poolerProbe: (url) => {
+      probe.asked.push(url);
+      return Promise.resolve({ verdict: probe.verdict, reason: 'the probe says so', rounds: [], durationMs: 1 });
+    },
   });
   return { exitCode, ...output, calls: readEngineCalls(engine.log) };
 }
@@ -57,7 +66,11 @@ export default defineConfig({ schema: './schema.prisma', migrations: { path: './
   engine = await installStubEngine(project);
 });
 afterAll(() => removeProject(project));
-beforeEach(() => fs.rmSync(engine.log, { force: true }));
+beforeEach(() => {
+  fs.rmSync(engine.log, { force: true });
+  probe.asked = [];
+  probe.verdict = 'direct';
+});
 
 describe('every engine start gets the URL and schema of the database named by -d, never another', () => {
   test.each([
@@ -119,5 +132,63 @@ describe('flags reach the engine', () => {
       method: 'diff',
       params: { from: { tag: 'empty' }, to: { tag: 'schemaDatamodel', files: [{ path: schemaPath('user') }] }, script: true },
     });
+  });
+});
+
+describe('behind a connection pooler', () => {
+  const POOLED = {
+    RDS_USER_URL: 'postgresql://app:pool-secret@bouncer.example:6432/user?pgbouncer=true',
+    RDS_READ_REPLICA_URL: 'postgresql://app:pool-secret@bouncer.example:6432/replica?pgbouncer=true',
+  };
+  const DIRECT = {
+    RDS_USER_DIRECT_URL: 'postgresql://app:direct-secret@db.example:5432/user',
+    RDS_READ_REPLICA_DIRECT_URL: 'postgresql://app:direct-secret@replica.example:5432/replica',
+  };
+
+  test.each([
+    ['migrate reset', ['migrate', '-t', 'reset', '-d', 'user', '--force'], 'RDS_USER_DIRECT_URL'],
+    ['migrate resolve', ['migrate', '-t', 'resolve', '-d', 'user', '--applied', '20250101000000_init'], 'RDS_USER_DIRECT_URL'],
+    ['migrate dev', ['migrate', '-t', 'dev', '-d', 'user', '-n', 'x'], 'RDS_USER_DIRECT_URL'],
+    ['push', ['push', '-d', 'user', '--force'], 'RDS_USER_DIRECT_URL'],
+    ['pull', ['pull', '-d', 'user', '--force'], 'RDS_USER_DIRECT_URL'],
+    ['migrate diff --from-config-datasource', ['migrate', '-t', 'diff', '-d', 'user', '--from-config-datasource', '--to-empty'], 'RDS_USER_DIRECT_URL'],
+    ["a folder's own prisma.config.ts (reads RDS_READ_REPLICA_URL)", ['push', '-d', 'read-replica', '--force'], 'RDS_READ_REPLICA_DIRECT_URL'],
+  ] as const)('%s connects with the direct URL when it is set, never probing', async (_name, argv, directVar) => {
+    const { calls, text } = await kusto([...argv], { ...POOLED, ...DIRECT });
+    expect(calls.length).toBeGreaterThan(0);
+    for (const call of calls) expect(datasourceUrlOf(call)).toBe(DIRECT[directVar]);
+    expect(probe.asked).toEqual([]);
+    expect(text()).not.toMatch(/pool-secret|direct-secret/);
+  });
+
+  test.each([
+    ['migrate reset', ['migrate', '-t', 'reset', '-d', 'user', '--force']],
+    ['migrate resolve', ['migrate', '-t', 'resolve', '-d', 'user', '--rolled-back', '20250101000000_init']],
+    ['migrate dev', ['migrate', '-t', 'dev', '-d', 'user', '-n', 'x']],
+  ] as const)('%s (Prisma takes its migration lock) refuses a pooled URL alone before Prisma starts', async (_name, argv) => {
+    const { exitCode, calls, err } = await kusto([...argv], POOLED);
+    expect(exitCode).toBe(1);
+    expect(calls).toEqual([]);
+    expect(err.join('\n')).toMatch(/^kusto-db: Database "user" is reached through a transaction pooler \(the URL from RDS_USER_URL has pgbouncer=true\).*Set RDS_USER_DIRECT_URL .*\nNothing was run\.$/s);
+    expect(err.join('\n')).not.toMatch(/pool-secret|\n\s+at /);
+  });
+
+  test('push (no migration lock) goes through the pooled URL when it is all there is', async () => {
+    const { calls } = await kusto(['push', '-d', 'user', '--force'], POOLED);
+    expect(calls.length).toBeGreaterThan(0);
+    for (const call of calls) expect(datasourceUrlOf(call)).toBe(POOLED.RDS_USER_URL);
+  });
+
+  test('without the flag, session commands ask the probe first; a pooler it finds is refused before Prisma starts', async () => {
+    const ok = await kusto(['migrate', '-t', 'resolve', '-d', 'user', '--applied', '20250101000000_init']);
+    expect(probe.asked).toEqual([URLS.RDS_USER_URL]);
+    expect(ok.calls.length).toBeGreaterThan(0);
+
+    fs.rmSync(engine.log, { force: true });
+    probe.verdict = 'transactionPooler';
+    const refused = await kusto(['migrate', '-t', 'reset', '-d', 'user', '--force']);
+    expect(refused.exitCode).toBe(1);
+    expect(refused.calls).toEqual([]);
+    expect(refused.err.join('\n')).toMatch(/RDS_USER_URL goes through a transaction pooler \(the probe says so\).*add pgbouncer=true to RDS_USER_URL to skip this probe/s);
   });
 });

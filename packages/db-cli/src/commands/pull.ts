@@ -16,5 +16,6 @@ export const pullCommand: KustoCommand<PullArgs> = {
       consequence: 'overwrites its schema.prisma with what the database holds now',
       force: args.force,
       prismaArgs: ['db', 'pull'],
+      need: 'preferDirect',
     }),
 };

@@ -20,5 +20,7 @@ export const pushCommand: KustoCommand<PushArgs> = {
       consequence: `changes its tables to match schema.prisma without a migration${args.acceptDataLoss ? ', accepting data loss' : ''}`,
       force: args.force,
       prismaArgs: args.acceptDataLoss ? ['db', 'push', '--accept-data-loss'] : ['db', 'push'],
+      // Prisma's db push takes no migration lock.
+      need: 'preferDirect',
     }),
 };

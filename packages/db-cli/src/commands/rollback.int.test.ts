@@ -42,7 +42,7 @@ describe('rollback --dry-run', () => {
     expect(run.exitCode).toBe(0);
     expect(run.asked).toEqual([]);
     const out = run.out.join('\n');
-    expect(out).toMatch(/^-- Dry run: rolling back database "user" would revert 2 migrations, newest first\. Nothing was changed\./);
+    expect(out).toMatch(/^-- Dry run \(via RDS_USER_URL\): rolling back database "user" would revert 2 migrations, newest first\. Nothing was changed\./);
     expect(out.indexOf(`-- ${NAMES[2]!}`)).toBeLessThan(out.indexOf(`-- ${NAMES[1]!}`));
     expect(out).toContain('ALTER TABLE "Post" DROP COLUMN "body";');
     expect(out).toContain('DROP INDEX "Post_title_idx";\nDROP TABLE "Post";');
@@ -59,9 +59,9 @@ describe('rollback', () => {
     expect(run.exitCode).toBe(0);
     expect(run.asked).toHaveLength(2);
     expect(run.asked[0]).not.toBe(run.asked[1]);
-    expect(run.err.join('\n')).toContain(`Rollback of "user" reverts the newest 1 applied migration, newest first:\n    ${NAMES[2]!}`);
+    expect(run.err.join('\n')).toContain(`Rollback of "user" via RDS_USER_URL reverts the newest 1 applied migration, newest first:\n    ${NAMES[2]!}`);
     expect(run.out).toContainEqual(expect.stringMatching(new RegExp(`^  user: rolled back ${NAMES[2]!} in \\d+ ms$`)));
-    expect(run.out.at(-1)).toMatch(/^Rolled back 1 migration of "user" in /);
+    expect(run.out.at(-1)).toMatch(/^Rolled back 1 migration of "user" via RDS_USER_URL in /);
     expect(await columnNames(database.url, 'Post')).toEqual(['id', 'title']);
     expect((await snapshot()).applied).toEqual(NAMES.slice(0, 2));
     expect(await query(database.url, 'SELECT migration_name FROM _kusto_migrations_history ORDER BY performed_at DESC LIMIT 1')).toEqual([{ migration_name: NAMES[2] }]);

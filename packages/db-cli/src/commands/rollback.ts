@@ -9,6 +9,7 @@ import type { RollbackPlanEntry, RollbackResult, RollbackTarget } from '../migra
 import { palette } from '../output/colors.js';
 import { formatDuration } from '../output/table.js';
 import { guardDangerous, isCommandResult } from '../safety/guard-dangerous.js';
+import { describeVia } from '../targets/connection-url.js';
 import { resolveTargets } from '../targets/resolve-targets.js';
 import { describeRunnerError, loadRunner, prepareRunnerTargets, type RunnerTarget } from './runner-support.js';
 
@@ -70,8 +71,9 @@ function stopReason(target: RunnerTarget, rollbackTarget: RollbackTarget, rehear
   return undefined;
 }
 
-function printPlanSql(database: string, entries: readonly RollbackPlanEntry[], context: CliContext): void {
-  context.io.out(`-- Dry run: rolling back database "${database}" would revert ${entries.length} migration${entries.length === 1 ? '' : 's'}, newest first. Nothing was changed.`);
+function printPlanSql(target: RunnerTarget, entries: readonly RollbackPlanEntry[], context: CliContext): void {
+  const database = target.folder.name;
+  context.io.out(`-- Dry run (${describeVia(target)}): rolling back database "${database}" would revert ${entries.length} migration${entries.length === 1 ? '' : 's'}, newest first. Nothing was changed.`);
   for (const entry of entries) {
     context.io.out('');
     context.io.out(`-- ${entry.name} (${entry.downFile}; ${entry.transactional ? 'in one transaction' : 'outside a transaction'})`);
@@ -91,7 +93,9 @@ function printResult(target: RunnerTarget, result: RollbackResult, context: CliC
     context.io.out(
       result.outcome === 'nothingToDo'
         ? `Nothing to roll back on "${target.folder.name}".`
-        : paint.ok(`Rolled back ${count} migration${count === 1 ? '' : 's'} of "${target.folder.name}" in ${formatDuration(result.durationMs)}.`),
+        : paint.ok(
+            `Rolled back ${count} migration${count === 1 ? '' : 's'} of "${target.folder.name}" ${describeVia(target)} in ${formatDuration(result.durationMs)}.`,
+          ),
     );
     return { exitCode: EXIT_OK };
   }
@@ -129,13 +133,14 @@ export const rollbackCommand: KustoCommand<RollbackArgs> = {
       }),
   async run(args, context) {
     if (args.dryRun) {
+      // A dry run only reads (no lock): the direct URL when set, else the main one.
       const { databases } = resolveTargets(args, 'one-required', context, 'rollback');
-      const [target] = await prepareRunnerTargets(databases, context);
+      const [target] = await prepareRunnerTargets(databases, context, 'preferDirect');
       const rollbackTarget = parseRollbackTarget(args.target, target!.folder);
       const rehearsal = await plan(target!, rollbackTarget);
       const stop = stopReason(target!, rollbackTarget, rehearsal, context);
       if (stop) return stop;
-      printPlanSql(target!.folder.name, rehearsal.plan, context);
+      printPlanSql(target!, rehearsal.plan, context);
       return { exitCode: EXIT_OK };
     }
 
@@ -147,12 +152,13 @@ export const rollbackCommand: KustoCommand<RollbackArgs> = {
         consequence: 'runs the down.sql of the migrations listed above and removes them from _prisma_migrations',
         force: args.force,
         precheck: async (folder) => {
-          const [target] = await prepareRunnerTargets([folder], context);
+          // The rollback holds Prisma's migration lock: one server session, checked before any prompt.
+          const [target] = await prepareRunnerTargets([folder], context, 'session');
           const rollbackTarget = parseRollbackTarget(args.target, folder);
           const rehearsal = await plan(target!, rollbackTarget);
           const stop = stopReason(target!, rollbackTarget, rehearsal, context);
           if (stop) return stop;
-          context.io.err(`Rollback of "${folder.name}" reverts ${describeTarget(rollbackTarget)}, newest first:`);
+          context.io.err(`Rollback of "${folder.name}" ${describeVia(target!)} reverts ${describeTarget(rollbackTarget)}, newest first:`);
           for (const entry of rehearsal.plan) context.io.err(`    ${entry.name}`);
           prepared = { target: target!, rollbackTarget };
           return undefined;

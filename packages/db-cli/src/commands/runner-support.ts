@@ -5,7 +5,8 @@ import { parseDatabaseUrl, scrubSecrets, type DatabaseFolder } from '@kusto/db';
 import type { CliContext } from '../context.js';
 import type * as RunnerModule from '../migrations/index.js';
 import { CliError } from '../errors.js';
-import { urlStateOf } from '../targets/database-url.js';
+import { palette } from '../output/colors.js';
+import { chooseConnectionUrl, verifySessions, type ConnectionNeed, type ConnectionUrl } from '../targets/connection-url.js';
 
 /** The migration runner library, loaded on first use. */
 export type Runner = typeof RunnerModule;
@@ -14,11 +15,13 @@ export async function loadRunner(): Promise<Runner> {
   return import('../migrations/index.js');
 }
 
-/** A database the runner may work on: its folder, URL variable and URL (never print `url`). */
-export interface RunnerTarget {
+/**
+ * A database the runner may work on: its folder and the URL chosen for the command (see
+ * {@link chooseConnectionUrl}): `envVar` names where it came from, `kind` whether it is the direct
+ * URL. Never print `url`.
+ */
+export interface RunnerTarget extends ConnectionUrl {
   readonly folder: DatabaseFolder;
-  readonly envVar: string;
-  readonly url: string;
 }
 
 /** The URL's problem in @kusto/db's words (never echoing the URL), or undefined when it parses. */
@@ -32,21 +35,30 @@ function invalidUrl(database: string, provider: string, url: string, envVar: str
 }
 
 /**
- * Checks every database before any of them is touched: its URL variable is set and the runner
- * supports its provider. Throws one {@link CliError} naming every problem (one line each), so a
- * missing variable for the third database stops the command before the first one changes.
+ * Checks every database before any of them is touched: a URL for `need` is set and parses (the
+ * direct one first unless `need` is `main`), a command that needs one session is not left with a
+ * transaction pooler only, and the runner supports the provider. Then, for session work on a main
+ * URL without `pgbouncer=true`, the pooler probe. Throws one {@link CliError} naming every problem
+ * (one line each), so a problem with the third database stops the command before the first changes.
  */
-export async function prepareRunnerTargets(folders: readonly DatabaseFolder[], context: Pick<CliContext, 'env'>): Promise<RunnerTarget[]> {
+export async function prepareRunnerTargets(
+  folders: readonly DatabaseFolder[],
+  context: Pick<CliContext, 'env' | 'io' | 'colors' | 'poolerProbe'>,
+  need: ConnectionNeed,
+): Promise<RunnerTarget[]> {
   const { MIGRATION_PROVIDERS } = await loadRunner();
   const problems: string[] = [];
   const targets: RunnerTarget[] = [];
   for (const folder of folders) {
-    const { envVar, url } = urlStateOf(folder, context.env);
+    const choice = chooseConnectionUrl(folder, context.env, need);
+    if (choice.state !== 'chosen') {
+      problems.push(choice.problem);
+      continue;
+    }
+    const { connection } = choice;
     const provider = folder.schema.provider ?? 'postgresql';
-    const urlProblem = url === undefined ? undefined : invalidUrl(folder.name, provider, url, envVar);
-    if (url === undefined) {
-      problems.push(`Database "${folder.name}" has no URL: set the environment variable ${envVar}.`);
-    } else if (urlProblem !== undefined) {
+    const urlProblem = invalidUrl(folder.name, provider, connection.url, connection.envVar);
+    if (urlProblem !== undefined) {
       problems.push(urlProblem);
     } else if (!Object.hasOwn(MIGRATION_PROVIDERS, provider)) {
       problems.push(
@@ -54,8 +66,12 @@ export async function prepareRunnerTargets(folders: readonly DatabaseFolder[], c
           `(supported: ${Object.keys(MIGRATION_PROVIDERS).join(', ')}).`,
       );
     } else {
-      targets.push({ folder, envVar, url });
+      targets.push({ ...connection, folder });
     }
+  }
+  if (problems.length === 0) {
+    const paint = palette(context.colors);
+    problems.push(...(await verifySessions(targets, context.poolerProbe, (line) => context.io.err(`${paint.warn('!')} ${line}`))));
   }
   if (problems.length > 0) throw new CliError('PRECHECK_FAILED', `${problems.join('\n')}\nNothing was run.`);
   return targets;

@@ -20,7 +20,7 @@ export const seedCommand: KustoCommand<SeedArgs> = {
   builder: (yargs) => yargs,
   async run(args, context) {
     const { databases } = resolveTargets(args, 'all-by-default', context, 'seed');
-    const targets = await prepareRunnerTargets(databases, context);
+    const targets = await prepareRunnerTargets(databases, context, 'main');
     const byName = new Map(targets.map((target) => [target.folder.name, target]));
     const { runSeed } = await loadRunner();
     const paint = palette(context.colors);

@@ -2,7 +2,7 @@ import type { KustoCommand } from '../command.js';
 import { assertPrisma7Schema } from '../checks/schema-checks.js';
 import type { GlobalArgs } from '../global-options.js';
 import { runPrisma } from '../prisma/run-prisma.js';
-import { requireUrl } from '../targets/database-url.js';
+import { prismaUrlVars, requireConnection } from '../targets/connection-url.js';
 import { resolveTargets } from '../targets/resolve-targets.js';
 
 export interface StudioArgs extends GlobalArgs {
@@ -21,11 +21,11 @@ export const studioCommand: KustoCommand<StudioArgs> = {
     const { projectDir, databases } = resolveTargets(args, 'one-required', context, 'studio');
     const folder = databases[0]!;
     assertPrisma7Schema(folder);
-    const { envVar } = requireUrl(folder, context.env);
+    const connection = await requireConnection(folder, context, 'preferDirect');
     const prismaArgs = ['studio'];
     if (args.port !== undefined) prismaArgs.push('--port', String(args.port));
     if (args.browser !== undefined) prismaArgs.push('--browser', args.browser);
-    const result = await runPrisma({ folder, envVar, args: prismaArgs, projectDir, usesSchemaEngine: false }, context);
+    const result = await runPrisma({ folder, ...prismaUrlVars(connection), args: prismaArgs, projectDir, usesSchemaEngine: false }, context);
     return { exitCode: result.exitCode };
   },
 };

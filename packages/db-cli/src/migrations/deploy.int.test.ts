@@ -221,6 +221,23 @@ $fn$ LANGUAGE plpgsql;
     expect((await migrator.status()).upToDate).toBe(true);
   });
 
+  it('refuses a URL that declares a transaction pooler (pgbouncer=true) before taking the lock; status still reads through it', async () => {
+    const database = await freshDatabase('deploy_pooled');
+    const migrationsDir = path.join(root, 'pooled');
+    writeMigrations(migrationsDir, { '20240101000000_one': { up: 'CREATE TABLE one (id int);' } });
+    const logger = recordingLogger();
+    const migrator = createMigrator({ database: 'pooled', url: `${database.url}?pgbouncer=true`, migrationsDir, logger });
+    const result = await migrator.deploy();
+    expect(result).toMatchObject({ ok: false, outcome: 'failed', results: [] });
+    expect(result.error?.code).toBe('SESSION_UNAVAILABLE');
+    expect(result.error?.message).toMatch(/Database "pooled": its URL has pgbouncer=true .*Nothing was changed/);
+    expect(logger.lines.some((line) => line.includes('waiting for the migration lock'))).toBe(false);
+    expect(await tableNames(database.url)).toEqual([]);
+    const rollback = await migrator.rollback({ steps: 1 });
+    expect(rollback.error?.code).toBe('SESSION_UNAVAILABLE');
+    expect(await migrator.status()).toMatchObject({ error: undefined, hasMigrationsTable: false, counts: { pending: 1 } });
+  });
+
   it('returns a connection failure as a result, without the password', async () => {
     const database = await freshDatabase('deploy_noauth');
     const migrationsDir = path.join(root, 'noauth');

@@ -3,6 +3,7 @@ export type MigrationErrorCode =
   | 'UNSUPPORTED_PROVIDER'
   | 'CONNECTION_FAILED'
   | 'LOCK_TIMEOUT'
+  | 'SESSION_UNAVAILABLE'
   | 'MIGRATIONS_UNREADABLE'
   | 'FAILED_MIGRATIONS_PRESENT'
   | 'MIGRATION_FAILED'
@@ -68,6 +69,22 @@ export class LockTimeoutError extends MigrationError {
       'LOCK_TIMEOUT',
       `Another migration run holds the migration lock of database "${database}" (waited ${waitedMs} ms). ` +
         'Wait for it to finish and run again, or raise `lockTimeoutMs`.',
+    );
+  }
+}
+
+/**
+ * The URL declares a transaction pooler (`pgbouncer=true`), where each transaction may run on
+ * another server connection: the migration lock, a session advisory lock, would not hold for the
+ * run, so two deploys could race. Refused before the lock is taken; nothing changed.
+ */
+export class TransactionPoolerError extends MigrationError {
+  constructor(readonly database: string) {
+    super(
+      'SESSION_UNAVAILABLE',
+      `Database "${database}": its URL has pgbouncer=true (a transaction pooler), where the migration lock cannot hold ` +
+        'for the run. Nothing was changed. Give the runner a URL that reaches the server directly ' +
+        '(kusto-db takes it from RDS_<NAME>_DIRECT_URL).',
     );
   }
 }

@@ -27,6 +27,16 @@ describe('executeSql', () => {
     expect(typeof result.durationMs).toBe('number');
   });
 
+  it("runs in the URL's schema, inside its one transaction, and ignores the pgbouncer flag", async () => {
+    await query(database.url, 'CREATE SCHEMA IF NOT EXISTS tenant');
+    const url = `${database.url}?schema=tenant&pgbouncer=true`;
+    const write = await executeSql({ url, sql: 'CREATE TABLE tenant_notes (id int)', write: true });
+    expect(write.error).toBeUndefined();
+    expect(await query(database.url, "SELECT schemaname FROM pg_tables WHERE tablename = 'tenant_notes'")).toEqual([{ schemaname: 'tenant' }]);
+    const read = await executeSql({ url, sql: 'SELECT current_schema() AS schema' });
+    expect(read.rows).toEqual([{ schema: 'tenant' }]);
+  });
+
   it('runs SQL with quotes and semicolons exactly as given', async () => {
     const sql = "SELECT 'it''s; here' AS quoted, $$semi;colon$$ AS dollar, E'tab\\there' AS escaped; SELECT count(*)::int AS n FROM notes WHERE body <> ';'";
     const result = await executeSql({ url: database.url, sql });

@@ -163,8 +163,11 @@ export async function executeSql(options: ExecuteSqlOptions): Promise<ExecuteSql
     return finish([], new ConnectionFailedError(database, scrubSecrets((error as Error).message, options.url), { cause: error }));
   }
   try {
-    await client.query(`SET search_path TO "${schema.replaceAll('"', '""')}"`);
+    // Everything, the search path included, happens inside one transaction: through a transaction
+    // pooler a transaction is the unit that stays on one server connection, and `SET LOCAL` ends
+    // with it instead of lingering on a server connection others share.
     await client.query(write ? 'BEGIN READ WRITE' : 'BEGIN READ ONLY');
+    await client.query(`SET LOCAL search_path TO "${schema.replaceAll('"', '""')}"`);
     let results: pg.QueryResult | pg.QueryResult[];
     try {
       // Without parameters pg uses the simple query protocol, so the text runs as given, `;` and all.

@@ -24,6 +24,20 @@ export {
   type MigrationLogger,
   type MigratorOptions,
 } from './options.js';
+export {
+  judgeRound,
+  judgeRounds,
+  openPgProbeConnection,
+  POOLER_PROBE_DEFAULTS,
+  probeTransactionPooler,
+  type OpenProbeConnection,
+  type PoolerProbeOptions,
+  type PoolerProbeResult,
+  type PoolerProbeRound,
+  type PoolerVerdict,
+  type ProbeConnection,
+  type RoundJudgement,
+} from './pooler-probe.js';
 export { PRISMA_ADVISORY_LOCK_KEY, PRISMA_MIGRATIONS_TABLE, ROLLBACK_HISTORY_TABLE, connectPostgres } from './postgres-connection.js';
 export type {
   DeployResult,

@@ -1,4 +1,4 @@
-import { scrubSecrets } from '@kusto/db';
+import { POOLER_URL_PARAMETER, scrubSecrets } from '@kusto/db';
 import pg from 'pg';
 import { ConnectionFailedError } from './errors.js';
 import {
@@ -95,12 +95,16 @@ function toRow(raw: RawRow): MigrationRow {
   };
 }
 
-/** Splits Prisma's `schema` parameter off a URL: pg does not know it. */
+/**
+ * Splits Prisma's `schema` parameter off a URL and drops the `pgbouncer` pooler flag: pg knows
+ * neither (the flag is read from the URL as given, before this).
+ */
 export function splitSchemaParameter(url: string): { url: string; schema: string } {
   try {
     const parsed = new URL(url);
     const schema = parsed.searchParams.get('schema') ?? 'public';
     parsed.searchParams.delete('schema');
+    parsed.searchParams.delete(POOLER_URL_PARAMETER);
     return { url: parsed.toString(), schema };
   } catch {
     return { url, schema: 'public' };
@@ -112,6 +116,12 @@ class PostgresMigrationConnection implements MigrationConnection {
   readonly transactionalDdl = true;
   private readonly migrationsTable: string;
   private readonly historyTable: string;
+  /**
+   * The URL's schema becomes the search path before the first migration statement, not on
+   * connect: reads (status, a dry run) then change nothing in the session, so they can run
+   * through a transaction pooler without leaving a `SET` on a server connection others share.
+   */
+  private searchPath: 'default' | 'set' = 'default';
 
   constructor(
     private readonly client: pg.Client,
@@ -162,7 +172,15 @@ class PostgresMigrationConnection implements MigrationConnection {
     await this.query('SELECT pg_advisory_unlock($1)', [PRISMA_ADVISORY_LOCK_KEY]);
   }
 
+  /** Before BEGIN, so a rolled-back transaction cannot undo it. */
+  private async useSchema(): Promise<void> {
+    if (this.searchPath === 'set') return;
+    await this.query(`SET search_path TO ${quoteIdentifier(this.schema)}`);
+    this.searchPath = 'set';
+  }
+
   async begin(): Promise<void> {
+    await this.useSchema();
     await this.query('BEGIN');
   }
 
@@ -175,6 +193,7 @@ class PostgresMigrationConnection implements MigrationConnection {
   }
 
   async execute(sql: string): Promise<void> {
+    await this.useSchema();
     await this.query(sql);
   }
 
@@ -302,8 +321,8 @@ class PostgresMigrationConnection implements MigrationConnection {
 }
 
 /**
- * Opens one Postgres connection for a migration run: search path set to the URL's `schema`
- * (default `public`), as Prisma does. Failures become {@link ConnectionFailedError} with the
+ * Opens one Postgres connection for a migration run: migration statements run with the search
+ * path set to the URL's `schema` (default `public`), as Prisma does. Failures become {@link ConnectionFailedError} with the
  * password removed.
  */
 export async function connectPostgres(options: PostgresConnectOptions): Promise<MigrationConnection> {
@@ -317,7 +336,6 @@ export async function connectPostgres(options: PostgresConnectOptions): Promise<
   client.on('error', () => undefined);
   try {
     await client.connect();
-    await client.query(`SET search_path TO ${quoteIdentifier(schema)}`);
     const version = await client.query<{ server_version_num: string }>('SHOW server_version_num');
     const versionNum = Number(version.rows[0]?.server_version_num ?? 0);
     return new PostgresMigrationConnection(client, options.url, schema, versionNum);

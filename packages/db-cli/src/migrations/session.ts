@@ -1,5 +1,5 @@
-import { scrubSecrets } from '@kusto/db';
-import { MigrationDatabaseError, LockTimeoutError, MigrationError } from './errors.js';
+import { declaresTransactionPooler, scrubSecrets } from '@kusto/db';
+import { MigrationDatabaseError, LockTimeoutError, MigrationError, TransactionPoolerError } from './errors.js';
 import { DatabaseStatementError, type MigrationConnection } from './migration-connection.js';
 import type { MigratorConfig } from './options.js';
 
@@ -29,13 +29,16 @@ export async function withConnection<T>(config: MigratorConfig, work: (connectio
 
 /**
  * Runs `work` holding the database's migration lock (waiting up to `lockTimeoutMs`), and always
- * releases it. Throws {@link LockTimeoutError} when the wait runs out.
+ * releases it. Throws {@link LockTimeoutError} when the wait runs out, and
+ * {@link TransactionPoolerError} before waiting when the URL declares a transaction pooler
+ * (`pgbouncer=true`), where a session lock would not hold.
  */
 export async function withMigrationLock<T>(
   config: MigratorConfig,
   connection: MigrationConnection,
   work: () => Promise<T>,
 ): Promise<T> {
+  if (declaresTransactionPooler(config.url)) throw new TransactionPoolerError(config.database);
   const waitStarted = config.monotonic();
   config.logger.info(`${config.database}: waiting for the migration lock`);
   if (!(await connection.acquireLock(config.lockTimeoutMs))) {

@@ -32,7 +32,8 @@ export const SYNTHESIZED_CONFIG_FILE = 'prisma.config.mjs';
 
 /**
  * A Prisma 7 config for `folder` that reads the URL from `process.env[envVar]` when Prisma loads
- * it: the URL itself is never written. Paths are absolute because Prisma resolves relative ones
+ * it: the URL itself is never written. `envVar` is the direct URL's variable when Prisma should
+ * connect straight to the server (see `PrismaRun.directEnvVar`). Paths are absolute because Prisma resolves relative ones
  * against the config's own folder (a temp dir here).
  */
 export function renderSynthesizedConfig(folder: DatabaseFolder, envVar: string): string {

@@ -103,3 +103,46 @@ test('a spawn error rejects, and the temp config is still removed', async () => 
   await expect(pending).rejects.toThrow('ENOENT');
   expect(fs.existsSync(calls[0]!.args[calls[0]!.args.indexOf('--config') + 1]!)).toBe(false);
 });
+
+test('directEnvVar: the synthesised config reads the direct variable by name; the environment is passed on unchanged', async () => {
+  const { spawn, first } = recordingSpawn();
+  const env = { RDS_USER_URL: 'postgresql://u:p@bouncer/db?pgbouncer=true', RDS_USER_DIRECT_URL: 'postgresql://u:p@server/db' };
+  let configText = '';
+  const recording: SpawnFn = (command, args, options) => {
+    configText = fs.readFileSync(args[args.indexOf('--config') + 1]!, 'utf8');
+    return spawn(command, args, options);
+  };
+  const pending = runPrisma(
+    { folder: folder(), envVar: 'RDS_USER_URL', directEnvVar: 'RDS_USER_DIRECT_URL', args: ['db', 'pull'], projectDir: project },
+    { env, spawn: recording, onInterrupt: interrupts().onInterrupt },
+  );
+  const call = await first;
+  call.child.emit('close', 0, null);
+  await pending;
+  expect(configText).toContain('url: process.env["RDS_USER_DIRECT_URL"]');
+  expect(configText).not.toContain('RDS_USER_URL');
+  expect(call.options.env).toBe(env);
+});
+
+test("directEnvVar with the folder's own prisma.config.ts: the variable it reads holds the direct URL for this run only", async () => {
+  const own = await createProject('run-prisma-own', {
+    user: { 'schema.prisma': schemaFor('postgresql', USER_MODELS), 'prisma.config.ts': 'export default { datasource: { url: process.env.RDS_USER_URL } };\n' },
+  });
+  try {
+    const { spawn, first } = recordingSpawn();
+    const env = { RDS_USER_URL: 'postgresql://u:p@bouncer/db?pgbouncer=true', RDS_USER_DIRECT_URL: 'postgresql://u:p@server/db' };
+    const ownFolder = discoverDatabases({ cwd: own }).databases.get('user')!;
+    const pending = runPrisma(
+      { folder: ownFolder, envVar: 'RDS_USER_URL', directEnvVar: 'RDS_USER_DIRECT_URL', args: ['db', 'pull'], projectDir: own },
+      { env, spawn, onInterrupt: interrupts().onInterrupt },
+    );
+    const call = await first;
+    call.child.emit('close', 0, null);
+    await pending;
+    expect(call.args[call.args.indexOf('--config') + 1]).toBe(ownFolder.prismaConfigPath);
+    expect(call.options.env).toMatchObject({ RDS_USER_URL: 'postgresql://u:p@server/db', RDS_USER_DIRECT_URL: 'postgresql://u:p@server/db' });
+    expect(env.RDS_USER_URL).toBe('postgresql://u:p@bouncer/db?pgbouncer=true');
+  } finally {
+    await removeProject(own);
+  }
+});

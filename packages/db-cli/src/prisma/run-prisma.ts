@@ -7,8 +7,14 @@ import { resolvePrismaBin } from './resolve-prisma.js';
 
 export interface PrismaRun {
   readonly folder: DatabaseFolder;
-  /** Variable the synthesised config reads the URL from (by name). */
+  /** Variable the synthesised config reads the URL from (by name), and the one a folder's own config reads. */
   readonly envVar: string;
+  /**
+   * When set, Prisma connects with the URL in this variable (the database's direct URL) instead of
+   * `envVar`'s: the synthesised config reads it by name; a folder's own `prisma.config.ts`, which
+   * reads `envVar`, finds this URL there for this run only (Prisma 7's config has no `directUrl`).
+   */
+  readonly directEnvVar?: string | undefined;
   /** Prisma arguments before `--config`, e.g. `['migrate', 'dev', '--name', name]`. */
   readonly args: readonly string[];
   readonly projectDir: string;
@@ -41,6 +47,12 @@ export function prismaEnv(env: NodeJS.ProcessEnv, usesSchemaEngine: boolean): No
   return { ...env, PRISMA_SCHEMA_ENGINE_BINARY: process.execPath };
 }
 
+/** For a folder's own config and a direct URL: `envVar` holds the direct URL in Prisma's environment. */
+function urlEnv(env: NodeJS.ProcessEnv, run: PrismaRun, synthesized: boolean): NodeJS.ProcessEnv {
+  if (run.directEnvVar === undefined || synthesized) return env;
+  return { ...env, [run.envVar]: env[run.directEnvVar] };
+}
+
 /**
  * Runs the project's Prisma CLI for one database: argv array, no shell, cwd = the database folder,
  * `--config` = its `prisma.config.ts` or a synthesised one that is removed afterwards, also on
@@ -54,7 +66,7 @@ export async function runPrisma(run: PrismaRun, context: Pick<CliContext, 'env' 
     interrupted = true;
     child?.kill(signal);
   });
-  const config = await preparePrismaConfig(run.folder, run.envVar).catch((error: unknown) => {
+  const config = await preparePrismaConfig(run.folder, run.directEnvVar ?? run.envVar).catch((error: unknown) => {
     unsubscribe();
     throw error;
   });
@@ -63,7 +75,7 @@ export async function runPrisma(run: PrismaRun, context: Pick<CliContext, 'env' 
     const capture = run.stdio === 'capture';
     const started = context.spawn(process.execPath, [bin.entry, ...run.args, '--config', config.path], {
       cwd: run.folder.dir,
-      env: prismaEnv(context.env, run.usesSchemaEngine ?? true),
+      env: urlEnv(prismaEnv(context.env, run.usesSchemaEngine ?? true), run, config.synthesized),
       stdio: capture ? ['ignore', 'pipe', 'pipe'] : 'inherit',
       shell: false,
     });

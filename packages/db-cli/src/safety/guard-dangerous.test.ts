@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, expect, test } from '@jest/globals';
 import fs from 'node:fs';
 import { runCli } from '../cli.js';
 import { installFakePrisma, readFakePrismaCalls } from '../test-support/fake-prisma.js';
+import { stubPoolerProbe } from '../test-support/pooler-probe.js';
 import { capture, createProject, removeProject, schemaFor, USER_MODELS } from '../test-support/project.js';
 import type { PromptQuestion } from './prompt.js';
 
@@ -12,7 +13,12 @@ const DANGEROUS = ['migrate -t reset', 'pull', 'push'];
 let project: string;
 let log: string;
 
-async function kusto(argv: string[], interactive: boolean, answer: (code: string) => string | undefined = (code) => code) {
+async function kusto(
+  argv: string[],
+  interactive: boolean,
+  answer: (code: string) => string | undefined = (code) => code,
+  url = 'postgresql://u:p@h/user',
+) {
   const output = capture();
   const asked: string[] = [];
   const prompt = (question: PromptQuestion) => {
@@ -22,10 +28,11 @@ async function kusto(argv: string[], interactive: boolean, answer: (code: string
   };
   const exitCode = await runCli(argv, {
     cwd: project,
-    env: { PATH: process.env.PATH, FAKE_PRISMA_LOG: log, RDS_USER_URL: 'postgresql://u:p@h/user' },
+    env: { PATH: process.env.PATH, FAKE_PRISMA_LOG: log, RDS_USER_URL: url },
     io: output.io,
     interactive,
     prompt,
+    poolerProbe: stubPoolerProbe(),
   });
   return { exitCode, asked, ran: readFakePrismaCalls(log).length, ...output };
 }
@@ -79,4 +86,13 @@ test('a missing URL variable stops a destructive command before any prompt', asy
     },
   });
   expect({ exitCode, prompted, ran: readFakePrismaCalls(log).length }).toEqual({ exitCode: 1, prompted: false, ran: 0 });
+});
+
+test('a transaction pooler alone stops migrate -t reset (it takes the migration lock) before any prompt; push may go on', async () => {
+  const pooled = 'postgresql://u:p@bouncer/user?pgbouncer=true';
+  const reset = await kusto(['migrate', '-t', 'reset', '-d', 'user'], true, undefined, pooled);
+  expect({ exitCode: reset.exitCode, ran: reset.ran, prompts: reset.asked.length }).toEqual({ exitCode: 1, ran: 0, prompts: 0 });
+  expect(reset.err.join('\n')).toMatch(/RDS_USER_URL has pgbouncer=true.*Set RDS_USER_DIRECT_URL/s);
+  const push = await kusto(['push', '-d', 'user'], true, undefined, pooled);
+  expect({ exitCode: push.exitCode, ran: push.ran, prompts: push.asked.length }).toEqual({ exitCode: 0, ran: 1, prompts: 2 });
 });

@@ -43,7 +43,7 @@ describe('migrate -t deploy', () => {
     expect(first.sleeps).toEqual(Array.from({ length: 10 }, () => 1000));
     expect(first.err[0]).toBe('migrate -t deploy to "user" starts in 10 s. Press Ctrl+C to abort.');
     for (const name of Object.keys(THREE_MIGRATIONS)) expect(first.out).toContainEqual(expect.stringMatching(new RegExp(`^  user: applied ${name} in \\d+ ms$`)));
-    expect(first.out).toContainEqual(expect.stringMatching(/^✔ user deploy \(.+\): applied 3 migrations$/));
+    expect(first.out).toContainEqual(expect.stringMatching(/^✔ user deploy via RDS_USER_URL \(.+\): applied 3 migrations$/));
     expect(first.out.at(-3)).toMatch(/^database\s+result\s+applied\s+time$/);
     expect(first.out.at(-1)).toMatch(/^user\s+applied\s+3\s+\d+(\.\d+)? m?s$/);
     expect(await tableNames(user.url)).toEqual(['Post', 'User', '_prisma_migrations']);
@@ -56,7 +56,7 @@ describe('migrate -t deploy', () => {
 
     const second = await kusto(dir, ['migrate', '-t', 'deploy', '-d', 'user'], { env: { RDS_USER_URL: user.url } });
     expect(second.exitCode).toBe(0);
-    expect(second.out).toContainEqual(expect.stringMatching(/^✔ user deploy \(.+\): nothing to do, up to date$/));
+    expect(second.out).toContainEqual(expect.stringMatching(/^✔ user deploy via RDS_USER_URL \(.+\): nothing to do, up to date$/));
     expect(second.out.at(-1)).toMatch(/^user\s+up to date\s+0\s/);
     expect(await prismaRows(user.url)).toHaveLength(3);
     expect(first.text + second.text).not.toContain(passwordOf(user.url));
@@ -129,7 +129,7 @@ describe('failures', () => {
     const dir = await project({ accounts: { migrations: BROKEN }, user: { migrations: THREE_MIGRATIONS } });
     const run = await kusto(dir, ['migrate', '-t', 'deploy'], { env: { RDS_USER_URL: user.url } });
     expect(run.exitCode).toBe(1);
-    expect(run.err.join('\n')).toMatch(/Database "accounts" has no URL: set the environment variable RDS_ACCOUNTS_URL\.\nNothing was run\./);
+    expect(run.err.join('\n')).toMatch(/Database "accounts" has no URL: set the environment variable RDS_ACCOUNTS_URL \(or RDS_ACCOUNTS_DIRECT_URL, which this command uses first\)\.\nNothing was run\./);
     expect(run.sleeps).toEqual([]);
     expect(await tableNames(user.url)).toEqual([]);
   });

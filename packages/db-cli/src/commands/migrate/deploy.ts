@@ -5,6 +5,7 @@ import { formatDuration, renderTable } from '../../output/table.js';
 import { countdown, resolveWaitSeconds } from '../../safety/countdown.js';
 import { resolveTargets } from '../../targets/resolve-targets.js';
 import type { DeployResult } from '../../migrations/index.js';
+import { describeVia } from '../../targets/connection-url.js';
 import { describeRunnerError, loadRunner, prepareRunnerTargets, type RunnerTarget } from '../runner-support.js';
 import type { MigrateType } from '../migrate.js';
 
@@ -28,7 +29,7 @@ function report(target: RunnerTarget, result: DeployResult, context: CliContext)
   const applied = result.results.filter((run) => run.status === 'succeeded').length;
   for (const ignored of result.ignored) context.io.err(`${paint.warn('!')} ${name}: skipped migrations/${ignored.name}: ${ignored.reason}`);
   for (const warning of result.warnings) context.io.err(`${paint.warn('!')} ${name}: ${warning}`);
-  const time = paint.dim(`(${formatDuration(result.durationMs)})`);
+  const time = `${describeVia(target)} ${paint.dim(`(${formatDuration(result.durationMs)})`)}`;
   if (result.ok) {
     const detail = applied === 0 ? 'nothing to do, up to date' : `applied ${applied} migration${applied === 1 ? '' : 's'}`;
     context.io.out(`${paint.ok('✔')} ${paint.bold(name)} deploy ${time}: ${detail}`);
@@ -76,7 +77,8 @@ export const migrateDeploy: MigrateType = {
     const wait = args['wait'];
     const seconds = resolveWaitSeconds(typeof wait === 'number' ? wait : undefined, args['force'] === true);
     const { databases } = resolveTargets(args, 'all-by-default', context, 'migrate -t deploy');
-    const targets = await prepareRunnerTargets(databases, context);
+    // Deploy holds Prisma's migration lock for the whole run: one server session per database.
+    const targets = await prepareRunnerTargets(databases, context, 'session');
     if (targets.length === 0) {
       context.io.out('No databases to work on.');
       return { exitCode: EXIT_OK };

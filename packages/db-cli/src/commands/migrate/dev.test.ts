@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runCli } from '../../cli.js';
 import { installFakePrisma, readFakePrismaCalls } from '../../test-support/fake-prisma.js';
+import { stubPoolerProbe } from '../../test-support/pooler-probe.js';
 import { capture, createProject, removeProject, schemaFor, USER_MODELS } from '../../test-support/project.js';
 import { migrationFolders } from './dev.js';
 
@@ -16,6 +17,7 @@ async function dev(name: string, extraEnv: Record<string, string>) {
     cwd: project,
     env: { PATH: process.env.PATH, FAKE_PRISMA_LOG: log, RDS_USER_URL: 'postgresql://u:p@h/user', ...extraEnv },
     io: output.io,
+    poolerProbe: stubPoolerProbe(),
   });
   return { exitCode, ...output };
 }

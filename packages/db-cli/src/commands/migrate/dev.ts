@@ -8,7 +8,7 @@ import { EXIT_CANCELLED } from '../../command.js';
 import type { CliContext } from '../../context.js';
 import { CliError } from '../../errors.js';
 import { runPrisma } from '../../prisma/run-prisma.js';
-import { requireUrl } from '../../targets/database-url.js';
+import { prismaUrlVars, requireConnection, type PrismaUrlVars } from '../../targets/connection-url.js';
 import { resolveTargets } from '../../targets/resolve-targets.js';
 import type { MigrateType } from '../migrate.js';
 
@@ -29,12 +29,12 @@ export type DownScript = { readonly sql: string } | { readonly reason: string } 
  * Asks Prisma for the reverse diff (`--from-schema` the new schema `--to-config-datasource` the
  * database as it is now), before `migrate dev` changes the database.
  */
-export async function computeDownScript(folder: DatabaseFolder, envVar: string, projectDir: string, context: CliContext): Promise<DownScript> {
+export async function computeDownScript(folder: DatabaseFolder, urlVars: PrismaUrlVars, projectDir: string, context: CliContext): Promise<DownScript> {
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'kusto-db-down-'));
   try {
     const file = path.join(dir, 'down.sql');
     const args = ['migrate', 'diff', '--from-schema', folder.schemaPath, '--to-config-datasource', '--script', '--output', file];
-    const result = await runPrisma({ folder, envVar, args, projectDir, stdio: 'capture' }, context);
+    const result = await runPrisma({ folder, ...urlVars, args, projectDir, stdio: 'capture' }, context);
     if (result.interrupted) return { interrupted: true };
     if (result.exitCode === 0 && fs.existsSync(file)) return { sql: await fsp.readFile(file, 'utf8') };
     const lastLines = result.output.trim().split('\n').slice(-2).join(' ').trim();
@@ -57,13 +57,14 @@ export const migrateDev: MigrateType = {
     const { projectDir, databases } = resolveTargets(args, 'one-required', context, 'migrate -t dev');
     const folder = databases[0]!;
     assertPrisma7Schema(folder);
-    const { envVar } = requireUrl(folder, context.env);
+    // Prisma applies the new migration under its migration lock: one server session.
+    const urlVars = prismaUrlVars(await requireConnection(folder, context, 'session'));
     const before = new Set(migrationFolders(folder.migrationsDir));
-    const down = await computeDownScript(folder, envVar, projectDir, context);
+    const down = await computeDownScript(folder, urlVars, projectDir, context);
     if ('interrupted' in down) return { exitCode: EXIT_CANCELLED };
     const prismaArgs = ['migrate', 'dev', '--name', name];
     if (args['createOnly'] === true) prismaArgs.push('--create-only');
-    const result = await runPrisma({ folder, envVar, args: prismaArgs, projectDir }, context);
+    const result = await runPrisma({ folder, ...urlVars, args: prismaArgs, projectDir }, context);
     if (result.exitCode !== 0) return { exitCode: result.exitCode };
     const added = migrationFolders(folder.migrationsDir).filter((entry) => !before.has(entry));
     const created = added.at(-1);

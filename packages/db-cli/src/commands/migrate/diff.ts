@@ -2,7 +2,8 @@ import path from 'node:path';
 import { assertPrisma7Schema } from '../../checks/schema-checks.js';
 import { CliError } from '../../errors.js';
 import { runPrisma } from '../../prisma/run-prisma.js';
-import { requireUrl, urlEnvVarOf } from '../../targets/database-url.js';
+import { prismaUrlVars, requireConnection } from '../../targets/connection-url.js';
+import { urlEnvVarOf } from '../../targets/database-url.js';
 import { resolveTargets } from '../../targets/resolve-targets.js';
 import type { MigrateType } from '../migrate.js';
 
@@ -42,8 +43,12 @@ export const migrateDiff: MigrateType = {
     if (!prismaArgs.some((arg) => arg.startsWith('--from-')) || !prismaArgs.some((arg) => arg.startsWith('--to-'))) {
       throw new CliError('USAGE', 'migrate -t diff needs one --from-… and one --to-… option (see kusto-db migrate --help).');
     }
-    if (args['fromConfigDatasource'] === true || args['toConfigDatasource'] === true) requireUrl(folder, context.env);
-    const result = await runPrisma({ folder, envVar: urlEnvVarOf(folder), args: prismaArgs, projectDir }, context);
+    // Only a config datasource reads the database (no lock): then the direct URL when set.
+    const urlVars =
+      args['fromConfigDatasource'] === true || args['toConfigDatasource'] === true
+        ? prismaUrlVars(await requireConnection(folder, context, 'preferDirect'))
+        : { envVar: urlEnvVarOf(folder) };
+    const result = await runPrisma({ folder, ...urlVars, args: prismaArgs, projectDir }, context);
     return { exitCode: result.exitCode };
   },
 };

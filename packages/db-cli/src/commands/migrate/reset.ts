@@ -12,6 +12,8 @@ export const migrateReset: MigrateType = {
       action: 'migrate -t reset',
       consequence: 'drops the database schema with all its data, then re-applies every migration',
       force: args['force'] === true,
+      // Prisma re-applies every migration under its migration lock: one server session.
+      need: 'session',
       // Confirmed by our two codes, so Prisma's own prompt is skipped.
       prismaArgs: ['migrate', 'reset', '--force'],
     }),

@@ -1,7 +1,7 @@
 import { assertPrisma7Schema } from '../../checks/schema-checks.js';
 import { CliError } from '../../errors.js';
 import { runPrisma } from '../../prisma/run-prisma.js';
-import { requireUrl } from '../../targets/database-url.js';
+import { prismaUrlVars, requireConnection } from '../../targets/connection-url.js';
 import { resolveTargets } from '../../targets/resolve-targets.js';
 import type { MigrateType } from '../migrate.js';
 
@@ -21,10 +21,11 @@ export const migrateResolve: MigrateType = {
     const { projectDir, databases } = resolveTargets(args, 'one-required', context, 'migrate -t resolve');
     const folder = databases[0]!;
     assertPrisma7Schema(folder);
-    const { envVar } = requireUrl(folder, context.env);
+    // Prisma marks migrations under its migration lock: one server session.
+    const connection = await requireConnection(folder, context, 'session');
     const prismaArgs =
       typeof applied === 'string' ? ['migrate', 'resolve', '--applied', applied] : ['migrate', 'resolve', '--rolled-back', String(rolledBack)];
-    const result = await runPrisma({ folder, envVar, args: prismaArgs, projectDir }, context);
+    const result = await runPrisma({ folder, ...prismaUrlVars(connection), args: prismaArgs, projectDir }, context);
     return { exitCode: result.exitCode };
   },
 };

@@ -7,6 +7,7 @@ import type { MigrationState, StatusResult } from '../../migrations/index.js';
 import { palette } from '../../output/colors.js';
 import { renderTable } from '../../output/table.js';
 import { resolveTargets } from '../../targets/resolve-targets.js';
+import { connectionReport } from '../../targets/connection-url.js';
 import { loadRunner, prepareRunnerTargets, type RunnerTarget } from '../runner-support.js';
 import type { MigrateType } from '../migrate.js';
 
@@ -30,6 +31,8 @@ export interface StatusDocument {
   readonly upToDate: boolean;
   readonly databases: ReadonlyArray<{
     readonly database: string;
+    /** The URL it was read through: its variable, `direct` or `main`, and the target without the password. */
+    readonly connection: { readonly envVar: string; readonly kind: 'direct' | 'main'; readonly target: string };
     readonly upToDate: boolean;
     readonly hasMigrationsTable: boolean;
     readonly counts: Readonly<Record<MigrationState, number>>;
@@ -50,6 +53,7 @@ export interface StatusDocument {
 function toDocument(reports: ReadonlyArray<{ target: RunnerTarget; status: StatusResult }>): StatusDocument {
   const databases = reports.map(({ target, status }) => ({
     database: status.database,
+    connection: connectionReport(target),
     upToDate: status.upToDate,
     hasMigrationsTable: status.hasMigrationsTable,
     counts: status.counts,
@@ -70,6 +74,7 @@ function toDocument(reports: ReadonlyArray<{ target: RunnerTarget; status: Statu
 
 function printTable(document: StatusDocument, context: CliContext): void {
   const paint = palette(context.colors);
+  context.io.out(paint.dim(`Read ${document.databases.map((database) => `${database.database} via ${database.connection.envVar}`).join(', ')}.`));
   const rows: { cells: string[]; state: MigrationState | 'none' | 'error' }[] = [];
   for (const database of document.databases) {
     if (database.error) rows.push({ cells: [database.database, '-', 'error', '-'], state: 'error' });
@@ -117,7 +122,8 @@ function printTable(document: StatusDocument, context: CliContext): void {
  */
 export async function runStatus(args: GlobalArgs & { readonly json?: unknown }, context: CliContext, commandName: string): Promise<CommandResult> {
   const { databases } = resolveTargets(args, 'all-by-default', context, commandName);
-  const targets = await prepareRunnerTargets(databases, context);
+  // Status only reads (no lock, no SET): the direct URL when set, else the main one, pooled or not.
+  const targets = await prepareRunnerTargets(databases, context, 'preferDirect');
   const { createMigrator, migratorOptionsForFolder } = await loadRunner();
   // Read-only, so every database is read at once; the report keeps name order.
   const reports = await Promise.all(
