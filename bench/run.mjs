@@ -13,7 +13,7 @@ import { renderTable } from './lib/table.mjs';
 
 // Order: in-process micro benchmarks first, then processes, then the fault benchmarks that stop
 // Postgres or blackhole it, so a fault cannot leak into a quiet measurement.
-const ORDER = ['get-client', 'query', 'health-check', 'http', 'cold-start', 'cli', 'memory', 'generate', 'blackhole', 'recovery', 'connections'];
+const ORDER = ['get-client', 'query', 'health-check', 'http', 'cold-start', 'cli', 'memory', 'generate', 'pooler', 'blackhole', 'recovery', 'connections'];
 
 function parseArgs(argv) {
   const args = { quick: false, only: undefined, list: false };
@@ -89,10 +89,18 @@ async function main() {
     for (const name of selected) {
       const module = await import(`./benchmarks/${name}.mjs`);
       const t0 = performance.now();
+      // Skipped, with the reason in the table: left out by --quick (`quickSkip`), or something it
+      // needs is missing on this machine (`skipReason()` resolves with why, e.g. no PgBouncer).
+      let skipped;
       if (args.quick && module.quickSkip && !args.only) {
-        log(`▷ ${name}: skipped in --quick (${module.quickSkip}); run it with --only ${name}`);
-        rows.push({ benchmark: name, figure: module.title, baseline: '', value: Number.NaN, unit: '', target: '', pass: null, skipped: true, error: module.quickSkip });
-        benchmarks[name] = { title: module.title, skipped: module.quickSkip };
+        skipped = module.quickSkip;
+        log(`▷ ${name}: skipped in --quick (${skipped}); run it with --only ${name}`);
+      } else if ((skipped = await module.skipReason?.())) {
+        log(`▷ ${name}: skipped (${skipped})`);
+      }
+      if (skipped) {
+        rows.push({ benchmark: name, figure: module.title, baseline: '', value: Number.NaN, unit: '', target: '', pass: null, skipped: true, error: skipped });
+        benchmarks[name] = { title: module.title, skipped };
         continue;
       }
       log(`▶ ${name}: ${module.title}`);

@@ -1,10 +1,10 @@
 // 200 concurrent HTTP clients on the middleware app (pool max 10) while Postgres restarts.
 // An admin connection samples pg_stat_activity for the app's database every 20 ms throughout
 // (reconnecting after the restart); the figure is the most server connections ever seen.
-import pg from 'pg';
 import { startLoad } from '../lib/load.mjs';
 import { startAppServer } from '../lib/processes.mjs';
-import { countConnections, USER_ROWS } from '../lib/setup.mjs';
+import { startConnectionSampler } from '../lib/sampler.mjs';
+import { USER_ROWS } from '../lib/setup.mjs';
 import { sleep } from '../lib/stats.mjs';
 
 export const name = 'connections';
@@ -13,35 +13,9 @@ export const title = 'connections during a restart under 200 concurrent clients'
 const POOL_MAX = 10;
 const CLIENTS = 200;
 
-function startSampler(adminUrl, database) {
-  const samples = [];
-  let running = true;
-  let failures = 0;
-  const loop = (async () => {
-    let admin;
-    while (running) {
-      try {
-        if (!admin) {
-          admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 500 });
-          admin.on('error', () => {});
-          await admin.connect();
-        }
-        samples.push({ at: performance.now(), n: await countConnections(admin, database) });
-      } catch {
-        failures++;
-        await admin?.end().catch(() => {});
-        admin = undefined;
-      }
-      await sleep(20);
-    }
-    await admin?.end().catch(() => {});
-  })();
-  return { samples, stop: async () => { running = false; await loop; return { samples, failures }; } };
-}
-
 export async function run({ server, projects, urls, quick, log }) {
   const app = await startAppServer({ project: projects.four, variants: ['middleware'], managerOptions: { pool: { max: POOL_MAX }, databases: { user: { url: urls.conns } } } }, {}, 'connections');
-  const sampler = startSampler(server.url('postgres'), 'conns');
+  const sampler = startConnectionSampler(server.url('postgres'), 'conns', { everyMs: 20 });
   let i = 0;
   const load = startLoad({ port: app.ports.middleware, path: () => `/users/${1 + ((i++ * 7919) % USER_ROWS)}`, concurrency: CLIENTS, timeoutMs: 10_000, maxMs: 40_000 });
   let stopAt;

@@ -44,8 +44,11 @@ const SEED = {
   audit: `INSERT INTO "Audit" (action) SELECT 'a' || g FROM generate_series(1, 100) g`,
 };
 
-/** Postgres database name → table kind. `conns` is a copy of `user` watched alone in pg_stat_activity. */
-const PG_DATABASES = { user: 'user', event: 'event', note: 'note', audit: 'audit', conns: 'user', recovery: 'user', blackhole: 'user' };
+/**
+ * Postgres database name → table kind. `conns`, `pooler_direct` and `pooler_bouncer` are copies of
+ * `user` watched alone in pg_stat_activity (by the connections and pooler benchmarks).
+ */
+const PG_DATABASES = { user: 'user', event: 'event', note: 'note', audit: 'audit', conns: 'user', recovery: 'user', blackhole: 'user', pooler_direct: 'user', pooler_bouncer: 'user' };
 
 export const USER_ROWS = 1000;
 
