@@ -10,8 +10,9 @@ import {
   type HealthConfig,
 } from './config.js';
 import { isConnectionFailure } from './connection/classify-error.js';
-import { Connection, type ConnectionState } from './connection/connection.js';
+import { Connection, type BuiltClient, type ConnectionState } from './connection/connection.js';
 import { parseDatabaseUrl } from './connection/database-url.js';
+import { bounded } from './connection/health-check.js';
 import { declaresTransactionPooler } from './connection/pooler.js';
 import { loadPrismaClient, type PrismaClientConstructor, type PrismaClientLike } from './connection/prisma-client.js';
 import { PROFILE_DEFAULTS } from './defaults.js';
@@ -182,16 +183,15 @@ export class KustoDb extends KustoDbEmitter {
   /**
    * A URL for work that needs one server session throughout: migrations, session advisory locks,
    * `LISTEN`/`NOTIFY`, session `SET`s. The direct URL (`RDS_<NAME>_DIRECT_URL`) when set; else the
-   * main URL, unless it declares a transaction pooler (`pgbouncer=true`): then this throws
-   * {@link SessionUnavailableError} rather than hand out a URL whose sessions would silently break.
-   * Open your own connection with it (e.g. a `pg.Client`); `getClient` never uses it.
+   * main URL. When the URL it would give declares a transaction pooler (`pgbouncer=true`), this
+   * throws {@link SessionUnavailableError} rather than hand out a URL whose sessions would silently
+   * break. Open your own connection with it (e.g. a `pg.Client`); `getClient` never uses it.
    */
   sessionUrl(name: string): string {
     const folder = this.folder(name);
     const options = this.options.databases?.[name];
     const direct = resolveDirectUrlSource(folder, options, this.env);
-    if (direct.url !== undefined) return direct.url;
-    const source = resolveUrlSource(folder, options, this.env);
+    const source = direct.url !== undefined ? direct : resolveUrlSource(folder, options, this.env);
     const url = requireUrl(folder, source);
     if (declaresTransactionPooler(url)) throw new SessionUnavailableError(name, source.source, direct.envVar);
     return url;
@@ -251,28 +251,25 @@ export class KustoDb extends KustoDbEmitter {
 
   /** The primary decides `healthy`; replicas are checked in parallel with it and reported beside it. */
   private async checkOne(name: string, timeoutMs: number | undefined): Promise<DatabaseHealth> {
+    // Not healthConfig(): an unknown name must come back as unhealthy, not throw.
+    const bound = timeoutMs ?? resolveHealth(this.profile.profile, this.options, this.options.databases?.[name]).checkTimeoutMs + 1_000;
     // checkPrimary creates the connection (and the replicas) before its first await.
-    const primary = this.checkPrimary(name, timeoutMs);
+    const primary = this.checkPrimary(name, bound);
     const replicas = this.replicaSets.get(name);
     if (!replicas) return { ...(await primary), replicas: [] };
-    const [health, replicaHealth] = await Promise.all([primary, replicas.healthCheck(timeoutMs ?? this.healthConfig(name).checkTimeoutMs + 1_000)]);
+    const [health, replicaHealth] = await Promise.all([primary, replicas.healthCheck(bound)]);
     return { ...health, replicas: replicaHealth };
   }
 
-  private async checkPrimary(name: string, timeoutMs: number | undefined): Promise<Omit<DatabaseHealth, 'replicas'>> {
+  private async checkPrimary(name: string, bound: number): Promise<Omit<DatabaseHealth, 'replicas'>> {
     let connection: Connection;
     try {
       connection = this.connections.get(name) ?? this.connectionFor(name);
     } catch (error) {
       return { healthy: false, state: 'idle', latencyMs: undefined, error: (error as Error).message, retryAfterMs: 0 };
     }
-    const bound = timeoutMs ?? this.healthConfig(name).checkTimeoutMs + 1_000;
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${bound} ms`)), bound).unref();
-    });
     try {
-      await Promise.race([connection.check(), timedOut]);
+      await bounded(connection.check(), bound, () => new Error(`no answer within ${bound} ms`));
       const snapshot = connection.snapshot();
       return { healthy: true, state: snapshot.state, latencyMs: snapshot.lastLatencyMs, error: undefined, retryAfterMs: 0 };
     } catch (error) {
@@ -284,8 +281,6 @@ export class KustoDb extends KustoDbEmitter {
         error: (error as Error).message,
         retryAfterMs: snapshot.retryAfterMs,
       };
-    } finally {
-      clearTimeout(timer);
     }
   }
 
@@ -307,30 +302,42 @@ export class KustoDb extends KustoDbEmitter {
         const source = resolveUrlSource(folder, databaseOptions, this.env);
         const raw = requireUrl(folder, source);
         currentUrl = raw;
-        const provider = folder.schema.provider;
-        if (!provider) throw new SchemaError(name, folder.schemaPath, 'the datasource block has no provider');
-        const url = parseDatabaseUrl(name, provider, raw, source.source);
-        const PrismaClient = this.clientClass(folder);
-        const adapter = createAdapter(
-          {
-            database: name,
-            provider,
-            url: url.url,
-            schema: url.schema,
-            pool: resolvePool(this.profile.profile, url.pool, this.options.pool, databaseOptions?.pool),
-            dir: folder.dir,
-            onConnectionError,
-            custom: databaseOptions?.adapter,
-          },
-          this.loader,
-        );
-        return { client: defineRoleMethods(new PrismaClient({ adapter: adapter.factory }), this.roleMethods(name)), adapter };
+        const built = this.buildClient(name, folder, raw, source.source, onConnectionError);
+        defineRoleMethods(built.client, this.roleMethods(name));
+        return built;
       },
     });
     const replicas = this.replicaSetFor(name, folder, connection);
     if (replicas) this.replicaSets.set(name, replicas);
     this.connections.set(name, connection);
     return connection;
+  }
+
+  /**
+   * A new client and adapter for `raw` (the primary's URL or a replica's), with the pool resolved
+   * from the profile, the URL's parameters and the options. `source` names where `raw` came from
+   * in errors, never the URL itself.
+   */
+  private buildClient(name: string, folder: DatabaseFolder, raw: string, source: string, onConnectionError: (error: Error) => void): BuiltClient {
+    const provider = folder.schema.provider;
+    if (!provider) throw new SchemaError(name, folder.schemaPath, 'the datasource block has no provider');
+    const url = parseDatabaseUrl(name, provider, raw, source);
+    const PrismaClient = this.clientClass(folder);
+    const databaseOptions = this.options.databases?.[name];
+    const adapter = createAdapter(
+      {
+        database: name,
+        provider,
+        url: url.url,
+        schema: url.schema,
+        pool: resolvePool(this.profile.profile, url.pool, this.options.pool, databaseOptions?.pool),
+        dir: folder.dir,
+        onConnectionError,
+        custom: databaseOptions?.adapter,
+      },
+      this.loader,
+    );
+    return { client: new PrismaClient({ adapter: adapter.factory }), adapter };
   }
 
   private clientClass(folder: DatabaseFolder): PrismaClientConstructor {
@@ -384,22 +391,8 @@ export class KustoDb extends KustoDbEmitter {
         const current = resolveReadUrlSource(folder, databaseOptions, this.env);
         const raw = current.urls[position - 1];
         if (raw === undefined) throw new MissingUrlError(name, current.envVar);
-        const url = parseDatabaseUrl(name, provider, raw, replicaSourceLabel(current.source, position, current.urls.length));
-        const PrismaClient = this.clientClass(folder);
-        const adapter = createAdapter(
-          {
-            database: name,
-            provider,
-            url: url.url,
-            schema: url.schema,
-            pool: resolvePool(this.profile.profile, url.pool, this.options.pool, databaseOptions?.pool),
-            dir: folder.dir,
-            onConnectionError,
-            custom: databaseOptions?.adapter,
-          },
-          this.loader,
-        );
-        return { built: { client: new PrismaClient({ adapter: adapter.factory }), adapter }, url: raw };
+        const source = replicaSourceLabel(current.source, position, current.urls.length);
+        return { built: this.buildClient(name, folder, raw, source, onConnectionError), url: raw };
       },
     });
   }

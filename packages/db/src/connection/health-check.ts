@@ -16,7 +16,8 @@ export class HealthCheckTimeoutError extends Error {
  */
 export const CLIENT_INIT_TIMEOUT_MS = 30_000;
 
-async function bounded<T>(work: Promise<T>, timeoutMs: number, onTimeout: () => Error): Promise<T> {
+/** `work`, or a rejection with `onTimeout()` once `timeoutMs` passed; the timer is always cleared. */
+export async function bounded<T>(work: Promise<T>, timeoutMs: number, onTimeout: () => Error): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => {
     // Unref'd: a bound must never be what keeps a process alive.

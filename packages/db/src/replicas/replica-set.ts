@@ -2,6 +2,7 @@ import type { PoolStats } from '../adapters/create-adapter.js';
 import type { HealthConfig, ReadUrlSource } from '../config.js';
 import { isConnectionFailure } from '../connection/classify-error.js';
 import { Connection, type BuiltClient, type ConnectionState } from '../connection/connection.js';
+import { bounded } from '../connection/health-check.js';
 import type { PrismaClientLike } from '../connection/prisma-client.js';
 import { sanitizeError } from '../connection/sanitize-error.js';
 import type { KustoDbEmitter, KustoDbEvents } from '../events.js';
@@ -97,18 +98,6 @@ class Replica {
   ) {}
 
   scrub = (text: string): string => scrubSecrets(text, this.currentUrl);
-}
-
-async function bounded<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs).unref();
-  });
-  try {
-    return await Promise.race([work, timedOut]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /**
@@ -234,7 +223,7 @@ export class ReplicaSet implements ReadRouter {
     return Promise.all(
       this.replicas.map(async (replica): Promise<ReplicaHealth> => {
         try {
-          await bounded(replica.connection.check(), timeoutMs);
+          await bounded(replica.connection.check(), timeoutMs, () => new Error(`no answer within ${timeoutMs} ms`));
           this.restore(replica);
           const snapshot = replica.connection.snapshot();
           return {

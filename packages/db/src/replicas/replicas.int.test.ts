@@ -174,6 +174,26 @@ describe('one replica', () => {
     expect(count).toBe(1);
   });
 
+  test('an extension added to the routed client shapes the reads a replica answers; $primary() and $replica() keep it', async () => {
+    const m = manager([replicaA.url]);
+    const client = await blog(m);
+    // A soft-delete-like filter (hides "replica-a") and a computed field: what apps put in extensions.
+    const extended = client.$extends({
+      query: { author: { findMany: ({ args, query }: { args: object; query: (args: object) => Promise<unknown> }) => query({ ...args, where: { name: { not: 'replica-a' } } }) } },
+      result: { author: { shout: { needs: { name: true }, compute: (author: Author) => author.name.toUpperCase() } } },
+    });
+    // Answered by the replica, with the filter applied: its only row is hidden.
+    expect(await extended.author.findMany()).toEqual([]);
+    expect(m.statusOf('main').replicas[0]).toMatchObject({ reads: 1, fallbacks: 0 });
+    expect(await extended.$replica().author.findMany()).toEqual([]);
+    const onPrimary = (await extended.$primary().author.findMany()) as (Author & { shout: string })[];
+    expect(onPrimary.map(({ name, shout }) => ({ name, shout }))).toEqual([{ name: 'primary', shout: 'PRIMARY' }]);
+    // Inside a transaction of the extended client: the primary, with the filter.
+    expect(await extended.$transaction(async (tx) => names(await tx.author.findMany()))).toEqual(['primary']);
+    // The routed client itself is unchanged.
+    expect(names(await client.author.findMany())).toEqual(['replica-a']);
+  });
+
   test('a fluent relation read through a replica returns the relation, as on the primary', async () => {
     const client = await blog(manager([replicaA.url]));
     expect((await client.author.findUnique({ where: { id: 1 } }).posts()).map((post) => post.title)).toEqual(['replica-a post']);

@@ -97,21 +97,32 @@ interface Extendable {
   $extends(extension: unknown): PrismaClientLike;
 }
 
+const extend = (client: unknown, extension: unknown): PrismaClientLike => (client as Extendable).$extends(extension);
+
 /**
  * The primary's client with read routing, as a Prisma client extension: model reads outside
  * transactions go through `router.read`; writes, raw queries and everything inside a transaction
  * (interactive or batch) run on the primary as they are. `$primary()` returns `base` (or the
  * transaction client it was called on), `$replica()` asks the router.
+ *
+ * Prisma runs query extensions in the order they were added, so one added on top of the routing
+ * would run after it, and never for a read the routing sends to a replica (a soft-delete or tenant
+ * filter would be skipped there). So `$extends` on the routed client extends `base` and routes
+ * that again: the routing always runs last, on the arguments every extension has shaped;
+ * `$primary()` is the extended `base`, and `$replica()` gets the same `extensions` applied.
  */
-export function routeReads(base: PrismaClientLike, router: ReadRouter): PrismaClientLike {
-  return (base as unknown as Extendable).$extends({
+export function routeReads(base: PrismaClientLike, router: ReadRouter, extensions: readonly unknown[] = []): PrismaClientLike {
+  return extend(base, {
     name: 'kusto-read-replicas',
     client: {
       $primary(this: object) {
         return isTransactionClient(this) ? this : base;
       },
       $replica() {
-        return router.replicaClient();
+        return extensions.reduce<unknown>(extend, router.replicaClient());
+      },
+      $extends(extension: unknown) {
+        return routeReads(extend(base, extension), router, [...extensions, extension]);
       },
     },
     query: {

@@ -1,6 +1,7 @@
 import type { ConnectionState, DatabaseStatus, KustoDb } from '@kusto/db';
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Gauge, type Registry } from 'prom-client';
 import { registerReplicaMetrics } from './register-replica-metrics.js';
+import { isUp, mirroredCounter, poolConnectionsGauge } from './series.js';
 
 export interface DbMetricsOptions {
   readonly manager: KustoDb;
@@ -29,7 +30,7 @@ export function registerDbMetrics(registry: Registry, options: DbMetricsOptions)
     registers,
     collect() {
       this.reset();
-      for (const s of statuses()) this.set({ database: s.name }, s.state === 'ready' || s.state === 'checking' ? 1 : 0);
+      for (const s of statuses()) this.set({ database: s.name }, isUp(s.state) ? 1 : 0);
     },
   });
   new Gauge({
@@ -62,40 +63,20 @@ export function registerDbMetrics(registry: Registry, options: DbMetricsOptions)
       for (const s of statuses()) this.set({ database: s.name }, s.consecutiveFailures);
     },
   });
-  new Gauge({
+  const byDatabase = <T>(read: (s: DatabaseStatus) => T) =>
+    function* (): Generator<readonly [{ database: string }, T]> {
+      for (const s of statuses()) yield [{ database: s.name }, read(s)];
+    };
+  poolConnectionsGauge({
+    registry,
     name: `${prefix}pool_connections`,
     help: 'Connections of the database pool by kind (total, idle, waiting requests).',
-    labelNames: ['database', 'kind'],
-    registers,
-    collect() {
-      this.reset();
-      for (const s of statuses()) {
-        if (!s.pool) continue;
-        this.set({ database: s.name, kind: 'total' }, s.pool.total);
-        this.set({ database: s.name, kind: 'idle' }, s.pool.idle);
-        this.set({ database: s.name, kind: 'waiting' }, s.pool.waiting);
-      }
-    },
+    labelNames: ['database'],
+    samples: byDatabase((s) => s.pool),
   });
   // Counters mirror the manager's totals: each scrape adds what happened since the last one.
-  const counted = new Map<string, number>();
   const counter = (name: string, help: string, read: (s: DatabaseStatus) => number) =>
-    new Counter({
-      name: `${prefix}${name}`,
-      help,
-      labelNames: ['database'],
-      registers,
-      collect() {
-        for (const s of statuses()) {
-          const key = `${name}:${s.name}`;
-          const total = read(s);
-          const delta = total - (counted.get(key) ?? 0);
-          if (delta > 0) this.inc({ database: s.name }, delta);
-          else this.inc({ database: s.name }, 0);
-          counted.set(key, total);
-        }
-      },
-    });
+    mirroredCounter({ registry, name: `${prefix}${name}`, help, labelNames: ['database'], samples: byDatabase(read) });
   counter('reconnects_total', 'Recoveries after a failed check.', (s) => s.reconnectCount);
   counter('circuit_opens_total', 'Times the circuit opened (callers failed fast).', (s) => s.circuitOpenCount);
   registerReplicaMetrics(registry, prefix, statuses);

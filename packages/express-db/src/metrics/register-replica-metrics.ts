@@ -1,5 +1,6 @@
 import type { DatabaseStatus, ReplicaStatus } from '@kusto/db';
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Gauge, type Registry } from 'prom-client';
+import { isUp, mirroredCounter, poolConnectionsGauge } from './series.js';
 
 /** Each replica of each database, with its labels (`replica` is its 1-based position in the read URLs). */
 function* replicasOf(statuses: readonly DatabaseStatus[]): Generator<[{ database: string; replica: string }, ReplicaStatus]> {
@@ -23,7 +24,7 @@ export function registerReplicaMetrics(registry: Registry, prefix: string, statu
     registers,
     collect() {
       this.reset();
-      for (const [labels, r] of replicasOf(statuses())) this.set(labels, r.state === 'ready' || r.state === 'checking' ? 1 : 0);
+      for (const [labels, r] of replicasOf(statuses())) this.set(labels, isUp(r.state) ? 1 : 0);
     },
   });
   new Gauge({
@@ -46,39 +47,20 @@ export function registerReplicaMetrics(registry: Registry, prefix: string, statu
       for (const [labels, r] of replicasOf(statuses())) if (r.lastLatencyMs !== undefined) this.set(labels, r.lastLatencyMs / 1_000);
     },
   });
-  new Gauge({
+  const byReplica = <T>(read: (r: ReplicaStatus) => T) =>
+    function* (): Generator<readonly [{ database: string; replica: string }, T]> {
+      for (const [labels, r] of replicasOf(statuses())) yield [labels, read(r)];
+    };
+  poolConnectionsGauge({
+    registry,
     name: `${prefix}replica_pool_connections`,
     help: 'Connections of the read replica’s pool by kind (total, idle, waiting requests).',
-    labelNames: [...labelNames, 'kind'],
-    registers,
-    collect() {
-      this.reset();
-      for (const [labels, r] of replicasOf(statuses())) {
-        if (!r.pool) continue;
-        this.set({ ...labels, kind: 'total' }, r.pool.total);
-        this.set({ ...labels, kind: 'idle' }, r.pool.idle);
-        this.set({ ...labels, kind: 'waiting' }, r.pool.waiting);
-      }
-    },
+    labelNames,
+    samples: byReplica((r) => r.pool),
   });
   // Counters mirror the manager's totals, as for databases: each scrape adds what happened since the last.
-  const counted = new Map<string, number>();
   const counter = (name: string, help: string, read: (r: ReplicaStatus) => number) =>
-    new Counter({
-      name: `${prefix}${name}`,
-      help,
-      labelNames,
-      registers,
-      collect() {
-        for (const [labels, r] of replicasOf(statuses())) {
-          const key = `${name}:${labels.database}:${labels.replica}`;
-          const total = read(r);
-          const delta = total - (counted.get(key) ?? 0);
-          this.inc(labels, delta > 0 ? delta : 0);
-          counted.set(key, total);
-        }
-      },
-    });
+    mirroredCounter({ registry, name: `${prefix}${name}`, help, labelNames, samples: byReplica(read) });
   counter('replica_reads_total', 'Reads the read replica answered.', (r) => r.reads);
   counter('replica_fallbacks_total', 'Reads sent to the read replica that the primary answered because the replica failed.', (r) => r.fallbacks);
   counter('replica_reconnects_total', 'Recoveries of the read replica after a failed check.', (r) => r.reconnectCount);

@@ -35,6 +35,7 @@ interface Running {
  */
 export class PgBouncerProcess {
   private current: Running | undefined;
+  private starting: Promise<void> | undefined;
   private readonly killOnExit = () => this.current?.child.kill('SIGTERM');
 
   constructor(private readonly options: PgBouncerProcessOptions) {}
@@ -47,7 +48,15 @@ export class PgBouncerProcess {
     return this.current !== undefined;
   }
 
-  async start(): Promise<void> {
+  /** Spawns it and resolves once it answers; calls while a start is under way share that start. */
+  start(): Promise<void> {
+    this.starting ??= this.spawnAndWait().finally(() => {
+      this.starting = undefined;
+    });
+    return this.starting;
+  }
+
+  private async spawnAndWait(): Promise<void> {
     if (this.current) return;
     const { binary, runAs, address } = this.options;
     // A pidfile left by a killed PgBouncer whose pid was reused would make it refuse to start.

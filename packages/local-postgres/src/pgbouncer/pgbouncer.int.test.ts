@@ -239,6 +239,21 @@ describe(`startPgBouncer in front of the shared server${availability.available ?
     expect(await query(bouncer.url(db.name), 'SELECT 1 AS ok')).toEqual([{ ok: 1 }]);
   });
 
+  test('start() called twice at once starts one process, which both calls wait for, and close() stops it', async () => {
+    const own = await startTestPgBouncer();
+    try {
+      await own.stop();
+      await Promise.all([own.start(), own.start()]);
+      expect(own.state).toBe('running');
+      expect(await query(own.url(db.name), 'SELECT 1 AS ok')).toEqual([{ ok: 1 }]);
+      const pid = own.pid!;
+      await own.close();
+      expect(processExists(pid)).toBe(false);
+    } finally {
+      await own.close();
+    }
+  });
+
   test('close() leaves no process and no folder, can be called twice, and the handle cannot start again', async () => {
     const own = await startTestPgBouncer();
     const pid = own.pid!;
