@@ -230,7 +230,7 @@ $fn$ LANGUAGE plpgsql;
     const result = await migrator.deploy();
     expect(result).toMatchObject({ ok: false, outcome: 'failed', results: [] });
     expect(result.error?.code).toBe('SESSION_UNAVAILABLE');
-    expect(result.error?.message).toMatch(/Database "pooled": its URL has pgbouncer=true .*Nothing was changed/);
+    expect(result.error?.message).toMatch(/Database "pooled": its URL has pgbouncer=true .*Nothing was changed.*RDS_POOLED_DIRECT_URL/);
     expect(logger.lines.some((line) => line.includes('waiting for the migration lock'))).toBe(false);
     expect(await tableNames(database.url)).toEqual([]);
     const rollback = await migrator.rollback({ steps: 1 });

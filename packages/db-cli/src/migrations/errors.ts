@@ -1,3 +1,5 @@
+import { directEnvVarForDatabase } from '@kusto/db';
+
 /** Stable codes of every migration failure a user can act on. */
 export type MigrationErrorCode =
   | 'UNSUPPORTED_PROVIDER'
@@ -84,8 +86,17 @@ export class TransactionPoolerError extends MigrationError {
       'SESSION_UNAVAILABLE',
       `Database "${database}": its URL has pgbouncer=true (a transaction pooler), where the migration lock cannot hold ` +
         'for the run. Nothing was changed. Give the runner a URL that reaches the server directly ' +
-        '(kusto-db takes it from RDS_<NAME>_DIRECT_URL).',
+        `(kusto-db takes it from ${directVariableOf(database)}).`,
     );
+  }
+}
+
+/** The direct-URL variable of a database, or its pattern when `database` is not a folder name. */
+function directVariableOf(database: string): string {
+  try {
+    return directEnvVarForDatabase(database);
+  } catch {
+    return 'RDS_<NAME>_DIRECT_URL';
   }
 }
 
