@@ -62,6 +62,13 @@ function definedOnly<T extends object>(value: T | undefined): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
+/** The URL given in options, else the variable's value (empty counts as unset). */
+function optionOrVariable(fromOptions: string | undefined, envVar: string, env: NodeJS.ProcessEnv): UrlSource {
+  if (fromOptions !== undefined) return { envVar, source: 'options', url: fromOptions };
+  const url = env[envVar];
+  return { envVar, source: envVar, url: url === '' ? undefined : url };
+}
+
 /**
  * `url` from options, else a variable: `urlEnv`, the schema's legacy `env("X")`, the variable the
  * folder's `prisma.config.ts` reads, or `RDS_<NAME>_URL`. The CLI resolves through this too, so the
@@ -73,9 +80,7 @@ export function resolveUrlSource(
   env: NodeJS.ProcessEnv,
 ): UrlSource {
   const envVar = options?.urlEnv ?? folder.schema.urlEnv ?? folder.configUrlEnv ?? envVarForDatabase(folder.name);
-  if (options?.url !== undefined) return { envVar, source: 'options', url: options.url };
-  const url = env[envVar];
-  return { envVar, source: envVar, url: url === '' ? undefined : url };
+  return optionOrVariable(options?.url, envVar, env);
 }
 
 /**
@@ -88,10 +93,7 @@ export function resolveDirectUrlSource(
   options: Pick<DatabaseOptions, 'directUrl' | 'directUrlEnv'> | undefined,
   env: NodeJS.ProcessEnv,
 ): UrlSource {
-  const envVar = options?.directUrlEnv ?? directEnvVarForDatabase(folder.name);
-  if (options?.directUrl !== undefined) return { envVar, source: 'options', url: options.directUrl };
-  const url = env[envVar];
-  return { envVar, source: envVar, url: url === '' ? undefined : url };
+  return optionOrVariable(options?.directUrl, options?.directUrlEnv ?? directEnvVarForDatabase(folder.name), env);
 }
 
 /** Where a database's read replica URLs come from. */

@@ -11,6 +11,7 @@ import {
 } from './config.js';
 import { isConnectionFailure } from './connection/classify-error.js';
 import { Connection, type BuiltClient, type ConnectionState } from './connection/connection.js';
+import { connectionStatus, type ConnectionStatus } from './connection/connection-status.js';
 import { parseDatabaseUrl } from './connection/database-url.js';
 import { bounded } from './connection/health-check.js';
 import { declaresTransactionPooler } from './connection/pooler.js';
@@ -28,11 +29,10 @@ import { configuredReplicaStatus, ReplicaSet, type ReplicaHealth, type ReplicaSt
 import { defineRoleMethods, type RoleMethods } from './replicas/routing.js';
 import type { ClientFor, DatabaseName } from './types/databases.js';
 
-/** One database in `status()`. Never contains a password. */
-export interface DatabaseStatus {
+/** One database in `status()`: its primary's connection, and its replicas. Never contains a password. */
+export interface DatabaseStatus extends ConnectionStatus {
   readonly name: string;
   readonly provider: string | undefined;
-  readonly state: ConnectionState;
   /** The variable the URL is read from. */
   readonly envVar: string;
   /** Whether a URL is available (from the variable or options). */
@@ -43,16 +43,6 @@ export interface DatabaseStatus {
   readonly pooled: boolean;
   /** The direct URL for session work (see `sessionUrl`): its variable and redacted target. */
   readonly direct: { readonly envVar: string; readonly urlSet: boolean; readonly target: string | undefined };
-  readonly lastCheckAt: string | undefined;
-  readonly lastLatencyMs: number | undefined;
-  readonly consecutiveFailures: number;
-  readonly reconnectCount: number;
-  /** How many times the circuit has opened. */
-  readonly circuitOpenCount: number;
-  /** While the circuit is open: how long until the next attempt. 0 otherwise. */
-  readonly retryAfterMs: number;
-  readonly lastError: string | undefined;
-  readonly pool: { readonly total: number; readonly idle: number; readonly waiting: number } | undefined;
   /** Read replicas (`RDS_<NAME>_READ_URL`), in order; empty without. They never change `state`. */
   readonly replicas: readonly ReplicaStatus[];
 }
@@ -210,20 +200,12 @@ export class KustoDb extends KustoDbEmitter {
     return {
       name,
       provider: folder.schema.provider,
-      state: snapshot?.state ?? 'idle',
+      ...connectionStatus(snapshot),
       envVar: source.envVar,
       urlSet: source.url !== undefined,
       target: source.url === undefined ? undefined : redactUrl(source.url),
       pooled: source.url !== undefined && declaresTransactionPooler(source.url),
       direct: { envVar: direct.envVar, urlSet: direct.url !== undefined, target: direct.url === undefined ? undefined : redactUrl(direct.url) },
-      lastCheckAt: snapshot?.lastCheckAt?.toISOString(),
-      lastLatencyMs: snapshot?.lastLatencyMs,
-      consecutiveFailures: snapshot?.consecutiveFailures ?? 0,
-      reconnectCount: snapshot?.reconnectCount ?? 0,
-      circuitOpenCount: snapshot?.circuitOpenCount ?? 0,
-      retryAfterMs: snapshot?.retryAfterMs ?? 0,
-      lastError: snapshot?.lastError,
-      pool: snapshot?.pool,
       replicas: this.replicaStatus(name, folder),
     };
   }

@@ -1,7 +1,7 @@
-import type { PoolStats } from '../adapters/create-adapter.js';
 import type { HealthConfig, ReadUrlSource } from '../config.js';
 import { isConnectionFailure } from '../connection/classify-error.js';
 import { Connection, type BuiltClient, type ConnectionState } from '../connection/connection.js';
+import { connectionStatus, type ConnectionStatus } from '../connection/connection-status.js';
 import { bounded } from '../connection/health-check.js';
 import type { PrismaClientLike } from '../connection/prisma-client.js';
 import { sanitizeError } from '../connection/sanitize-error.js';
@@ -10,26 +10,17 @@ import { redactUrl, scrubSecrets } from '../naming/redact-url.js';
 import { defineRoleMethods, modelProperty, routeReads, unpackDataPath, type ReadRouter } from './routing.js';
 
 /** One read replica in `status()`. Never contains a password. */
-export interface ReplicaStatus {
+export interface ReplicaStatus extends ConnectionStatus {
   /** 1-based position in the database's read URLs (the first URL is replica 1). */
   readonly position: number;
   /** The variable the read URLs are read from (also reported when they came from options). */
   readonly envVar: string;
   /** The replica's URL with its password replaced by `****`. */
   readonly target: string | undefined;
-  readonly state: ConnectionState;
   /** Whether reads are sent to it. Out of rotation after a failure, until a check succeeds again. */
   readonly inRotation: boolean;
-  readonly lastCheckAt: string | undefined;
-  readonly lastLatencyMs: number | undefined;
-  readonly consecutiveFailures: number;
-  readonly reconnectCount: number;
-  readonly circuitOpenCount: number;
-  /** While its circuit is open: how long until it is probed again. 0 otherwise. */
-  readonly retryAfterMs: number;
   /** Why it is out of rotation (or its last failed check), without secrets. */
   readonly lastError: string | undefined;
-  readonly pool: PoolStats | undefined;
   /** Routed reads it answered (not counting queries on a client from `$replica()`). */
   readonly reads: number;
   /** Reads sent to it that went to the primary instead because it failed. */
@@ -202,16 +193,9 @@ export class ReplicaSet implements ReadRouter {
         position: replica.position,
         envVar: read.envVar,
         target: url === undefined ? undefined : redactUrl(url),
-        state: snapshot.state,
+        ...connectionStatus(snapshot),
         inRotation: !replica.benched && snapshot.state !== 'closed',
-        lastCheckAt: snapshot.lastCheckAt?.toISOString(),
-        lastLatencyMs: snapshot.lastLatencyMs,
-        consecutiveFailures: snapshot.consecutiveFailures,
-        reconnectCount: snapshot.reconnectCount,
-        circuitOpenCount: snapshot.circuitOpenCount,
-        retryAfterMs: snapshot.retryAfterMs,
         lastError: snapshot.lastError ?? (replica.benched ? replica.lastError?.message : undefined),
-        pool: snapshot.pool,
         reads: replica.reads,
         fallbacks: replica.fallbacks,
       };
@@ -316,16 +300,8 @@ export function configuredReplicaStatus(read: ReadUrlSource): ReplicaStatus[] {
     position: index + 1,
     envVar: read.envVar,
     target: redactUrl(url),
-    state: 'idle',
+    ...connectionStatus(undefined),
     inRotation: true,
-    lastCheckAt: undefined,
-    lastLatencyMs: undefined,
-    consecutiveFailures: 0,
-    reconnectCount: 0,
-    circuitOpenCount: 0,
-    retryAfterMs: 0,
-    lastError: undefined,
-    pool: undefined,
     reads: 0,
     fallbacks: 0,
   }));
