@@ -3,7 +3,7 @@ import os from 'node:os';
 import type { KustoCommand } from '../command.js';
 import { checkDatabase } from '../checks/schema-checks.js';
 import type { GlobalArgs } from '../global-options.js';
-import { describeDatabase } from './list.js';
+import { describeDatabase, type DatabaseListing } from './list.js';
 import { CliError } from '../errors.js';
 import { discover, projectDirOf } from '../targets/resolve-targets.js';
 import { readInstalledVersions } from './version.js';
@@ -17,18 +17,10 @@ export interface DebugReport {
   readonly projectDir: string;
   readonly root: string | null;
   readonly rootProblem: string | null;
-  readonly databases: readonly {
-    readonly name: string;
-    readonly envVar: string;
-    readonly envSet: boolean;
-    readonly target: string | null;
-    /** The main URL has `pgbouncer=true`. */
-    readonly pooled: boolean;
-    readonly direct: { readonly envVar: string; readonly envSet: boolean; readonly target: string | null };
-    /** The variable session work (deploy, rollback, Prisma's migrate) connects with; null when it would refuse. */
-    readonly sessionVia: string | null;
+  /** The URL fields of `kusto-db list`, and the schema checks. */
+  readonly databases: readonly (Pick<DatabaseListing, 'name' | 'envVar' | 'envSet' | 'target' | 'pooled' | 'direct' | 'sessionVia'> & {
     readonly checks: readonly { readonly rule: string; readonly ok: boolean; readonly message: string }[];
-  }[];
+  })[];
   readonly skipped: readonly { readonly name: string; readonly reason: string }[];
 }
 

@@ -3,23 +3,12 @@ import { FailedMigrationsPresentError, MigrationFailedError, type MigrationError
 import { DatabaseStatementError, type MigrationConnection } from './migration-connection.js';
 import { readLocalMigrations, type IgnoredMigrationFolder, type LocalMigration } from './migration-files.js';
 import type { MigratorConfig } from './options.js';
-import type { DeployResult, MigrationRunResult } from './results.js';
+import { migrationRunResult, type DeployResult, type MigrationRunResult } from './results.js';
 import { planScript, runStatements, type ScriptPlan } from './run-script.js';
 import { toMigrationError, withConnection, withMigrationLock } from './session.js';
 
 function notRun(migration: LocalMigration, plan: ScriptPlan): MigrationRunResult {
-  return {
-    name: migration.name,
-    direction: 'up',
-    status: 'notRun',
-    transactional: plan.transactional,
-    nonTransactionalReason: plan.reason,
-    statementCount: plan.statements.length,
-    statementsRun: 0,
-    startedAt: undefined,
-    durationMs: undefined,
-    error: undefined,
-  };
+  return migrationRunResult(migration.name, 'up', plan, { status: 'notRun' });
 }
 
 /** The text stored in `logs` for a failed migration (Prisma stores its error's text there too). */
@@ -85,32 +74,16 @@ async function applyOne(
     );
     await connection.recordMigrationFailed(id, failureLogs(error));
     config.logger.warn(error.message);
-    return {
-      name: migration.name,
-      direction: 'up',
+    return migrationRunResult(migration.name, 'up', plan, {
       status: 'failed',
-      transactional: plan.transactional,
-      nonTransactionalReason: plan.reason,
-      statementCount: plan.statements.length,
       statementsRun: plan.transactional ? 0 : outcome.statementsRun,
       startedAt,
       durationMs,
       error,
-    };
+    });
   }
   config.logger.info(`${config.database}: applied ${migration.name} in ${Math.round(durationMs)} ms`);
-  return {
-    name: migration.name,
-    direction: 'up',
-    status: 'succeeded',
-    transactional: plan.transactional,
-    nonTransactionalReason: plan.reason,
-    statementCount: plan.statements.length,
-    statementsRun: outcome.statementsRun,
-    startedAt,
-    durationMs,
-    error: undefined,
-  };
+  return migrationRunResult(migration.name, 'up', plan, { status: 'succeeded', statementsRun: outcome.statementsRun, startedAt, durationMs });
 }
 
 /**

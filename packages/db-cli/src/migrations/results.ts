@@ -2,6 +2,7 @@ import type { MigrationState, MigrationStatusEntry } from './compute-status.js';
 import type { MigrationError, MigrationFailedError, RollbackFailedError } from './errors.js';
 import type { RollbackHistoryEntry } from './migration-connection.js';
 import type { IgnoredMigrationFolder } from './migration-files.js';
+import type { ScriptPlan } from './run-script.js';
 
 /** What happened to one migration in a `deploy` or `rollback` run. */
 export interface MigrationRunResult {
@@ -21,6 +22,37 @@ export interface MigrationRunResult {
   readonly startedAt: Date | undefined;
   readonly durationMs: number | undefined;
   readonly error: MigrationFailedError | RollbackFailedError | undefined;
+}
+
+/** How one migration's run went; what its plan already says is filled in by {@link migrationRunResult}. */
+export interface MigrationRunOutcome {
+  readonly status: MigrationRunResult['status'];
+  /** Default 0. */
+  readonly statementsRun?: number;
+  readonly startedAt?: Date;
+  readonly durationMs?: number;
+  readonly error?: MigrationFailedError | RollbackFailedError;
+}
+
+/** The result of running (or not running) migration `name`'s script planned as `plan`. */
+export function migrationRunResult(
+  name: string,
+  direction: MigrationRunResult['direction'],
+  plan: ScriptPlan,
+  outcome: MigrationRunOutcome,
+): MigrationRunResult {
+  return {
+    name,
+    direction,
+    status: outcome.status,
+    transactional: plan.transactional,
+    nonTransactionalReason: plan.reason,
+    statementCount: plan.statements.length,
+    statementsRun: outcome.statementsRun ?? 0,
+    startedAt: outcome.startedAt,
+    durationMs: outcome.durationMs,
+    error: outcome.error,
+  };
 }
 
 /** Outcome of `deploy()`. */

@@ -9,7 +9,7 @@ import {
 import type { MigrationConnection } from './migration-connection.js';
 import { readLocalMigrations, type LocalMigration } from './migration-files.js';
 import type { MigratorConfig } from './options.js';
-import type { MigrationRunResult, RollbackPlanEntry, RollbackResult } from './results.js';
+import { migrationRunResult, type MigrationRunResult, type RollbackPlanEntry, type RollbackResult } from './results.js';
 import { resolveRollbackTarget, type RollbackTarget } from './rollback-target.js';
 import { planScript, runStatements, type ScriptPlan } from './run-script.js';
 import { toMigrationError, withConnection, withMigrationLock } from './session.js';
@@ -103,18 +103,13 @@ async function revertOne(config: MigratorConfig, connection: MigrationConnection
       { cause: outcome.failure.cause },
     );
     config.logger.warn(error.message);
-    return {
-      name: migration.name,
-      direction: 'down',
+    return migrationRunResult(migration.name, 'down', plan, {
       status: 'failed',
-      transactional: plan.transactional,
-      nonTransactionalReason: plan.reason,
-      statementCount: plan.statements.length,
       statementsRun: plan.transactional ? 0 : outcome.statementsRun,
       startedAt,
       durationMs: config.monotonic() - started,
       error,
-    };
+    });
   }
   // Bookkeeping: the rows leave `_prisma_migrations` (Prisma's `migrate status` would still count a
   // finished row with rolled_back_at set as applied: see compute-status.ts) and go to our history,
@@ -134,33 +129,11 @@ async function revertOne(config: MigratorConfig, connection: MigrationConnection
   });
   await connection.commit();
   config.logger.info(`${config.database}: rolled back ${migration.name} in ${Math.round(durationMs)} ms`);
-  return {
-    name: migration.name,
-    direction: 'down',
-    status: 'succeeded',
-    transactional: plan.transactional,
-    nonTransactionalReason: plan.reason,
-    statementCount: plan.statements.length,
-    statementsRun: outcome.statementsRun,
-    startedAt,
-    durationMs,
-    error: undefined,
-  };
+  return migrationRunResult(migration.name, 'down', plan, { status: 'succeeded', statementsRun: outcome.statementsRun, startedAt, durationMs });
 }
 
 function notRun(target: Target): MigrationRunResult {
-  return {
-    name: target.migration.name,
-    direction: 'down',
-    status: 'notRun',
-    transactional: target.plan.transactional,
-    nonTransactionalReason: target.plan.reason,
-    statementCount: target.plan.statements.length,
-    statementsRun: 0,
-    startedAt: undefined,
-    durationMs: undefined,
-    error: undefined,
-  };
+  return migrationRunResult(target.migration.name, 'down', target.plan, { status: 'notRun' });
 }
 
 /**
