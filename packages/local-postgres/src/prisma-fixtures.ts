@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -89,4 +90,40 @@ export async function fixtureProject(options: FixtureProjectOptions): Promise<st
     await fs.rm(staging, { recursive: true, force: true }); // another worker finished first
   }
   return project;
+}
+
+/** What `tsc` said about a project: exit code 0 and no output when it compiles. */
+export interface TypecheckResult {
+  readonly code: number;
+  readonly output: string;
+}
+
+/**
+ * Type-checks `usage` (written to `<project>/src/usage.ts`) together with the project's generated
+ * `src/kusto-databases.d.ts`, strict, with `@kusto/db` mapped to the declaration file `kustoDbTypes`:
+ * how a typed `getClient` is proven to compile, and a misspelled database name proven not to.
+ */
+export async function typecheckUsage(project: string, usage: string, kustoDbTypes: string): Promise<TypecheckResult> {
+  await fs.writeFile(path.join(project, 'src', 'usage.ts'), usage);
+  await fs.writeFile(
+    path.join(project, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        target: 'ES2022',
+        noEmit: true,
+        skipLibCheck: true,
+        types: [],
+        paths: { '@kusto/db': [kustoDbTypes] },
+      },
+      include: ['src/usage.ts', 'src/kusto-databases.d.ts'],
+    }),
+  );
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  return promisify(execFile)(process.execPath, [tsc, '-p', project]).then(
+    () => ({ code: 0, output: '' }),
+    (error: { code: number; stdout: string }) => ({ code: error.code, output: error.stdout }),
+  );
 }

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { promisify } from 'node:util';
+import { typecheckUsage, type TypecheckResult } from '@kusto/local-postgres/prisma-fixtures';
 import { runCli } from '../cli.js';
 import { capture, createProject, EVENT_MODELS, removeProject, REPLICA_MODELS, schemaFor, USER_MODELS } from '../test-support/project.js';
 
@@ -12,7 +11,6 @@ import { capture, createProject, EVENT_MODELS, removeProject, REPLICA_MODELS, sc
 // engine these commands do not use.
 
 const require = createRequire(import.meta.url);
-const tsc = require.resolve('typescript/bin/tsc');
 const kustoDbTypes = path.join(path.dirname(require.resolve('@kusto/db')), 'index.d.ts');
 const DATABASES = ['analyticsEvents', 'read-replica', 'user'];
 
@@ -27,28 +25,8 @@ const env = {
   RDS_READ_REPLICA_URL: 'postgresql://app:secret@localhost:5432/replica',
 };
 
-async function typecheck(source: string): Promise<{ code: number; output: string }> {
-  await fs.promises.writeFile(path.join(project, 'src', 'usage.ts'), source);
-  await fs.promises.writeFile(
-    path.join(project, 'tsconfig.json'),
-    JSON.stringify({
-      compilerOptions: {
-        strict: true,
-        module: 'NodeNext',
-        moduleResolution: 'NodeNext',
-        target: 'ES2022',
-        noEmit: true,
-        skipLibCheck: true,
-        types: [],
-        paths: { '@kusto/db': [kustoDbTypes] },
-      },
-      include: ['src/usage.ts', 'src/kusto-databases.d.ts'],
-    }),
-  );
-  return promisify(execFile)(process.execPath, [tsc, '-p', project]).then(
-    () => ({ code: 0, output: '' }),
-    (error: { code: number; stdout: string }) => ({ code: error.code, output: error.stdout }),
-  );
+function typecheck(source: string): Promise<TypecheckResult> {
+  return typecheckUsage(project, source, kustoDbTypes);
 }
 
 beforeAll(async () => {

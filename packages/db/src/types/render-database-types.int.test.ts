@@ -1,16 +1,12 @@
 import { expect, test } from '@jest/globals';
-import { execFile } from 'node:child_process';
-import fs from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { discoverDatabases } from '../discovery/discover.js';
 import { fixtureProject, schemaFor, USER_MODELS, EVENT_MODELS } from '../test-support/fixture-project.js';
 import { renderDatabaseTypes, writeDatabaseTypes } from './render-database-types.js';
+import { typecheckUsage } from '@kusto/local-postgres/prisma-fixtures';
 
 const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 
 test('the rendered declaration quotes names that are not identifiers', () => {
   const text = renderDatabaseTypes(
@@ -32,8 +28,8 @@ test('with the generated declaration getClient is typed per database and an unkn
   });
   const discovery = discoverDatabases({ cwd: project });
   await writeDatabaseTypes(discovery.databases.values(), path.join(project, 'src', 'kusto-databases.d.ts'));
-  await fs.writeFile(
-    path.join(project, 'src', 'usage.ts'),
+  const result = await typecheckUsage(
+    project,
     `import { createKustoDb } from '@kusto/db';
 const db = createKustoDb();
 export async function run(): Promise<void> {
@@ -48,26 +44,7 @@ export async function run(): Promise<void> {
   void found; void count;
 }
 `,
-  );
-  await fs.writeFile(
-    path.join(project, 'tsconfig.json'),
-    JSON.stringify({
-      compilerOptions: {
-        strict: true,
-        module: 'NodeNext',
-        moduleResolution: 'NodeNext',
-        target: 'ES2022',
-        noEmit: true,
-        skipLibCheck: true,
-        types: [],
-        paths: { '@kusto/db': [path.join(packageDir, 'dist', 'index.d.ts')] },
-      },
-      include: ['src/usage.ts', 'src/kusto-databases.d.ts'],
-    }),
-  );
-  const result = await promisify(execFile)(process.execPath, [tsc, '-p', project]).then(
-    () => ({ code: 0, output: '' }),
-    (error: { code: number; stdout: string }) => ({ code: error.code, output: error.stdout }),
+    path.join(packageDir, 'dist', 'index.d.ts'),
   );
   expect(result).toEqual({ code: 0, output: '' });
 }, 60_000);
