@@ -6,6 +6,7 @@ import type { GlobalArgs } from '../global-options.js';
 import { renderTable } from '../output/table.js';
 import { chooseConnectionUrl } from '../targets/connection-url.js';
 import { urlStateOf } from '../targets/database-url.js';
+import { migrationFolders } from '../targets/migration-folders.js';
 import { resolveTargets } from '../targets/resolve-targets.js';
 
 /** One row of `kusto-db list`. The URL appears only redacted. */
@@ -29,14 +30,6 @@ export interface DatabaseListing {
   readonly seed: boolean;
 }
 
-/** Number of `migrations/<name>/migration.sql` folders. */
-export function countMigrations(migrationsDir: string): number {
-  if (!fs.existsSync(migrationsDir)) return 0;
-  return fs
-    .readdirSync(migrationsDir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && fs.existsSync(path.join(migrationsDir, entry.name, 'migration.sql'))).length;
-}
-
 export function describeDatabase(folder: DatabaseFolder, env: NodeJS.ProcessEnv, redact: (url: string) => string): DatabaseListing {
   const { envVar, url } = urlStateOf(folder, env);
   const direct = resolveDirectUrlSource(folder, undefined, env);
@@ -51,7 +44,7 @@ export function describeDatabase(folder: DatabaseFolder, env: NodeJS.ProcessEnv,
     direct: { envVar: direct.envVar, envSet: direct.url !== undefined, target: direct.url === undefined ? null : redact(direct.url) },
     sessionVia: session.state === 'chosen' ? session.connection.envVar : null,
     clientGenerated: fs.existsSync(path.join(folder.clientDir, 'index.js')),
-    migrations: countMigrations(folder.migrationsDir),
+    migrations: migrationFolders(folder.migrationsDir).length,
     seed: folder.seedPath !== undefined,
   };
 }

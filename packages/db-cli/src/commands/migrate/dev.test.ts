@@ -5,7 +5,7 @@ import { runCli } from '../../cli.js';
 import { installFakePrisma, readFakePrismaCalls } from '../../test-support/fake-prisma.js';
 import { stubPoolerProbe } from '../../test-support/pooler-probe.js';
 import { capture, createProject, removeProject, schemaFor, USER_MODELS } from '../../test-support/project.js';
-import { migrationFolders } from './dev.js';
+import { migrationFolders } from '../../targets/migration-folders.js';
 
 let project: string;
 let log: string;

@@ -9,18 +9,9 @@ import type { CliContext } from '../../context.js';
 import { CliError } from '../../errors.js';
 import { runPrisma } from '../../prisma/run-prisma.js';
 import { prismaUrlVars, requireConnection, type PrismaUrlVars } from '../../targets/connection-url.js';
+import { migrationFolders } from '../../targets/migration-folders.js';
 import { resolveTargets } from '../../targets/resolve-targets.js';
 import type { MigrateType } from '../migrate.js';
-
-/** Folder names under `migrations/` that hold a `migration.sql`. */
-export function migrationFolders(migrationsDir: string): string[] {
-  if (!fs.existsSync(migrationsDir)) return [];
-  return fs
-    .readdirSync(migrationsDir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && fs.existsSync(path.join(migrationsDir, entry.name, 'migration.sql')))
-    .map((entry) => entry.name)
-    .sort();
-}
 
 /** The SQL that takes the database from `schema.prisma` back to its current state, why Prisma could not diff, or Ctrl+C. */
 export type DownScript = { readonly sql: string } | { readonly reason: string } | { readonly interrupted: true };
