@@ -4,6 +4,40 @@ import http from 'node:http';
 import { sleep } from './stats.mjs';
 
 /**
+ * One GET of `requestPath` (a path, or a function returning the next one), recorded (start, end, status, or the error code). With no answer within `timeoutMs` it
+ * is destroyed and recorded as `hung`. Never rejects.
+ */
+function timedGet({ port, requestPath, agent, timeoutMs }) {
+  const path = typeof requestPath === 'function' ? requestPath() : requestPath;
+  return new Promise((resolve) => {
+    const record = { start: performance.now(), end: 0, status: 0, error: undefined, hung: false };
+    const req = http.get({ host: '127.0.0.1', port, path, agent }, (res) => {
+      res.resume();
+      res.on('end', () => {
+        record.end = performance.now();
+        record.status = res.statusCode;
+        resolve(record);
+      });
+      res.on('error', (error) => {
+        record.end = performance.now();
+        record.error = error.code ?? error.message;
+        resolve(record);
+      });
+    });
+    req.setTimeout(timeoutMs, () => {
+      record.hung = true;
+      req.destroy(new Error('timeout'));
+    });
+    req.on('error', (error) => {
+      if (record.end) return;
+      record.end = performance.now();
+      record.error = record.hung ? 'hung' : (error.code ?? error.message);
+      resolve(record);
+    });
+  });
+}
+
+/**
  * `concurrency` loops each send GET requests one after another until `stop()` (or `maxMs`).
  * A request with no answer within `timeoutMs` is destroyed and recorded as `hung`.
  * Loop errors (connection refused, reset) are recorded with `status: 0` and the error code.
@@ -14,34 +48,7 @@ export function startLoad({ port, path: requestPath, concurrency, timeoutMs = 10
   let running = true;
   const deadline = performance.now() + maxMs;
 
-  const once = () =>
-    new Promise((resolve) => {
-      const record = { start: performance.now(), end: 0, status: 0, error: undefined, hung: false };
-      const path = typeof requestPath === 'function' ? requestPath() : requestPath;
-      const req = http.get({ host: '127.0.0.1', port, path, agent }, (res) => {
-        res.resume();
-        res.on('end', () => {
-          record.end = performance.now();
-          record.status = res.statusCode;
-          resolve(record);
-        });
-        res.on('error', (error) => {
-          record.end = performance.now();
-          record.error = error.code ?? error.message;
-          resolve(record);
-        });
-      });
-      req.setTimeout(timeoutMs, () => {
-        record.hung = true;
-        req.destroy(new Error('timeout'));
-      });
-      req.on('error', (error) => {
-        if (record.end) return;
-        record.end = performance.now();
-        record.error = record.hung ? 'hung' : (error.code ?? error.message);
-        resolve(record);
-      });
-    });
+  const once = () => timedGet({ port, requestPath, agent, timeoutMs });
 
   const loops = Array.from({ length: concurrency }, async () => {
     while (running && performance.now() < deadline) {
@@ -75,30 +82,9 @@ export function startOpenLoad({ port, path: requestPath, everyMs = 5, maxInFligh
   const started = performance.now();
   const send = () => {
     if (pending.size >= maxInFlight) return void skipped++;
-    const record = { start: performance.now(), end: 0, status: 0, error: undefined, hung: false };
-    const path = typeof requestPath === 'function' ? requestPath() : requestPath;
-    const done = new Promise((resolve) => {
-      const req = http.get({ host: '127.0.0.1', port, path, agent }, (res) => {
-        res.resume();
-        res.on('end', () => {
-          record.end = performance.now();
-          record.status = res.statusCode;
-          resolve();
-        });
-      });
-      req.setTimeout(timeoutMs, () => {
-        record.hung = true;
-        req.destroy(new Error('timeout'));
-      });
-      req.on('error', (error) => {
-        if (record.end) return;
-        record.end = performance.now();
-        record.error = record.hung ? 'hung' : (error.code ?? error.message);
-        resolve();
-      });
-    });
+    const done = timedGet({ port, requestPath, agent, timeoutMs });
     pending.add(done);
-    done.then(() => {
+    done.then((record) => {
       pending.delete(done);
       records.push(record);
     });
