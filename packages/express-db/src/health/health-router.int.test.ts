@@ -4,7 +4,7 @@ import { Registry } from 'prom-client';
 import { createKustoDb, type KustoDb } from '@kusto/db';
 import { startPostgres, type PostgresServer } from '@kusto/local-postgres';
 import { registerDbMetrics } from '../metrics/register-db-metrics.js';
-import { EXPRESS_VERSIONS, finalErrorHandler, serve, twoDatabaseProject, type RunningApp } from '../test-support/harness.js';
+import { EXPRESS_VERSIONS, finalErrorHandler, parsePrometheus, serve, twoDatabaseProject, type RunningApp } from '../test-support/harness.js';
 import { createHealthRouter, type HealthRouterOptions } from './health-router.js';
 
 let server: PostgresServer;
@@ -127,15 +127,3 @@ describe.each(EXPRESS_VERSIONS)('createHealthRouter on %s', (_label, express) =>
     expect(samples.has('kusto_db_check_latency_seconds{database="user"}')).toBe(true);
   });
 });
-
-/** Minimal Prometheus text-format parser: every non-comment line must be `name{labels} value`. */
-function parsePrometheus(text: string): Map<string, number> {
-  const samples = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*(?:\{[^}]*\})?) (-?[0-9.eE+-]+|NaN|[+-]Inf)$/.exec(line);
-    if (!match) throw new Error(`not Prometheus text: ${line}`);
-    samples.set(match[1]!, Number(match[2]));
-  }
-  return samples;
-}

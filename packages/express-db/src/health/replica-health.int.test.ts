@@ -4,7 +4,7 @@ import { createKustoDb, type KustoDb } from '@kusto/db';
 import { findFreePort } from '@kusto/local-postgres';
 import { createTestDatabase, type TestDatabase } from '@kusto/local-postgres/testing';
 import { registerDbMetrics } from '../metrics/register-db-metrics.js';
-import { EXPRESS_VERSIONS, finalErrorHandler, serve, sql, twoDatabaseProject, type RunningApp } from '../test-support/harness.js';
+import { EXPRESS_VERSIONS, finalErrorHandler, parsePrometheus, serve, sql, twoDatabaseProject, type RunningApp } from '../test-support/harness.js';
 import { createHealthRouter, type HealthRouterOptions } from './health-router.js';
 
 // The `user` database has two read replicas: a real one, and one where nothing listens.
@@ -137,15 +137,3 @@ describe.each(EXPRESS_VERSIONS)('read replicas in health endpoints on %s', (_lab
     expect([...samples.keys()].some((key) => key.startsWith('kusto_db_replica_') && key.includes('database="temporary"'))).toBe(false);
   });
 });
-
-/** Minimal Prometheus text-format parser: every non-comment line must be `name{labels} value`. */
-function parsePrometheus(text: string): Map<string, number> {
-  const samples = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*(?:\{[^}]*\})?) (-?[0-9.eE+-]+|NaN|[+-]Inf)$/.exec(line);
-    if (!match) throw new Error(`not Prometheus text: ${line}`);
-    samples.set(match[1]!, Number(match[2]));
-  }
-  return samples;
-}
