@@ -1,5 +1,5 @@
 // Shared Jest configuration: native ESM, TypeScript through @swc/jest (no type-check here:
-// `pnpm typecheck` does that), one real Postgres per run from @kusto/local-postgres.
+// `pnpm typecheck` does that), one real Postgres per run from @kusto/test-servers.
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,8 +28,8 @@ export function createJestConfig({ sharedPostgres = true } = {}) {
     testTimeout: 30_000,
     ...(sharedPostgres
       ? {
-          globalSetup: path.join(root, 'packages/local-postgres/dist/jest/global-setup.js'),
-          globalTeardown: path.join(root, 'packages/local-postgres/dist/jest/global-teardown.js'),
+          globalSetup: path.join(root, 'packages/test-servers/dist/jest/global-setup.js'),
+          globalTeardown: path.join(root, 'packages/test-servers/dist/jest/global-teardown.js'),
         }
       : {}),
     reporters: ['default', path.join(root, 'scripts/jest-summary-reporter.js')],

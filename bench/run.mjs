@@ -136,7 +136,7 @@ async function main() {
     versions: {
       git: gitRevision(),
       ...Object.fromEntries(
-        ['@kusto/db', '@kusto/express-db', '@kusto/db-cli', '@kusto/local-postgres', 'prisma', '@prisma/client', '@prisma/adapter-pg', 'pg', 'express', 'autocannon', 'tinybench'].map((name) => [name, packageVersion(name)]),
+        ['@kusto/db', '@kusto/express-db', '@kusto/db-cli', '@kusto/test-servers', 'prisma', '@prisma/client', '@prisma/adapter-pg', 'pg', 'express', 'autocannon', 'tinybench'].map((name) => [name, packageVersion(name)]),
       ),
     },
     summary: rows.map(({ detail: _detail, ...row }) => ({ ...row, result: row.crashed ? 'CRASH' : row.skipped ? 'SKIP' : row.pass === null ? 'INFO' : row.pass ? 'PASS' : 'MISS' })),

@@ -3,7 +3,7 @@
 // continueOnFailure false, so a request either passes a fresh check or gets a 503. Figures: time
 // from blackhole() to the first 503, and the latency of the 503s that follow while the circuit is
 // open. Then the proxy heals and the time to the first 200 is reported.
-import { startTcpProxy } from '@kusto/local-postgres';
+import { startTcpProxy } from '@kusto/test-servers';
 import { startOpenLoad } from '../lib/load.mjs';
 import { startAppServer } from '../lib/processes.mjs';
 import { USER_ROWS } from '../lib/setup.mjs';

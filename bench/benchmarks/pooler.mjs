@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { createKustoDb } from '@kusto/db';
-import { pgbouncerAvailability, startPgBouncer } from '@kusto/local-postgres';
+import { pgbouncerAvailability, startPgBouncer } from '@kusto/test-servers';
 import { LOG_DIR } from '../lib/processes.mjs';
 import { forkConnectionSampler } from '../lib/sampler.mjs';
 import { USER_ROWS } from '../lib/setup.mjs';

@@ -4,8 +4,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { startPostgres } from '@kusto/local-postgres';
-import { EVENT_MODELS, NOTE_MODELS, USER_MODELS, fixtureProject, schemaFor } from '@kusto/local-postgres/prisma-fixtures';
+import { startPostgres } from '@kusto/test-servers';
+import { EVENT_MODELS, NOTE_MODELS, USER_MODELS, fixtureProject, schemaFor } from '@kusto/test-servers/prisma-fixtures';
 
 export const BENCH_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const KUSTO_DB_BIN = createRequire(path.join(BENCH_DIR, 'package.json')).resolve('@kusto/db-cli/package.json').replace(/package\.json$/, 'bin/kusto-db.js');

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startPostgres } from '@kusto/local-postgres';
+import { startPostgres } from '@kusto/test-servers';
 
 const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const stepsDir = path.join(appDir, 'scripts', 'schema-steps');

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { envVarForDatabase } from '@kusto/db';
-import { LocalPostgresError, startPostgres, type PostgresServer } from '@kusto/local-postgres';
+import { TestServerError, startPostgres, type PostgresServer } from '@kusto/test-servers';
 
 export const DEMO_DATABASES = ['user', 'temporary'] as const;
 
@@ -16,7 +16,7 @@ async function startEmbedded(dataDir: string, log: (line: string) => void): Prom
   try {
     return await startPostgres({ backend: 'embedded', dataDir });
   } catch (error) {
-    if (!(error instanceof LocalPostgresError) || error.code !== 'DATA_DIR_UNREACHABLE') throw error;
+    if (!(error instanceof TestServerError) || error.code !== 'DATA_DIR_UNREACHABLE') throw error;
     // A checkout inside a private home folder: the server's own user cannot reach .kusto/ there.
     const fallback = path.join(os.tmpdir(), `kusto-demo-${createHash('sha256').update(dataDir).digest('hex').slice(0, 12)}`);
     log(`${dataDir} is out of the Postgres user's reach; keeping the demo data in ${fallback} instead`);

@@ -5,7 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startPostgres, type PostgresServer } from '@kusto/local-postgres';
+import { startPostgres, type PostgresServer } from '@kusto/test-servers';
 
 // The demo as a newcomer runs it (the built app that `npm run demo` starts), in a child process,
 // with no RDS_* variables: it starts, migrates and seeds its own embedded Postgres.

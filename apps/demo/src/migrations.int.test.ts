@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { discoverDatabases } from '@kusto/db';
 import { createMigrator, migratorOptionsForFolder } from '@kusto/db-cli';
-import { createTestDatabase, type TestDatabase } from '@kusto/local-postgres/testing';
+import { createTestDatabase, type TestDatabase } from '@kusto/test-servers/testing';
 
 const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const folders = discoverDatabases({ cwd: appDir }).databases;

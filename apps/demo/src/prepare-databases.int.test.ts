@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createKustoDb, SessionUnavailableError } from '@kusto/db';
-import { createTestDatabase, type TestDatabase } from '@kusto/local-postgres/testing';
+import { createTestDatabase, type TestDatabase } from '@kusto/test-servers/testing';
 import { prepareDatabases } from './prepare-databases.js';
 
 // Migrations need a session (the runner holds Prisma's advisory lock across statements), so behind

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createKustoDb, type KustoDb } from '@kusto/db';
-import { createTestDatabase, type TestDatabase } from '@kusto/local-postgres/testing';
+import { createTestDatabase, type TestDatabase } from '@kusto/test-servers/testing';
 import { createDemoApp } from './app.js';
 import { prepareDatabases } from './prepare-databases.js';
 

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { createTestDatabase, type TestDatabase } from '@kusto/local-postgres/testing';
+import { createTestDatabase, type TestDatabase } from '@kusto/test-servers/testing';
 import { ManagerClosedError } from './errors.js';
 import { createKustoDb } from './manager.js';
 import { fixtureProject, schemaFor, USER_MODELS } from './test-support/fixture-project.js';

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { createTestDatabase, type TestDatabase } from '@kusto/local-postgres/testing';
+import { createTestDatabase, type TestDatabase } from '@kusto/test-servers/testing';
 import {
   AdapterNotInstalledError,
   ClientNotGeneratedError,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { pgbouncerAvailability, startTestPgBouncer, type TestDatabase } from '@kusto/local-postgres/testing';
-import type { PgBouncer } from '@kusto/local-postgres';
+import { pgbouncerAvailability, startTestPgBouncer, type TestDatabase } from '@kusto/test-servers/testing';
+import type { PgBouncer } from '@kusto/test-servers';
 import { createMigrator } from '../migrations/migrator.js';
 import { freshDatabases, prismaRows, query, tableNames, THREE_MIGRATIONS } from '../migrations/test-support/fixtures.js';
 import { removeProject } from '../test-support/project.js';

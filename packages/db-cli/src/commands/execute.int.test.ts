@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createTestDatabase, type TestDatabase } from '@kusto/local-postgres/testing';
+import { createTestDatabase, type TestDatabase } from '@kusto/test-servers/testing';
 import { query } from '../migrations/test-support/fixtures.js';
 import { removeProject } from '../test-support/project.js';
 import { createRunnerProject, kusto, passwordOf } from '../test-support/runner-cli.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { typecheckUsage, type TypecheckResult } from '@kusto/local-postgres/prisma-fixtures';
+import { typecheckUsage, type TypecheckResult } from '@kusto/test-servers/prisma-fixtures';
 import { runCli } from '../cli.js';
 import { capture, createProject, EVENT_MODELS, removeProject, REPLICA_MODELS, schemaFor, USER_MODELS } from '../test-support/project.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createTestDatabase, type TestDatabase } from '@kusto/local-postgres/testing';
+import { createTestDatabase, type TestDatabase } from '@kusto/test-servers/testing';
 import { createMigrator } from '../migrations/migrator.js';
 import { columnNames, prismaRows, query, tableNames, THREE_MIGRATIONS } from '../migrations/test-support/fixtures.js';
 import { removeProject } from '../test-support/project.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTestDatabase, type TestDatabase } from '@kusto/local-postgres/testing';
+import { createTestDatabase, type TestDatabase } from '@kusto/test-servers/testing';
 import { EXECUTE_SQL_DEFAULTS, executeSql, SqlExecutionError } from './execute-sql.js';
 import { query } from './test-support/fixtures.js';
 

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { pgbouncerAvailability, startTestPgBouncer, type TestDatabase } from '@kusto/local-postgres/testing';
-import type { PgBouncer } from '@kusto/local-postgres';
+import { pgbouncerAvailability, startTestPgBouncer, type TestDatabase } from '@kusto/test-servers/testing';
+import type { PgBouncer } from '@kusto/test-servers';
 import { probeTransactionPooler } from './pooler-probe.js';
 import { freshDatabases } from './test-support/fixtures.js';
 

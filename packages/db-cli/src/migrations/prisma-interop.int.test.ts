@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { createTestDatabase, sharedServerUrl, type TestDatabase } from '@kusto/local-postgres/testing';
+import { createTestDatabase, sharedServerUrl, type TestDatabase } from '@kusto/test-servers/testing';
 import { createMigrator } from './migrator.js';
 import { columnNames, prismaRows, query, tableNames, THREE_MIGRATIONS, writeMigrations } from './test-support/fixtures.js';
 import { createPrismaProject, probePrismaEngine, type PrismaProject } from './test-support/prisma6.js';

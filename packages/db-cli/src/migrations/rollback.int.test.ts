@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTestDatabase, type TestDatabase } from '@kusto/local-postgres/testing';
+import { createTestDatabase, type TestDatabase } from '@kusto/test-servers/testing';
 import { migrationChecksum } from './checksum.js';
 import { createMigrator, type Migrator } from './migrator.js';
 import { columnNames, makeTempDir, prismaRows, query, tableNames, THREE_MIGRATIONS, writeMigrations } from './test-support/fixtures.js';

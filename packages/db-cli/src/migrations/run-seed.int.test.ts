@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { discoverDatabases, envVarForDatabase, type DatabaseFolder } from '@kusto/db';
-import { createTestDatabase, type TestDatabase } from '@kusto/local-postgres/testing';
+import { createTestDatabase, type TestDatabase } from '@kusto/test-servers/testing';
 import { runSeed } from './run-seed.js';
 import { makeTempDir, query } from './test-support/fixtures.js';
 

@@ -13,7 +13,7 @@ export {
   NOTE_MODELS as REPLICA_MODELS,
   schemaFor,
   USER_MODELS,
-} from '@kusto/local-postgres/prisma-fixtures';
+} from '@kusto/test-servers/prisma-fixtures';
 
 /** A fresh project folder `.fixtures/<prefix>-<random>` with `src/app/db/<name>/<file>` per entry. */
 export async function createProject(

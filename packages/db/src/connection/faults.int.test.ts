@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { startPostgres, startTcpProxy, type PostgresServer, type TcpProxy } from '@kusto/local-postgres';
+import { startPostgres, startTcpProxy, type PostgresServer, type TcpProxy } from '@kusto/test-servers';
 import { DatabaseUnavailableError, ManagerClosedError } from '../errors.js';
 import { classifyError } from './classify-error.js';
 import type { ErrorEvent, ReconnectEvent } from '../events.js';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import type { PgBouncer } from '@kusto/local-postgres';
-import { createTestDatabase, pgbouncerAvailability, startTestPgBouncer, type TestDatabase } from '@kusto/local-postgres/testing';
+import type { PgBouncer } from '@kusto/test-servers';
+import { createTestDatabase, pgbouncerAvailability, startTestPgBouncer, type TestDatabase } from '@kusto/test-servers/testing';
 import { DatabaseUnavailableError, SessionUnavailableError } from '../errors.js';
 import { createKustoDb, type KustoDb } from '../manager.js';
 import { fixtureProject, schemaFor, USER_MODELS } from '../test-support/fixture-project.js';

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { discoverDatabases } from '../discovery/discover.js';
 import { fixtureProject, schemaFor, USER_MODELS, EVENT_MODELS } from '../test-support/fixture-project.js';
 import { renderDatabaseTypes, writeDatabaseTypes } from './render-database-types.js';
-import { typecheckUsage } from '@kusto/local-postgres/prisma-fixtures';
+import { typecheckUsage } from '@kusto/test-servers/prisma-fixtures';
 
 const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 

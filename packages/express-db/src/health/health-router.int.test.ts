@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/gl
 import pg from 'pg';
 import { Registry } from 'prom-client';
 import { createKustoDb, type KustoDb } from '@kusto/db';
-import { startPostgres, type PostgresServer } from '@kusto/local-postgres';
+import { startPostgres, type PostgresServer } from '@kusto/test-servers';
 import { registerDbMetrics } from '../metrics/register-db-metrics.js';
 import { EXPRESS_VERSIONS, finalErrorHandler, parsePrometheus, serve, twoDatabaseProject, type RunningApp } from '../test-support/harness.js';
 import { createHealthRouter, type HealthRouterOptions } from './health-router.js';

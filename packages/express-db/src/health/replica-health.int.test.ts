@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import { Registry } from 'prom-client';
 import { createKustoDb, type KustoDb } from '@kusto/db';
-import { findFreePort } from '@kusto/local-postgres';
-import { createTestDatabase, type TestDatabase } from '@kusto/local-postgres/testing';
+import { findFreePort } from '@kusto/test-servers';
+import { createTestDatabase, type TestDatabase } from '@kusto/test-servers/testing';
 import { registerDbMetrics } from '../metrics/register-db-metrics.js';
 import { EXPRESS_VERSIONS, finalErrorHandler, parsePrometheus, serve, sql, twoDatabaseProject, type RunningApp } from '../test-support/harness.js';
 import { createHealthRouter, type HealthRouterOptions } from './health-router.js';

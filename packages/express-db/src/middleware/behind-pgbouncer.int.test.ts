@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createKustoDb, type KustoDb } from '@kusto/db';
-import type { PgBouncer } from '@kusto/local-postgres';
-import { createTestDatabase, pgbouncerAvailability, startTestPgBouncer, type TestDatabase } from '@kusto/local-postgres/testing';
+import type { PgBouncer } from '@kusto/test-servers';
+import { createTestDatabase, pgbouncerAvailability, startTestPgBouncer, type TestDatabase } from '@kusto/test-servers/testing';
 import { createDbErrorHandler } from '../errors/db-error-handler.js';
 import { EXPRESS_VERSIONS, finalErrorHandler, serve, sql, twoDatabaseProject, type ExpressFactory, type RunningApp } from '../test-support/harness.js';
 import { createDbConnectionMiddleware } from './db-connection-middleware.js';

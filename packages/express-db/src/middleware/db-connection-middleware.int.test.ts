@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/gl
 import type { Request } from 'express';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createKustoDb, DatabaseUnavailableError, type KustoDb, type KustoDbOptions } from '@kusto/db';
-import { startPostgres, type PostgresServer } from '@kusto/local-postgres';
+import { startPostgres, type PostgresServer } from '@kusto/test-servers';
 import { createDbErrorHandler } from '../errors/db-error-handler.js';
 import {
   countSelectOne,

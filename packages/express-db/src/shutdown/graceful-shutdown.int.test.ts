@@ -4,7 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { createTestDatabase, sharedServerUrl, type TestDatabase } from '@kusto/local-postgres/testing';
+import { createTestDatabase, sharedServerUrl, type TestDatabase } from '@kusto/test-servers/testing';
 import { twoDatabaseProject } from '../test-support/harness.js';
 
 const scenario = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'test-support', 'scenarios', 'graceful-shutdown.mjs');

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { fixtureProject as createFixture, schemaFor, USER_MODELS, EVENT_MODELS } from '@kusto/local-postgres/prisma-fixtures';
+import { fixtureProject as createFixture, schemaFor, USER_MODELS, EVENT_MODELS } from '@kusto/test-servers/prisma-fixtures';
 
 const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { TestDatabase } from '@kusto/local-postgres/testing';
+import type { TestDatabase } from '@kusto/test-servers/testing';
 import { freshDatabases, prismaRows, tableNames, THREE_MIGRATIONS } from '../../migrations/test-support/fixtures.js';
 import { removeProject } from '../../test-support/project.js';
 import { createRunnerProject, kusto, migrationsDirOf, passwordOf } from '../../test-support/runner-cli.js';

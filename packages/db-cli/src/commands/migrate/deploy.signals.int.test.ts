@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { createTestDatabase, type TestDatabase } from '@kusto/local-postgres/testing';
+import { createTestDatabase, type TestDatabase } from '@kusto/test-servers/testing';
 import { tableNames, THREE_MIGRATIONS } from '../../migrations/test-support/fixtures.js';
 import { packageDir, removeProject } from '../../test-support/project.js';
 import { createRunnerProject } from '../../test-support/runner-cli.js';

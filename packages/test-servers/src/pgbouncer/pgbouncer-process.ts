@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
 import type { ServerUser } from '../embedded/server-user.js';
-import { LocalPostgresError } from '../errors.js';
+import { TestServerError } from '../errors.js';
 import { OutputTail } from '../output-tail.js';
 
 /** Time SIGTERM (PgBouncer's immediate shutdown) gets before SIGKILL. */
@@ -80,7 +80,7 @@ export class PgBouncerProcess {
       };
       child.once('error', (error) => {
         const as = runAs ? ` as the "${runAs.name}" user` : '';
-        failure ??= new LocalPostgresError(`Could not run PgBouncer (${binary}${as}): ${error.message}`, 'START_FAILED', {
+        failure ??= new TestServerError(`Could not run PgBouncer (${binary}${as}): ${error.message}`, 'START_FAILED', {
           cause: error,
         });
         if (child.pid === undefined) done();
@@ -88,7 +88,7 @@ export class PgBouncerProcess {
       child.once('exit', done);
     });
     child.once('close', (code, signal) => {
-      failure ??= new LocalPostgresError(
+      failure ??= new TestServerError(
         `PgBouncer exited (code ${code}, signal ${signal}) before accepting connections on ${address}. Its output ends with:\n${output.toString() || '(no output)'}`,
         'START_FAILED',
       );
@@ -99,8 +99,8 @@ export class PgBouncerProcess {
       await this.options.waitReady(() => failure);
     } catch (error) {
       await this.stop();
-      if (error instanceof LocalPostgresError) throw error;
-      throw new LocalPostgresError(
+      if (error instanceof TestServerError) throw error;
+      throw new TestServerError(
         `PgBouncer on ${address} did not answer within ${this.options.readyTimeoutMs} ms (${(error as Error).message}). ` +
           `Its output ends with:\n${output.toString() || '(no output)'}`,
         'START_FAILED',

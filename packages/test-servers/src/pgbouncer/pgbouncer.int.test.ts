@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import util from 'node:util';
 import pg from 'pg';
-import { LocalPostgresError } from '../errors.js';
+import { TestServerError } from '../errors.js';
 import { createTestDatabase, sharedServerUrl, startTestPgBouncer, type TestDatabase } from '../testing.js';
 import { pgbouncerAvailability } from './binary.js';
 import type { PgBouncer } from './start-pgbouncer.js';
@@ -281,10 +281,10 @@ describe(`startPgBouncer in front of the shared server${availability.available ?
     expect(existsSync(dir)).toBe(false);
   });
 
-  test('a start failure is a LocalPostgresError with the end of its log, and the password is in neither the error nor the handle', async () => {
+  test('a start failure is a TestServerError with the end of its log, and the password is in neither the error nor the handle', async () => {
     const password = decodeURIComponent(new URL(sharedServerUrl()).password);
     const failure = await startTestPgBouncer({ settings: { server_lifetime: 'soon' } }).catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(LocalPostgresError);
+    expect(failure).toBeInstanceOf(TestServerError);
     expect(failure).toMatchObject({ code: 'START_FAILED' });
     expect((failure as Error).message).toMatch(/invalid value "soon" for parameter server_lifetime/);
     expect((failure as Error).message).not.toContain(password);

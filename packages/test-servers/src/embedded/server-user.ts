@@ -1,6 +1,6 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { LocalPostgresError } from '../errors.js';
+import { TestServerError } from '../errors.js';
 
 const run = promisify(execFile);
 
@@ -31,7 +31,7 @@ export async function resolveServerUser(name = 'postgres'): Promise<ServerUser |
   try {
     await run('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', name]);
   } catch (cause) {
-    throw new LocalPostgresError(
+    throw new TestServerError(
       `Postgres refuses to run as root and there is no "${name}" user to run it as; creating one with useradd failed. ` +
         `Create it yourself (useradd --system --user-group ${name}) or run as an unprivileged user.`,
       'NO_SERVER_USER',
@@ -39,7 +39,7 @@ export async function resolveServerUser(name = 'postgres'): Promise<ServerUser |
     );
   }
   const created = await lookup(name);
-  if (!created) throw new LocalPostgresError(`Created the user "${name}" but cannot look it up.`, 'NO_SERVER_USER');
+  if (!created) throw new TestServerError(`Created the user "${name}" but cannot look it up.`, 'NO_SERVER_USER');
   return created;
 }
 

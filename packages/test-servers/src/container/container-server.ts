@@ -1,6 +1,6 @@
 import type { PostgreSqlContainer } from '@testcontainers/postgresql';
 import type { PostgresBackend } from '../backend.js';
-import { LocalPostgresError } from '../errors.js';
+import { TestServerError } from '../errors.js';
 import { findFreePort } from '../free-port.js';
 import { waitUntilReady } from '../wait-ready.js';
 
@@ -50,7 +50,7 @@ export class ContainerServer implements PostgresBackend {
 
   static async create(options: ContainerServerOptions): Promise<ContainerServer> {
     if (!(await containerRuntimeAvailable())) {
-      throw new LocalPostgresError(
+      throw new TestServerError(
         'No container runtime answers (testcontainers found no Docker engine). Unset KUSTO_PG_BACKEND or set it to "embedded".',
         'NO_CONTAINER_RUNTIME',
       );

@@ -5,7 +5,7 @@ import fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { LocalPostgresError } from '../errors.js';
+import { TestServerError } from '../errors.js';
 import type { ServerUser } from './server-user.js';
 
 /** Where the Postgres programs live. `nativeDir` holds `bin/`, `lib/` and `share/`. */
@@ -42,7 +42,7 @@ export function findPackagedBinaries(): string {
     const entry = requireFromEmbedded.resolve(packageName);
     return path.resolve(path.dirname(entry), '..', 'native');
   } catch (cause) {
-    throw new LocalPostgresError(
+    throw new TestServerError(
       `No Postgres binaries for ${process.platform}-${process.arch}: the package ${packageName} is not installed. ` +
         'Run `pnpm install` again, or set KUSTO_PG_BACKEND=container where a Docker engine is available.',
       'BINARIES_NOT_FOUND',
@@ -127,7 +127,7 @@ export async function prepareBinaries(
   }
   const copied = binariesIn(await copyBinaries(nativeDir), true);
   if (!runnableBy(copied, user)) {
-    throw new LocalPostgresError(
+    throw new TestServerError(
       `The Postgres binaries copied to ${copied.nativeDir} cannot be run${user ? ` by the user "${user.name}"` : ''}. ` +
         'Check that the OS temp dir allows execution (not mounted noexec), or set TMPDIR to a folder that does.',
       'BINARIES_NOT_FOUND',

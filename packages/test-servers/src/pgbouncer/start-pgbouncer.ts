@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { reachableBy, resolveServerUser, type ServerUser } from '../embedded/server-user.js';
-import { LocalPostgresError } from '../errors.js';
+import { TestServerError } from '../errors.js';
 import { findFreePort } from '../free-port.js';
 import { DEFAULT_USER, type PostgresServer } from '../start-postgres.js';
 import { waitUntilReady } from '../wait-ready.js';
@@ -135,7 +135,7 @@ function isServerHandle(upstream: StartPgBouncerOptions['upstream']): upstream i
 }
 
 function invalid(message: string): never {
-  throw new LocalPostgresError(message, 'INVALID_OPTIONS');
+  throw new TestServerError(message, 'INVALID_OPTIONS');
 }
 
 function positiveInteger(name: string, value: number): number {
@@ -156,7 +156,7 @@ function resolveConfig(options: StartPgBouncerOptions): { config: PgBouncerConfi
     invalid(`port must be a TCP port number, got ${options.port}.`);
   }
   const located = locatePgBouncer({ binary: options.binary, env: options.env });
-  if ('reason' in located) throw new LocalPostgresError(`Cannot start PgBouncer: ${located.reason}.`, 'BINARIES_NOT_FOUND');
+  if ('reason' in located) throw new TestServerError(`Cannot start PgBouncer: ${located.reason}.`, 'BINARIES_NOT_FOUND');
   return {
     password,
     config: {
@@ -204,7 +204,7 @@ async function writeFiles(config: PgBouncerConfig, password: string, port: numbe
     if (runAs) {
       for (const file of [dir, files.iniFile, files.authFile]) await fs.chown(file, runAs.uid, runAs.gid);
       if (!reachableBy(runAs, dir)) {
-        throw new LocalPostgresError(
+        throw new TestServerError(
           `The temp folder ${dir} is out of reach of the "${runAs.name}" user that runs PgBouncer ` +
             '(a parent folder is not searchable by it). Set TMPDIR to a folder it can reach, e.g. /tmp.',
           'DATA_DIR_UNREACHABLE',
@@ -286,7 +286,7 @@ class LocalPgBouncer implements PgBouncer {
 
   private async admin(what: 'POOLS' | 'STATS') {
     if (this.state !== 'running') {
-      throw new LocalPostgresError(`PgBouncer is ${this.state}; call start() first.`, 'NOT_RUNNING');
+      throw new TestServerError(`PgBouncer is ${this.state}; call start() first.`, 'NOT_RUNNING');
     }
     return adminShow(this.url('pgbouncer'), what);
   }
@@ -301,7 +301,7 @@ class LocalPgBouncer implements PgBouncer {
 
   async start(): Promise<void> {
     if (this.#closing) {
-      throw new LocalPostgresError('This PgBouncer was closed; start a new one with startPgBouncer().', 'NOT_RUNNING');
+      throw new TestServerError('This PgBouncer was closed; start a new one with startPgBouncer().', 'NOT_RUNNING');
     }
     await this.#process.start();
   }
@@ -329,7 +329,7 @@ class LocalPgBouncer implements PgBouncer {
  * Starts a real PgBouncer on 127.0.0.1 in front of `upstream`, with its own temp folder. As root
  * it runs as the unprivileged `postgres` user (PgBouncer refuses root), the one the embedded
  * server uses. Resolves once PgBouncer answers on its admin console; a start failure is a
- * `LocalPostgresError` with the end of PgBouncer's log. The process is killed by `close()`,
+ * `TestServerError` with the end of PgBouncer's log. The process is killed by `close()`,
  * `stop()`, or when this process exits.
  */
 export async function startPgBouncer(options: StartPgBouncerOptions): Promise<PgBouncer> {

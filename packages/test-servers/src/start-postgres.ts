@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { BackendKind, PostgresBackend } from './backend.js';
 import { ContainerServer, containerRuntimeAvailable } from './container/container-server.js';
 import { EmbeddedServer } from './embedded/embedded-server.js';
-import { LocalPostgresError } from './errors.js';
+import { TestServerError } from './errors.js';
 import { assertDatabaseName, quoteIdentifier } from './identifiers.js';
 import { withClient } from './with-client.js';
 
@@ -76,7 +76,7 @@ async function chooseBackend(requested: BackendKind | 'auto'): Promise<BackendKi
 function parseBackend(value: string | undefined): BackendKind | 'auto' | undefined {
   if (value === undefined || value === '') return undefined;
   if (value === 'embedded' || value === 'container' || value === 'auto') return value;
-  throw new LocalPostgresError(
+  throw new TestServerError(
     `${BACKEND_ENV_VAR}=${JSON.stringify(value)} is not a backend: use "embedded", "container" or "auto".`,
     'INVALID_NAME',
   );
@@ -108,7 +108,7 @@ class LocalPostgresServer implements PostgresServer {
 
   private admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
     if (!this.server.running) {
-      return Promise.reject(new LocalPostgresError('The server is stopped; call start() first.', 'NOT_RUNNING'));
+      return Promise.reject(new TestServerError('The server is stopped; call start() first.', 'NOT_RUNNING'));
     }
     return withClient(this.url(), work);
   }

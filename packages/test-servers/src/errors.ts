@@ -1,6 +1,6 @@
-/** Why a local Postgres server could not be provided. The message says what to do about it. */
-export class LocalPostgresError extends Error {
-  override readonly name = 'LocalPostgresError';
+/** Why a test server (Postgres, PgBouncer…) could not be provided. The message says what to do about it. */
+export class TestServerError extends Error {
+  override readonly name = 'TestServerError';
 
   constructor(
     message: string,

@@ -1,4 +1,4 @@
-import { LocalPostgresError } from '../errors.js';
+import { TestServerError } from '../errors.js';
 
 /** How PgBouncer hands server connections to clients. */
 export type PgBouncerPoolMode = 'session' | 'transaction' | 'statement';
@@ -38,7 +38,7 @@ const SETTING_NAME = /^[a-z_][a-z0-9_]*$/;
 const HOST = /^[A-Za-z0-9._:-]+$/;
 
 function invalid(message: string): never {
-  throw new LocalPostgresError(message, 'INVALID_OPTIONS');
+  throw new TestServerError(message, 'INVALID_OPTIONS');
 }
 
 /** Throws a clear error for a setting PgBouncer's ini parser would misread or that we manage. */
@@ -76,7 +76,7 @@ export function renderIni(config: PgBouncerIniConfig): string {
     ...config.settings,
   };
   return [
-    '; Written by @kusto/local-postgres startPgBouncer(); removed by close().',
+    '; Written by @kusto/test-servers startPgBouncer(); removed by close().',
     '[databases]',
     `* = host=${config.upstreamHost} port=${config.upstreamPort}`,
     '',

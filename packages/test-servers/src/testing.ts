@@ -19,7 +19,7 @@ export function sharedServerUrl(env: NodeJS.ProcessEnv = process.env): string {
   const url = env[SHARED_URL_ENV];
   if (!url) {
     throw new Error(
-      `${SHARED_URL_ENV} is not set: integration tests need the Jest global setup of @kusto/local-postgres ` +
+      `${SHARED_URL_ENV} is not set: integration tests need the Jest global setup of @kusto/test-servers ` +
         '(run them through the package\'s `test` script), or set it to a Postgres admin URL yourself.',
     );
   }

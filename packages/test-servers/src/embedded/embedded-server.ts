@@ -5,7 +5,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { PostgresBackend } from '../backend.js';
-import { LocalPostgresError } from '../errors.js';
+import { TestServerError } from '../errors.js';
 import { findFreePort } from '../free-port.js';
 import { OutputTail } from '../output-tail.js';
 import { waitUntilReady } from '../wait-ready.js';
@@ -70,11 +70,11 @@ async function runInitdb(
       child.once('close', resolve);
     });
     if (code !== 0) {
-      throw new LocalPostgresError(`initdb failed (exit ${code}) for ${dataDir}:\n${output.toString()}`, 'INITDB_FAILED');
+      throw new TestServerError(`initdb failed (exit ${code}) for ${dataDir}:\n${output.toString()}`, 'INITDB_FAILED');
     }
   } catch (cause) {
-    if (cause instanceof LocalPostgresError) throw cause;
-    throw new LocalPostgresError(`Could not run initdb (${binaries.initdb}): ${String(cause)}`, 'INITDB_FAILED', { cause });
+    if (cause instanceof TestServerError) throw cause;
+    throw new TestServerError(`Could not run initdb (${binaries.initdb}): ${String(cause)}`, 'INITDB_FAILED', { cause });
   } finally {
     await fs.rm(passwordFile, { force: true });
   }
@@ -118,7 +118,7 @@ export class EmbeddedServer implements PostgresBackend {
     if (serverUser) {
       await fs.chown(dataDir, serverUser.uid, serverUser.gid);
       if (!reachableBy(serverUser, dataDir)) {
-        throw new LocalPostgresError(
+        throw new TestServerError(
           `The data dir ${dataDir} is out of reach of the "${serverUser.name}" user that runs Postgres ` +
             '(a parent folder is not searchable by it, e.g. a 700 home folder). Use a data dir under the OS temp dir.',
           'DATA_DIR_UNREACHABLE',
@@ -190,12 +190,12 @@ export class EmbeddedServer implements PostgresBackend {
     child.stdout?.on('data', (chunk: Buffer) => output.push(chunk));
     child.stderr?.on('data', (chunk: Buffer) => output.push(chunk));
     child.once('error', (error) => {
-      failure = new LocalPostgresError(`Could not start Postgres (${this.binaries.postgres}): ${error.message}`, 'START_FAILED', {
+      failure = new TestServerError(`Could not start Postgres (${this.binaries.postgres}): ${error.message}`, 'START_FAILED', {
         cause: error,
       });
     });
     child.once('exit', (code, signal) => {
-      failure ??= new LocalPostgresError(
+      failure ??= new TestServerError(
         `Postgres exited (code ${code}, signal ${signal}) on port ${this.port}:\n${output.toString()}`,
         'START_FAILED',
       );
