@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { discoverDatabases } from '@kusto/db';
-import { createMigrator, migratorOptionsForFolder } from '@kusto/db-cli';
+import { createMigrator, migratorOptionsForFolder } from '@kusto/migrate';
 import { createTestDatabase, type TestDatabase } from '@kusto/test-servers/testing';
 
 const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

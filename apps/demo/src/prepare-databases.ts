@@ -1,5 +1,5 @@
 import type { KustoDb } from '@kusto/db';
-import { createMigrator, migratorOptionsForFolder, runSeed } from '@kusto/db-cli';
+import { createMigrator, migratorOptionsForFolder, runSeed } from '@kusto/migrate';
 
 /**
  * Brings every database up to date with the native migration runner (no Prisma engine needed) and

@@ -36,7 +36,7 @@ export interface CliContext {
   /**
    * Asks whether a URL goes through a transaction pooler, before a command that needs one server
    * session runs on a URL without `pgbouncer=true`. Default: the bounded `pg_backend_pid()` probe
-   * of `src/migrations/pooler-probe.ts`.
+   * of `@kusto/migrate` (`probeTransactionPooler`).
    */
   readonly poolerProbe: PoolerProbe;
 }

@@ -38,4 +38,4 @@ export {
   type ForEachOptions,
 } from './targets/for-each-database.js';
 export { projectDirOf, resolveTargets, type TargetPolicy, type Targets } from './targets/resolve-targets.js';
-export * from './migrations/index.js';
+

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { pgbouncerAvailability, startTestPgBouncer, type TestDatabase } from '@kusto/test-servers/testing';
 import type { PgBouncer } from '@kusto/test-servers';
-import { createMigrator } from '../migrations/migrator.js';
-import { freshDatabases, prismaRows, query, tableNames, THREE_MIGRATIONS } from '../migrations/test-support/fixtures.js';
+import { createMigrator } from '@kusto/migrate';
+import { freshDatabases, prismaRows, query, tableNames, THREE_MIGRATIONS } from '@kusto/test-servers/migration-fixtures';
 import { removeProject } from '../test-support/project.js';
 import { createRunnerProject, kusto, migrationsDirOf, passwordOf } from '../test-support/runner-cli.js';
 

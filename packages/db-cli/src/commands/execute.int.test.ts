@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@kusto/test-servers/testing';
-import { query } from '../migrations/test-support/fixtures.js';
+import { query } from '@kusto/test-servers/migration-fixtures';
 import { removeProject } from '../test-support/project.js';
 import { createRunnerProject, kusto, passwordOf } from '../test-support/runner-cli.js';
 import { formatCell } from './execute.js';

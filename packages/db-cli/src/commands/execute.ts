@@ -4,7 +4,7 @@ import { EXIT_FAILED, EXIT_OK, type CommandResult, type KustoCommand } from '../
 import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
 import type { GlobalArgs } from '../global-options.js';
-import type { ExecuteSqlResult } from '../migrations/index.js';
+import type { ExecuteSqlResult } from '@kusto/migrate';
 import { palette } from '../output/colors.js';
 import { formatDuration, renderTable } from '../output/table.js';
 import { guardDangerous, isCommandResult } from '../safety/guard-dangerous.js';

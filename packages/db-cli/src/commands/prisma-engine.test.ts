@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runCli } from '../cli.js';
 import { capture, createProject, EVENT_MODELS, removeProject, REPLICA_MODELS, schemaFor, USER_MODELS } from '../test-support/project.js';
-import type { PoolerProbeResult } from '../migrations/pooler-probe.js';
+import type { PoolerProbeResult } from '@kusto/migrate';
 import { datamodelsOf, datasourceUrlOf, installStubEngine, readEngineCalls, type EngineCall } from '../test-support/stub-engine.js';
 
 // The real Prisma 7 CLI with PRISMA_SCHEMA_ENGINE_BINARY pointing at a recording stub: proves the

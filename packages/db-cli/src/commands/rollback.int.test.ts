@@ -2,8 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/g
 import fs from 'node:fs';
 import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@kusto/test-servers/testing';
-import { createMigrator } from '../migrations/migrator.js';
-import { columnNames, prismaRows, query, tableNames, THREE_MIGRATIONS } from '../migrations/test-support/fixtures.js';
+import { createMigrator } from '@kusto/migrate';
+import { columnNames, prismaRows, query, tableNames, THREE_MIGRATIONS } from '@kusto/test-servers/migration-fixtures';
 import { removeProject } from '../test-support/project.js';
 import { createRunnerProject, kusto, migrationsDirOf, passwordOf } from '../test-support/runner-cli.js';
 import { DEFAULT_ROLLBACK_TARGET, parseRollbackTarget } from './rollback.js';

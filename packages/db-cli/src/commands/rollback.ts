@@ -5,7 +5,7 @@ import { EXIT_FAILED, EXIT_OK, type CommandResult, type KustoCommand } from '../
 import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
 import type { GlobalArgs } from '../global-options.js';
-import type { RollbackPlanEntry, RollbackResult, RollbackTarget } from '../migrations/index.js';
+import type { RollbackPlanEntry, RollbackResult, RollbackTarget } from '@kusto/migrate';
 import { palette } from '../output/colors.js';
 import { formatDuration } from '../output/table.js';
 import { guardDangerous, isCommandResult } from '../safety/guard-dangerous.js';

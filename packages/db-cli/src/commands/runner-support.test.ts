@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { parseSchema, type DatabaseFolder } from '@kusto/db';
-import type { PoolerProbeResult } from '../migrations/pooler-probe.js';
+import type { PoolerProbeResult } from '@kusto/migrate';
 import { capture } from '../test-support/project.js';
 import { prepareRunnerTargets } from './runner-support.js';
 

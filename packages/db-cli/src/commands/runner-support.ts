@@ -3,7 +3,7 @@
 // (which loads `pg`) is imported lazily, so `kusto-db list` and `--help` stay fast.
 import { parseDatabaseUrl, scrubSecrets, type DatabaseFolder } from '@kusto/db';
 import type { CliContext } from '../context.js';
-import type * as RunnerModule from '../migrations/index.js';
+import type * as RunnerModule from '@kusto/migrate';
 import { CliError } from '../errors.js';
 import { palette } from '../output/colors.js';
 import { chooseConnectionUrl, verifySessions, type ConnectionNeed, type ConnectionUrl } from '../targets/connection-url.js';
@@ -12,7 +12,7 @@ import { chooseConnectionUrl, verifySessions, type ConnectionNeed, type Connecti
 export type Runner = typeof RunnerModule;
 
 export async function loadRunner(): Promise<Runner> {
-  return import('../migrations/index.js');
+  return import('@kusto/migrate');
 }
 
 /**

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { createTestDatabase, type TestDatabase } from '@kusto/test-servers/testing';
-import { query } from '../migrations/test-support/fixtures.js';
+import { query } from '@kusto/test-servers/migration-fixtures';
 import { removeProject } from '../test-support/project.js';
 import { createRunnerProject, kusto, passwordOf } from '../test-support/runner-cli.js';
 

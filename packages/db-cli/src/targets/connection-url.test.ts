@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { MissingUrlError, parseSchema, SessionUnavailableError, type DatabaseFolder } from '@kusto/db';
 import { CliError } from '../errors.js';
-import type { PoolerProbeResult } from '../migrations/pooler-probe.js';
+import type { PoolerProbeResult } from '@kusto/migrate';
 import {
   chooseConnectionUrl,
   connectionReport,

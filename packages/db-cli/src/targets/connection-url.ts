@@ -11,7 +11,7 @@ import {
 } from '@kusto/db';
 import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
-import type { PoolerProbeResult } from '../migrations/pooler-probe.js';
+import type { PoolerProbeResult } from '@kusto/migrate';
 import { palette } from '../output/colors.js';
 import { urlStateOf } from './database-url.js';
 
@@ -87,11 +87,11 @@ export function connectionReport(connection: ConnectionUrl): { readonly envVar: 
   return { envVar: connection.envVar, kind: connection.kind, target: redactUrl(connection.url) };
 }
 
-/** Asks whether a URL goes through a transaction pooler (see `src/migrations/pooler-probe.ts`). */
+/** Asks whether a URL goes through a transaction pooler (see `probeTransactionPooler` in `@kusto/migrate`). */
 export type PoolerProbe = (url: string) => Promise<PoolerProbeResult>;
 
 /** The real probe, loaded on first use so commands that never need it do not load `pg`. */
-export const defaultPoolerProbe: PoolerProbe = async (url) => (await import('../migrations/pooler-probe.js')).probeTransactionPooler({ url });
+export const defaultPoolerProbe: PoolerProbe = async (url) => (await import('@kusto/migrate')).probeTransactionPooler({ url });
 
 /** The refusal when the probe found a transaction pooler behind a URL without the flag. */
 export function probedPoolerProblem(connection: ConnectionUrl, evidence: string): string {

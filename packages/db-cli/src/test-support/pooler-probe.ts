@@ -1,6 +1,6 @@
 // A pooler probe for tests whose URLs lead nowhere (argument resolution, fake Prisma): it answers
 // without touching the network and records what it was asked. The real probe has its own tests.
-import type { PoolerProbeResult, PoolerVerdict } from '../migrations/pooler-probe.js';
+import type { PoolerProbeResult, PoolerVerdict } from '@kusto/migrate';
 import type { PoolerProbe } from '../targets/connection-url.js';
 
 export function stubPoolerProbe(verdict: PoolerVerdict = 'direct'): PoolerProbe & { readonly asked: string[] } {

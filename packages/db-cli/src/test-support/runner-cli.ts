@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { runCli } from '../cli.js';
 import type { InterruptSource } from '../context.js';
-import { writeMigrations, type MigrationSpec } from '../migrations/test-support/fixtures.js';
+import { writeMigrations, type MigrationSpec } from '@kusto/test-servers/migration-fixtures';
 import type { PromptQuestion } from '../safety/prompt.js';
 import { capture, createProject, schemaFor, USER_MODELS } from './project.js';
 

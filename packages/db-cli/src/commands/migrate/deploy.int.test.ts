@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TestDatabase } from '@kusto/test-servers/testing';
-import { freshDatabases, prismaRows, tableNames, THREE_MIGRATIONS } from '../../migrations/test-support/fixtures.js';
+import { freshDatabases, prismaRows, tableNames, THREE_MIGRATIONS } from '@kusto/test-servers/migration-fixtures';
 import { removeProject } from '../../test-support/project.js';
 import { createRunnerProject, kusto, migrationsDirOf, passwordOf } from '../../test-support/runner-cli.js';
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@kusto/test-servers/testing';
-import { tableNames, THREE_MIGRATIONS } from '../../migrations/test-support/fixtures.js';
+import { tableNames, THREE_MIGRATIONS } from '@kusto/test-servers/migration-fixtures';
 import { packageDir, removeProject } from '../../test-support/project.js';
 import { createRunnerProject } from '../../test-support/runner-cli.js';
 

@@ -4,7 +4,7 @@ import { palette } from '../../output/colors.js';
 import { formatDuration, renderTable } from '../../output/table.js';
 import { countdown, resolveWaitSeconds } from '../../safety/countdown.js';
 import { resolveTargets } from '../../targets/resolve-targets.js';
-import type { DeployResult } from '../../migrations/index.js';
+import type { DeployResult } from '@kusto/migrate';
 import { describeVia } from '../../targets/connection-url.js';
 import { describeRunnerError, loadRunner, prepareRunnerTargets, type RunnerTarget } from '../runner-support.js';
 import type { MigrateType } from '../migrate.js';

@@ -3,7 +3,7 @@ import type { Options } from 'yargs';
 import { EXIT_FAILED, EXIT_OK, type CommandResult } from '../../command.js';
 import type { CliContext } from '../../context.js';
 import type { GlobalArgs } from '../../global-options.js';
-import type { MigrationState, StatusResult } from '../../migrations/index.js';
+import type { MigrationState, StatusResult } from '@kusto/migrate';
 import { palette } from '../../output/colors.js';
 import { renderTable } from '../../output/table.js';
 import { resolveTargets } from '../../targets/resolve-targets.js';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestDatabase, type TestDatabase } from '@kusto/test-servers/testing';
 import { migrationChecksum } from './checksum.js';
 import { createMigrator, type Migrator } from './migrator.js';
-import { columnNames, makeTempDir, prismaRows, query, tableNames, THREE_MIGRATIONS, writeMigrations } from './test-support/fixtures.js';
+import { columnNames, makeTempDir, prismaRows, query, tableNames, THREE_MIGRATIONS, writeMigrations } from '@kusto/test-servers/migration-fixtures';
 
 const databases: TestDatabase[] = [];
 let root: string;

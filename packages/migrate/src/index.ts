@@ -38,7 +38,7 @@ export {
   type ProbeConnection,
   type RoundJudgement,
 } from './pooler-probe.js';
-export { PRISMA_ADVISORY_LOCK_KEY, PRISMA_MIGRATIONS_TABLE, ROLLBACK_HISTORY_TABLE, connectPostgres } from './postgres-connection.js';
+export { PRISMA_ADVISORY_LOCK_KEY, PRISMA_MIGRATIONS_TABLE, ROLLBACK_HISTORY_TABLE, connectPostgres } from './dialects/postgres/connection.js';
 export type {
   DeployResult,
   MarkRolledBackResult,

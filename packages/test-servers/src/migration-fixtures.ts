@@ -1,11 +1,17 @@
-// Test helpers for the migration runner: migration folders on disk and direct queries.
+// Test helpers for the migration runner (@kusto/migrate) and the kusto-db commands over it:
+// migration folders on disk and direct queries on the shared Postgres.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll } from '@jest/globals';
-import { createTestDatabase, type TestDatabase } from '@kusto/test-servers/testing';
+import { createTestDatabase, type TestDatabase } from './testing.js';
 import pg from 'pg';
-import type { MigrationLogger } from '../options.js';
+/** The logger shape of `@kusto/migrate` (`MigrationLogger`), structurally. */
+export interface RecordingLogger {
+  readonly lines: string[];
+  info(message: string): void;
+  warn(message: string): void;
+}
 
 /** One migration folder to write: `migration.sql`, and `down.sql` when given. */
 export interface MigrationSpec {
@@ -103,7 +109,7 @@ export async function prismaRows(url: string): Promise<
 }
 
 /** A logger that records every line, for assertions. */
-export function recordingLogger(): MigrationLogger & { readonly lines: string[] } {
+export function recordingLogger(): RecordingLogger {
   const lines: string[] = [];
   return { lines, info: (message) => lines.push(`info ${message}`), warn: (message) => lines.push(`warn ${message}`) };
 }

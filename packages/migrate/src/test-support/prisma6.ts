@@ -6,10 +6,10 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { makeTempDir } from './fixtures.js';
+import { makeTempDir } from '@kusto/test-servers/migration-fixtures';
 
 const require = createRequire(import.meta.url);
-const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Result of one Prisma CLI run. */
 export interface PrismaRun {
@@ -17,7 +17,7 @@ export interface PrismaRun {
   readonly output: string;
 }
 
-/** A throwaway Prisma project (schema, config, migrations folder) inside packages/db-cli/.fixtures. */
+/** A throwaway Prisma project (schema, config, migrations folder) inside packages/migrate/.fixtures. */
 export interface PrismaProject {
   readonly dir: string;
   readonly migrationsDir: string;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { createTestDatabase, sharedServerUrl, type TestDatabase } from '@kusto/test-servers/testing';
 import { createMigrator } from './migrator.js';
-import { columnNames, prismaRows, query, tableNames, THREE_MIGRATIONS, writeMigrations } from './test-support/fixtures.js';
+import { columnNames, prismaRows, query, tableNames, THREE_MIGRATIONS, writeMigrations } from '@kusto/test-servers/migration-fixtures';
 import { createPrismaProject, probePrismaEngine, type PrismaProject } from './test-support/prisma6.js';
 
 // Prisma's real migrate engine (prisma@6.19's WASM build through @prisma/adapter-pg) is the oracle.

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { pgbouncerAvailability, startTestPgBouncer, type TestDatabase } from '@kusto/test-servers/testing';
 import type { PgBouncer } from '@kusto/test-servers';
 import { probeTransactionPooler } from './pooler-probe.js';
-import { freshDatabases } from './test-support/fixtures.js';
+import { freshDatabases } from '@kusto/test-servers/migration-fixtures';
 
 // The probe against the real thing: Postgres itself, and a real PgBouncer in each pool mode.
 

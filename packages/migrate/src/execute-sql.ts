@@ -2,8 +2,8 @@ import { performance } from 'node:perf_hooks';
 import { scrubSecrets } from '@kusto/db';
 import pg from 'pg';
 import { ConnectionFailedError, MigrationError } from './errors.js';
-import { isPostgresTransactionControl } from './postgres-statements.js';
-import { splitSchemaParameter } from './postgres-connection.js';
+import { isPostgresTransactionControl } from './dialects/postgres/statements.js';
+import { splitSchemaParameter } from './dialects/postgres/connection.js';
 import { splitSqlStatements } from './split-statements.js';
 
 /** Defaults of {@link ExecuteSqlOptions}. */

@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { discoverDatabases, envVarForDatabase, type DatabaseFolder } from '@kusto/db';
 import { createTestDatabase, type TestDatabase } from '@kusto/test-servers/testing';
 import { runSeed } from './run-seed.js';
-import { makeTempDir, query } from './test-support/fixtures.js';
+import { makeTempDir, query } from '@kusto/test-servers/migration-fixtures';
 
 // Seeds import `pg`, so the fixture root sits inside packages/db-cli, where it resolves.
-const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 const SCHEMA = 'datasource db {\n  provider = "postgresql"\n}\n';
 const SEED_TS = `import pg from 'pg';

@@ -1,14 +1,14 @@
 import { POOLER_URL_PARAMETER, scrubSecrets } from '@kusto/db';
 import pg from 'pg';
-import { ConnectionFailedError } from './errors.js';
+import { ConnectionFailedError } from '../../errors.js';
 import {
   DatabaseStatementError,
   type MigrationConnection,
   type MigrationRow,
   type RollbackHistoryEntry,
-} from './migration-connection.js';
-import { isPostgresTransactionControl, postgresNonTransactionalReason } from './postgres-statements.js';
-import type { SqlStatement } from './split-statements.js';
+} from '../../migration-connection.js';
+import { isPostgresTransactionControl, postgresNonTransactionalReason } from './statements.js';
+import type { SqlStatement } from '../../split-statements.js';
 
 /**
  * The advisory lock key Prisma's schema engine takes before migrating (`pg_advisory_lock(72707369)`

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestDatabase, type TestDatabase } from '@kusto/test-servers/testing';
 import { EXECUTE_SQL_DEFAULTS, executeSql, SqlExecutionError } from './execute-sql.js';
-import { query } from './test-support/fixtures.js';
+import { query } from '@kusto/test-servers/migration-fixtures';
 
 let database: TestDatabase;
 

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { createMigrator } from './migrator.js';
-import { PRISMA_ADVISORY_LOCK_KEY } from './postgres-connection.js';
-import { columnNames, freshDatabases, makeTempDir, prismaRows, query, recordingLogger, tableNames, THREE_MIGRATIONS, writeMigrations } from './test-support/fixtures.js';
+import { PRISMA_ADVISORY_LOCK_KEY } from './dialects/postgres/connection.js';
+import { columnNames, freshDatabases, makeTempDir, prismaRows, query, recordingLogger, tableNames, THREE_MIGRATIONS, writeMigrations } from '@kusto/test-servers/migration-fixtures';
 
 const freshDatabase = freshDatabases();
 let root: string;

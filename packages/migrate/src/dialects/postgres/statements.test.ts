@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { isPostgresTransactionControl, postgresNonTransactionalReason } from './postgres-statements.js';
-import { splitSqlStatements } from './split-statements.js';
+import { isPostgresTransactionControl, postgresNonTransactionalReason } from './statements.js';
+import { splitSqlStatements } from '../../split-statements.js';
 
 const one = (sql: string) => splitSqlStatements(sql)[0]!;
 

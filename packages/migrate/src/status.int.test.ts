@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { migrationChecksum } from './checksum.js';
 import { createMigrator } from './migrator.js';
-import { freshDatabases, makeTempDir, THREE_MIGRATIONS, writeMigrations } from './test-support/fixtures.js';
+import { freshDatabases, makeTempDir, THREE_MIGRATIONS, writeMigrations } from '@kusto/test-servers/migration-fixtures';
 
 const freshDatabase = freshDatabases();
 let root: string;

@@ -152,8 +152,8 @@ export function withLocalBins(env: NodeJS.ProcessEnv, dir: string): NodeJS.Proce
     bins.push(path.join(current, 'node_modules', '.bin'));
     if (path.dirname(current) === current) break;
   }
-  // This package's own bin folder (src/migrations or dist/migrations → package root): where pnpm links tsx.
-  bins.push(fileURLToPath(new URL('../../node_modules/.bin', import.meta.url)));
+  // This package's own bin folder (src or dist → package root): where pnpm links tsx.
+  bins.push(fileURLToPath(new URL('../node_modules/.bin', import.meta.url)));
   const pathKey = Object.keys(env).find((key) => key.toUpperCase() === 'PATH') ?? 'PATH';
   return { ...env, [pathKey]: [...bins, env[pathKey]].filter(Boolean).join(path.delimiter) };
 }

@@ -1,4 +1,4 @@
-import type { SqlStatement } from './split-statements.js';
+import type { SqlStatement } from '../../split-statements.js';
 
 interface Rule {
   readonly pattern: RegExp;

@@ -4,7 +4,7 @@ import type { DatabaseFolder } from '@kusto/db';
 import { UnsupportedMigrationProviderError } from './errors.js';
 import type { MigrationConnection } from './migration-connection.js';
 import type { MigrationFileSystem } from './migration-files.js';
-import { connectPostgres } from './postgres-connection.js';
+import { connectPostgres } from './dialects/postgres/connection.js';
 
 /** Receives what the runner does, one line at a time. Default: {@link silentLogger}. */
 export interface MigrationLogger {

@@ -12,7 +12,7 @@ import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { scrubSecrets } from '@kusto/db';
 import pg from 'pg';
-import { splitSchemaParameter } from './postgres-connection.js';
+import { splitSchemaParameter } from './dialects/postgres/connection.js';
 
 /** Defaults of {@link PoolerProbeOptions}, applied with `??`. */
 export const POOLER_PROBE_DEFAULTS = {
