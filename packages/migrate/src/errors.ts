@@ -3,6 +3,8 @@ import { directEnvVarForDatabase } from '@kusto/db';
 /** Stable codes of every migration failure a user can act on. */
 export type MigrationErrorCode =
   | 'UNSUPPORTED_PROVIDER'
+  | 'DRIVER_MISSING'
+  | 'RESOLVE_REFUSED'
   | 'CONNECTION_FAILED'
   | 'LOCK_TIMEOUT'
   | 'SESSION_UNAVAILABLE'
@@ -91,6 +93,11 @@ export class TransactionPoolerError extends MigrationError {
   }
 }
 
+/** The `kusto-db` command that resolves a migration of `database` (works offline, on every provider). */
+export function resolveCommand(database: string, how: 'applied' | 'rolled-back', migration: string): string {
+  return `kusto-db migrate -t resolve -d ${database} --${how} ${migration}`;
+}
+
 /** The direct-URL variable of a database, or its pattern when `database` is not a folder name. */
 function directVariableOf(database: string): string {
   try {
@@ -118,8 +125,8 @@ export class FailedMigrationsPresentError extends MigrationError {
     super(
       'FAILED_MIGRATIONS_PRESENT',
       `Database "${database}" has failed migrations: ${migrations.join(', ')}. Nothing was applied. ` +
-        'Fix the migration and mark it rolled back (`prisma migrate resolve --rolled-back <name>` or ' +
-        '`migrator.markRolledBack(name)`), then deploy again.',
+        `Fix the migration, undo what it left behind, mark it rolled back (\`${resolveCommand(database, 'rolled-back', migrations[0] ?? '<name>')}\`, ` +
+        'or `migrator.resolve({ rolledBack: name })`), then deploy again.',
     );
   }
 }
@@ -135,6 +142,20 @@ export interface StatementFailure {
   readonly databaseCode: string | undefined;
   /** The database's message (passwords removed). */
   readonly databaseMessage: string;
+  /**
+   * Outside a transaction: the statements that ran before the failing one and stay applied (the
+   * first line of each, in order). Empty when the script ran in a transaction.
+   */
+  readonly tookEffect?: readonly string[] | undefined;
+}
+
+/** "statements 1–2 took effect: …" for a script that ran outside a transaction. */
+function tookEffectText(failure: StatementFailure): string {
+  const done = failure.tookEffect ?? [];
+  if (done.length === 0) return '. It ran outside a transaction, and no statement before this one had run: nothing of it took effect.';
+  const range = done.length === 1 ? 'statement 1' : `statements 1–${done.length}`;
+  const list = done.map((statement, index) => `(${index + 1}) ${statement}`).join('; ');
+  return `. It ran outside a transaction: ${range} took effect and stay applied: ${list}.`;
 }
 
 /** A migration script (up or down) that failed at one statement; the shared part of both errors. */
@@ -144,6 +165,7 @@ abstract class StatementFailedError extends MigrationError implements StatementF
   readonly line: number;
   readonly databaseCode: string | undefined;
   readonly databaseMessage: string;
+  readonly tookEffect: readonly string[];
 
   protected constructor(
     code: 'MIGRATION_FAILED' | 'ROLLBACK_FAILED',
@@ -160,9 +182,7 @@ abstract class StatementFailedError extends MigrationError implements StatementF
       `${texts.what} failed at statement ${failure.statementIndex + 1} ` +
         `(${file}:${failure.line}): ${failure.databaseMessage}` +
         (failure.databaseCode ? ` [${failure.databaseCode}]` : '') +
-        (transactional
-          ? `. Its transaction was rolled back: ${texts.ifRolledBack}.`
-          : '. It ran outside a transaction: the statements before this one stay applied.') +
+        (transactional ? `. Its transaction was rolled back: ${texts.ifRolledBack}.` : tookEffectText(failure)) +
         ` ${texts.next}`,
       options,
     );
@@ -171,6 +191,7 @@ abstract class StatementFailedError extends MigrationError implements StatementF
     this.line = failure.line;
     this.databaseCode = failure.databaseCode;
     this.databaseMessage = failure.databaseMessage;
+    this.tookEffect = failure.tookEffect ?? [];
   }
 }
 
@@ -186,7 +207,10 @@ export class MigrationFailedError extends StatementFailedError {
     super('MIGRATION_FAILED', database, migration, file, failure, transactional, {
       what: `Migration "${migration}" of database "${database}"`,
       ifRolledBack: 'nothing of it remains',
-      next: 'Fix the migration, mark it rolled back, and deploy again.',
+      next: transactional
+        ? `Fix the migration, mark it rolled back (\`${resolveCommand(database, 'rolled-back', migration)}\`), and deploy again.`
+        : `Undo what took effect or finish it by hand, then mark it rolled back (\`${resolveCommand(database, 'rolled-back', migration)}\`) ` +
+          `and deploy again, or applied (\`${resolveCommand(database, 'applied', migration)}\`).`,
     }, options);
   }
 }
@@ -271,5 +295,37 @@ export class MigrationDatabaseError extends MigrationError {
         '. Check the server and run `status` to see what was recorded.',
       options,
     );
+  }
+}
+
+/** Why `resolve` refused, in Prisma's terms (the P-code Prisma's engine gives for the same case). */
+export type ResolveRefusal =
+  /** P3017: no local migration folder of that name (with a `migration.sql`). */
+  | 'notFoundLocally'
+  /** P3008: the migration is already recorded as applied. */
+  | 'alreadyApplied'
+  /** P3011: the migration has no row at all (never applied, or the table does not exist). */
+  | 'notApplied'
+  /** P3012: every row of the migration finished: it is applied, not failed. */
+  | 'notFailed';
+
+const RESOLVE_TEXTS: Readonly<Record<ResolveRefusal, (migration: string) => string>> = {
+  notFoundLocally: (migration) => `there is no migration folder "${migration}" with a migration.sql: give the folder name of a local migration`,
+  alreadyApplied: (migration) => `"${migration}" is already recorded as applied`,
+  notApplied: (migration) => `"${migration}" was never applied (it has no row in _prisma_migrations), so there is nothing to mark rolled back`,
+  notFailed: (migration) =>
+    `"${migration}" is applied and did not fail: only a failed migration can be marked rolled back (revert an applied one with \`kusto-db rollback\` and its down.sql)`,
+};
+
+/** `resolve` refused, as Prisma's `migrate resolve` refuses the same cases; nothing was changed. */
+export class ResolveRefusedError extends MigrationError {
+  constructor(
+    readonly database: string,
+    readonly migration: string,
+    readonly reason: ResolveRefusal,
+    /** The error code Prisma's engine gives for this case. */
+    readonly prismaCode: 'P3017' | 'P3008' | 'P3011' | 'P3012',
+  ) {
+    super('RESOLVE_REFUSED', `Resolve on database "${database}" refused, nothing was changed: ${RESOLVE_TEXTS[reason](migration)}.`);
   }
 }

@@ -15,29 +15,101 @@ export interface SqlStatement {
   readonly line: number;
 }
 
+/** The SQL dialects the splitter knows. */
+export type SqlDialect = 'postgresql' | 'mysql' | 'sqlite';
+
 const IDENTIFIER_CHAR = /[A-Za-z0-9_$\u0080-\uffff]/;
 const WORD_START = /[A-Za-z_\u0080-\uffff]/;
 const DOLLAR_TAG = /^\$([A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/;
 
-/** Routine bodies written as `BEGIN ATOMIC … END` hold semicolons of their own. */
-function isRoutineHead(words: readonly string[]): boolean {
-  if (words[0] !== 'create') return false;
-  const kind = words[1] === 'or' && words[2] === 'replace' ? words[3] : words[1];
-  return kind === 'function' || kind === 'procedure';
+/** How each dialect quotes, comments and writes compound bodies. */
+interface DialectRules {
+  /** Quote characters → whether backslash escapes apply inside. */
+  readonly quotes: Readonly<Record<string, boolean>>;
+  /** `[identifier]` (SQLite). */
+  readonly brackets: boolean;
+  readonly nestedBlockComments: boolean;
+  /** `#` starts a line comment (MySQL). */
+  readonly hashComments: boolean;
+  /** `/*! … *\/` is code the server runs (MySQL executable comments). */
+  readonly executableComments: boolean;
+  readonly dollarQuotes: boolean;
+  /** `E'…'` strings take backslash escapes (PostgreSQL). */
+  readonly escapeStrings: boolean;
+  /** The client-side `DELIMITER x` directive (MySQL). */
+  readonly delimiterDirective: boolean;
+  /** Statement kinds whose body is a `BEGIN … END` block holding semicolons of its own. */
+  readonly bodyKinds: ReadonlySet<string>;
 }
+
+const RULES: Readonly<Record<SqlDialect, DialectRules>> = {
+  postgresql: {
+    quotes: { "'": false, '"': false },
+    brackets: false,
+    nestedBlockComments: true,
+    hashComments: false,
+    executableComments: false,
+    dollarQuotes: true,
+    escapeStrings: true,
+    delimiterDirective: false,
+    // SQL-standard bodies (PostgreSQL 14+): `BEGIN ATOMIC … END`.
+    bodyKinds: new Set(['function', 'procedure']),
+  },
+  mysql: {
+    // MySQL's default sql_mode reads backslash escapes in both string quotes; backticks quote names.
+    quotes: { "'": true, '"': true, '`': false },
+    brackets: false,
+    nestedBlockComments: false,
+    hashComments: true,
+    executableComments: true,
+    dollarQuotes: false,
+    escapeStrings: false,
+    delimiterDirective: true,
+    bodyKinds: new Set(['function', 'procedure', 'trigger', 'event']),
+  },
+  sqlite: {
+    quotes: { "'": false, '"': false, '`': false },
+    brackets: true,
+    nestedBlockComments: false,
+    hashComments: false,
+    executableComments: false,
+    dollarQuotes: false,
+    escapeStrings: false,
+    delimiterDirective: false,
+    bodyKinds: new Set(['trigger']),
+  },
+};
+
+/** Words after which the kind of a `CREATE` statement is known not to have a body. */
+const NOT_A_BODY = new Set(['table', 'index', 'view', 'type', 'schema', 'database', 'sequence', 'extension', 'user', 'role', 'domain']);
+
+/** Whether the first words are `CREATE [OR REPLACE] [DEFINER=…] [TEMP] FUNCTION|PROCEDURE|TRIGGER|EVENT` of a dialect with such bodies. */
+function hasBody(words: readonly string[], rules: DialectRules): boolean {
+  if (words[0] !== 'create') return false;
+  for (const word of words.slice(1)) {
+    if (rules.bodyKinds.has(word)) return true;
+    if (NOT_A_BODY.has(word)) return false;
+  }
+  return false;
+}
+
+/** Words that close a MySQL block when they follow `END` (`END IF`, `END LOOP`, …) without opening one. */
+const END_SUFFIXES = new Set(['if', 'loop', 'while', 'repeat']);
 
 interface Pending {
   start: number;
   code: string;
   parens: number;
-  /** The first few words, lower-cased, to recognise `CREATE [OR REPLACE] FUNCTION|PROCEDURE`. */
+  /** The first words, lower-cased, to recognise statements with a body. */
   head: string[];
-  /** Nesting of BEGIN/CASE … END inside a routine body (PostgreSQL 14+ SQL-standard bodies). */
+  /** Nesting of BEGIN/CASE … END inside a body. */
   blocks: number;
+  previousWord: string;
+  /** Whether the last `END` closed a block (so `END IF` can give it back). */
+  endClosed: boolean;
 }
 
-
-function endOfQuoted(script: string, from: number, quote: string, backslashEscapes: boolean): number {
+function endOfQuoted(script: string, from: number, quote: string, backslashEscapes: boolean, close: string = quote): number {
   let i = from + 1;
   while (i < script.length) {
     const ch = script[i];
@@ -45,8 +117,8 @@ function endOfQuoted(script: string, from: number, quote: string, backslashEscap
       i += 2;
       continue;
     }
-    if (ch === quote) {
-      if (script[i + 1] === quote) {
+    if (ch === close) {
+      if (script[i + 1] === close && close === quote) {
         i += 2;
         continue;
       }
@@ -57,7 +129,11 @@ function endOfQuoted(script: string, from: number, quote: string, backslashEscap
   return script.length;
 }
 
-function endOfBlockComment(script: string, from: number): number {
+function endOfBlockComment(script: string, from: number, nested: boolean): number {
+  if (!nested) {
+    const close = script.indexOf('*/', from + 2);
+    return close === -1 ? script.length : close + 2;
+  }
   let depth = 0;
   let i = from;
   while (i < script.length) {
@@ -83,26 +159,54 @@ function isEscapeString(script: string, quoteAt: number): boolean {
   return before === undefined || !IDENTIFIER_CHAR.test(before);
 }
 
+/** MySQL treats `--` as a comment only when whitespace (or the end) follows it. */
+function isLineComment(script: string, i: number, dialect: SqlDialect): boolean {
+  if (!script.startsWith('--', i)) return false;
+  if (dialect !== 'mysql') return true;
+  const next = script[i + 2];
+  return next === undefined || /\s/.test(next);
+}
+
+/** At a line start: `DELIMITER <token>` → the token and where the line ends. */
+function delimiterDirective(script: string, i: number): { delimiter: string; end: number } | undefined {
+  const lineStart = i === 0 || script[i - 1] === '\n' || /^[ \t]*$/.test(script.slice(script.lastIndexOf('\n', i - 1) + 1, i));
+  if (!lineStart) return undefined;
+  const match = /^delimiter[ \t]+(\S+)[^\n]*/i.exec(script.slice(i, i + 200));
+  if (!match) return undefined;
+  return { delimiter: match[1]!, end: i + match[0].length };
+}
+
 /**
- * Splits a PostgreSQL script into statements at top-level semicolons. Semicolons inside
- * single-quoted strings (with `''` escapes, and backslash escapes in `E'…'`), double-quoted
- * identifiers, dollar-quoted bodies (`$$…$$`, `$tag$…$tag$`), line comments (`--`), nested block
- * comments, parentheses and `BEGIN ATOMIC … END` routine bodies do not end a statement. Parts
- * holding only comments and whitespace are dropped. Never throws: an unterminated quote or
+ * Splits a SQL script into statements at top-level semicolons, knowing each dialect's quoting:
+ *
+ * - everywhere: `'…'` strings with `''`, line comments (`--`), block comments, parentheses, and
+ *   the `BEGIN … END` bodies of statements that have one;
+ * - `postgresql`: `"…"` identifiers, dollar-quoted bodies (`$$…$$`, `$tag$…$tag$`), backslash
+ *   escapes in `E'…'`, nested block comments, `BEGIN ATOMIC … END` routine bodies;
+ * - `mysql`: backslash escapes in `'…'` and `"…"`, backtick names, `#` comments, `-- ` comments
+ *   (whitespace after the dashes), `/*! … *\/` executable comments kept as code, the client's
+ *   `DELIMITER` directive (the directive lines are not statements; statements end at the
+ *   current delimiter), and trigger/procedure/function/event bodies (`BEGIN … END`, with
+ *   `END IF`/`END LOOP`/`END WHILE`/`END REPEAT`/`END CASE`) written without `DELIMITER`;
+ * - `sqlite`: `"…"`, `` `…` `` and `[…]` names, `CREATE TRIGGER … BEGIN … END` bodies.
+ *
+ * Parts holding only comments and whitespace are dropped. Never throws: an unterminated quote or
  * comment runs to the end of the script, and the database reports it.
  */
-export function splitSqlStatements(script: string): SqlStatement[] {
+export function splitSqlStatements(script: string, dialect: SqlDialect = 'postgresql'): SqlStatement[] {
+  const rules = RULES[dialect];
   const statements: SqlStatement[] = [];
   let pending: Pending | undefined;
   let lineOffset = 0;
   let line = 1;
+  let delimiter = ';';
   const lineAt = (offset: number): number => {
     for (; lineOffset < offset; lineOffset++) if (script.charCodeAt(lineOffset) === 10) line++;
     return line;
   };
 
   const begin = (at: number): Pending => {
-    pending ??= { start: at, code: '', parens: 0, head: [], blocks: 0 };
+    pending ??= { start: at, code: '', parens: 0, head: [], blocks: 0, previousWord: '', endClosed: false };
     return pending;
   };
   const finish = (end: number): void => {
@@ -130,18 +234,31 @@ export function splitSqlStatements(script: string): SqlStatement[] {
       i++;
       continue;
     }
-    if (script.startsWith('--', i)) {
+    if (rules.delimiterDirective && pending === undefined && (ch === 'd' || ch === 'D')) {
+      const directive = delimiterDirective(script, i);
+      if (directive) {
+        delimiter = directive.delimiter;
+        i = directive.end;
+        continue;
+      }
+    }
+    if (isLineComment(script, i, dialect) || (rules.hashComments && ch === '#')) {
       const newline = script.indexOf('\n', i);
       i = newline === -1 ? script.length : newline;
       if (pending) pending.code += ' ';
       continue;
     }
-    if (script.startsWith('/*', i)) {
-      i = endOfBlockComment(script, i);
+    if (script.startsWith('/*', i) && !(rules.executableComments && script[i + 2] === '!')) {
+      i = endOfBlockComment(script, i, rules.nestedBlockComments);
       if (pending) pending.code += ' ';
       continue;
     }
-    if (ch === ';') {
+    if (delimiter !== ';' && script.startsWith(delimiter, i)) {
+      if (pending) finish(lastTokenEnd);
+      i += delimiter.length;
+      continue;
+    }
+    if (ch === ';' && delimiter === ';') {
       if (pending && pending.parens === 0 && pending.blocks === 0) {
         finish(lastTokenEnd);
       } else if (pending) {
@@ -154,11 +271,14 @@ export function splitSqlStatements(script: string): SqlStatement[] {
 
     const statement = begin(i);
     let end: number;
-    if (ch === "'") {
-      end = endOfQuoted(script, i, "'", isEscapeString(script, i));
-    } else if (ch === '"') {
-      end = endOfQuoted(script, i, '"', false);
-    } else if (ch === '$' && (i === 0 || !IDENTIFIER_CHAR.test(script[i - 1]!))) {
+    if (ch in rules.quotes) {
+      const backslashes = rules.quotes[ch]! || (ch === "'" && rules.escapeStrings && isEscapeString(script, i));
+      end = endOfQuoted(script, i, ch, backslashes);
+    } else if (rules.brackets && ch === '[') {
+      end = endOfQuoted(script, i, '[', false, ']');
+    } else if (rules.executableComments && script.startsWith('/*!', i)) {
+      end = endOfBlockComment(script, i, false);
+    } else if (rules.dollarQuotes && ch === '$' && (i === 0 || !IDENTIFIER_CHAR.test(script[i - 1]!))) {
       const tag = DOLLAR_TAG.exec(script.slice(i, i + 200));
       if (tag) {
         const close = script.indexOf(tag[0], i + tag[0].length);
@@ -168,13 +288,23 @@ export function splitSqlStatements(script: string): SqlStatement[] {
       }
     } else if (WORD_START.test(ch) && (i === 0 || !IDENTIFIER_CHAR.test(script[i - 1]!))) {
       end = i + 1;
-      while (end < script.length && IDENTIFIER_CHAR.test(script[end]!)) end++;
+      while (end < script.length && IDENTIFIER_CHAR.test(script[end]!) && !(delimiter !== ';' && script.startsWith(delimiter, end))) end++;
       const word = script.slice(i, end).toLowerCase();
-      if (statement.head.length < 4) statement.head.push(word);
-      else if (isRoutineHead(statement.head)) {
-        if (word === 'begin' || word === 'case') statement.blocks++;
-        else if (word === 'end' && statement.blocks > 0) statement.blocks--;
+      if (statement.head.length < 8) statement.head.push(word);
+      if (statement.head.length === 3 && dialect === 'mysql' && statement.head.join(' ') === 'begin not atomic') {
+        // MariaDB's anonymous compound statement: the whole `BEGIN NOT ATOMIC … END` is one block.
+        statement.blocks++;
+      } else if (delimiter === ';' && hasBody(statement.head, rules)) {
+        if (word === 'begin' || (word === 'case' && statement.previousWord !== 'end')) statement.blocks++;
+        else if (word === 'end') {
+          statement.endClosed = statement.blocks > 0;
+          if (statement.endClosed) statement.blocks--;
+        } else if (dialect === 'mysql' && statement.previousWord === 'end' && END_SUFFIXES.has(word) && statement.endClosed) {
+          // `END IF` / `END LOOP` / …: that END closed an IF or a loop, which opened no block.
+          statement.blocks++;
+        }
       }
+      statement.previousWord = word;
     } else {
       if (ch === '(') statement.parens++;
       else if (ch === ')' && statement.parens > 0) statement.parens--;
