@@ -33,7 +33,7 @@ async function applyOne(
   // leaves a row with finished_at NULL, which both tools then read as failed.
   await connection.recordMigrationStarted({ id, migrationName: migration.name, checksum: migration.checksum, startedAt });
 
-  if (plan.transactional) await connection.begin();
+  if (plan.transactional) await connection.begin(plan.statements);
   let outcome = await runStatements(connection, plan.statements);
   if (!outcome.failure) {
     // Success bookkeeping commits with the DDL, so "applied" and "recorded" cannot disagree.

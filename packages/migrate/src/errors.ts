@@ -191,7 +191,7 @@ abstract class StatementFailedError extends MigrationError implements StatementF
     this.line = failure.line;
     this.databaseCode = failure.databaseCode;
     this.databaseMessage = failure.databaseMessage;
-    this.tookEffect = failure.tookEffect ?? [];
+    this.tookEffect = transactional ? [] : (failure.tookEffect ?? []);
   }
 }
 

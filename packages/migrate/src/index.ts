@@ -4,7 +4,7 @@ export { checksumMatches, migrationChecksum } from './checksum.js';
 export { computeStatus, type MigrationState, type MigrationStatusEntry } from './compute-status.js';
 export * from './errors.js';
 export { executeSql, EXECUTE_SQL_DEFAULTS, SqlExecutionError, type ExecuteSqlField, type ExecuteSqlOptions, type ExecuteSqlResult, type ExecuteSqlStatementResult } from './execute-sql.js';
-export { DatabaseStatementError, type MigrationConnection, type MigrationRow, type RollbackHistoryEntry } from './migration-connection.js';
+export { DatabaseStatementError, type ConnectOptions, type MigrationConnection, type MigrationRow, type RollbackHistoryEntry } from './migration-connection.js';
 export {
   DOWN_FILE,
   MIGRATION_FILE,
@@ -38,17 +38,23 @@ export {
   type ProbeConnection,
   type RoundJudgement,
 } from './pooler-probe.js';
-export { PRISMA_ADVISORY_LOCK_KEY, PRISMA_MIGRATIONS_TABLE, ROLLBACK_HISTORY_TABLE, connectPostgres } from './dialects/postgres/connection.js';
+export { PRISMA_MIGRATIONS_TABLE, ROLLBACK_HISTORY_TABLE } from './bookkeeping.js';
+export { DRIVER_PACKAGES, DriverMissingError } from './drivers.js';
+export { PRISMA_ADVISORY_LOCK_KEY, connectPostgres } from './dialects/postgres/connection.js';
+export { MYSQL_MIGRATIONS_DDL, PRISMA_MYSQL_LOCK_NAME, PRISMA_MYSQL_LOCK_TIMEOUT_SECONDS, connectMysql } from './dialects/mysql/connection.js';
+export { SQLITE_LOCKING_MODE, SQLITE_MIGRATIONS_DDL, connectSqlite } from './dialects/sqlite/connection.js';
 export type {
   DeployResult,
   MarkRolledBackResult,
+  ResolveResult,
   MigrationRunResult,
   RollbackHistoryResult,
   RollbackPlanEntry,
   RollbackResult,
   StatusResult,
 } from './results.js';
+export type { ResolveOptions } from './resolve.js';
 export type { RollbackOptions } from './rollback.js';
 export { resolveRollbackTarget, type RollbackTarget } from './rollback-target.js';
 export { runSeed, SeedFailedError, type RunSeedOptions, type RunSeedResult, type SeedChildProcess, type SeedSource, type SeedSpawn } from './run-seed.js';
-export { splitSqlStatements, type SqlStatement } from './split-statements.js';
+export { splitSqlStatements, type SqlDialect, type SqlStatement } from './split-statements.js';

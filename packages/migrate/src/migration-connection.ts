@@ -1,4 +1,4 @@
-import type { SqlStatement } from './split-statements.js';
+import type { SqlDialect, SqlStatement } from './split-statements.js';
 
 /**
  * One row of Prisma's `_prisma_migrations` table. Meaning of each column (prisma/prisma-engines
@@ -52,6 +52,8 @@ export class DatabaseStatementError extends Error {
  */
 export interface MigrationConnection {
   readonly provider: string;
+  /** How scripts are split into statements on this provider. */
+  readonly dialect: SqlDialect;
   /** Whether DDL rolls back with its transaction on this provider. */
   readonly transactionalDdl: boolean;
   /** Why `statement` cannot run inside a transaction on this server, or `undefined` when it can. */
@@ -63,7 +65,11 @@ export interface MigrationConnection {
   acquireLock(timeoutMs: number): Promise<boolean>;
   releaseLock(): Promise<void>;
 
-  begin(): Promise<void>;
+  /**
+   * Opens the transaction a script runs in; `statements` are that script's, for a dialect that must
+   * prepare around them (SQLite turns foreign keys off before `BEGIN` when the script asks for it).
+   */
+  begin(statements?: readonly SqlStatement[]): Promise<void>;
   commit(): Promise<void>;
   rollback(): Promise<void>;
   /** Runs one statement; a database error becomes a {@link DatabaseStatementError}. */
@@ -77,6 +83,11 @@ export interface MigrationConnection {
   recordMigrationStarted(row: { id: string; migrationName: string; checksum: string; startedAt: Date }): Promise<void>;
   recordMigrationFinished(id: string, finishedAt: Date): Promise<void>;
   recordMigrationFailed(id: string, logs: string): Promise<void>;
+  /**
+   * Inserts a finished row without running anything, as `prisma migrate resolve --applied` does
+   * (`mark_migration_applied_impl`: logs '', started_at = finished_at = now, applied_steps_count 0).
+   */
+  recordMigrationApplied(row: { id: string; migrationName: string; checksum: string; at: Date }): Promise<void>;
   /** Sets `rolled_back_at` on the failed (unfinished, not yet rolled back) rows of a migration; returns how many. */
   markFailedRolledBack(migrationName: string, at: Date): Promise<number>;
   /** Deletes every `_prisma_migrations` row of a migration and returns them. */
@@ -87,5 +98,24 @@ export interface MigrationConnection {
   /** Rollback history, oldest first; empty when the table does not exist. */
   listHistory(): Promise<RollbackHistoryEntry[]>;
 
+  /**
+   * Asks the server to stop the statement this connection is running (Postgres `pg_cancel_backend`
+   * through a cancel request, MySQL `KILL QUERY` from a second connection, SQLite: not possible
+   * mid-statement, the process exits). Resolves whether or not a statement was running.
+   */
+  cancel(): Promise<void>;
+
   close(): Promise<void>;
+}
+
+/** What a dialect's connect function receives. */
+export interface ConnectOptions {
+  /** Name used in error messages. */
+  readonly database: string;
+  readonly url: string;
+  readonly connectTimeoutMs: number;
+  /** Base folder of relative SQLite file paths (Prisma's rule: the database folder). Default `process.cwd()`. */
+  readonly baseDir?: string | undefined;
+  /** Read-only work (status): SQLite then neither creates the file nor writes to it. Default `false`. */
+  readonly readOnly?: boolean | undefined;
 }

@@ -1,7 +1,8 @@
 import { deploy } from './deploy.js';
 import { markRolledBack } from './mark-rolled-back.js';
 import { resolveMigratorConfig, type MigratorOptions } from './options.js';
-import type { DeployResult, MarkRolledBackResult, RollbackHistoryResult, RollbackResult, StatusResult } from './results.js';
+import type { DeployResult, MarkRolledBackResult, ResolveResult, RollbackHistoryResult, RollbackResult, StatusResult } from './results.js';
+import { resolve, type ResolveOptions } from './resolve.js';
 import { rollbackHistory } from './rollback-history.js';
 import { rollback, type RollbackOptions } from './rollback.js';
 import { status } from './status.js';
@@ -20,7 +21,12 @@ export interface Migrator {
   deploy(): Promise<DeployResult>;
   /** Reverts `{ steps }` newest migrations, or every one newer than `{ to }`, with their `down.sql`. `dryRun` changes nothing. */
   rollback(options: RollbackOptions): Promise<RollbackResult>;
-  /** Marks a failed migration rolled back (as `prisma migrate resolve --rolled-back`), so deploy retries it. */
+  /**
+   * Records a migration as applied (`{ applied }`) or a failed one as rolled back (`{ rolledBack }`)
+   * without running SQL, with the rules of `prisma migrate resolve` (what it accepts and refuses).
+   */
+  resolve(options: ResolveOptions): Promise<ResolveResult>;
+  /** Marks a failed migration's rows rolled back, refusing nothing (0 rows when it had none); `resolve({ rolledBack })` applies Prisma's checks. */
   markRolledBack(migration: string): Promise<MarkRolledBackResult>;
   /** The rollbacks recorded in our own history table, oldest first. Read-only. */
   history(): Promise<RollbackHistoryResult>;
@@ -43,6 +49,7 @@ export function createMigrator(options: MigratorOptions): Migrator {
     status: () => status(config),
     deploy: () => deploy(config),
     rollback: (rollbackOptions) => rollback(config, rollbackOptions),
+    resolve: (resolveOptions) => resolve(config, resolveOptions),
     markRolledBack: (migration) => markRolledBack(config, migration),
     history: () => rollbackHistory(config),
   };

@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { DatabaseFolder } from '@kusto/db';
 import { UnsupportedMigrationProviderError } from './errors.js';
-import type { MigrationConnection } from './migration-connection.js';
+import type { ConnectOptions, MigrationConnection } from './migration-connection.js';
 import type { MigrationFileSystem } from './migration-files.js';
+import { connectMysql } from './dialects/mysql/connection.js';
 import { connectPostgres } from './dialects/postgres/connection.js';
+import { connectSqlite } from './dialects/sqlite/connection.js';
 
 /** Receives what the runner does, one line at a time. Default: {@link silentLogger}. */
 export interface MigrationLogger {
@@ -16,15 +19,13 @@ export interface MigrationLogger {
 export const silentLogger: MigrationLogger = { info: () => undefined, warn: () => undefined };
 
 /** Opens a {@link MigrationConnection}; one per provider. */
-export type ConnectMigrationDatabase = (options: {
-  readonly database: string;
-  readonly url: string;
-  readonly connectTimeoutMs: number;
-}) => Promise<MigrationConnection>;
+export type ConnectMigrationDatabase = (options: ConnectOptions) => Promise<MigrationConnection>;
 
 /** The providers the runner can migrate, each with its connection factory. */
 export const MIGRATION_PROVIDERS: Readonly<Record<string, ConnectMigrationDatabase>> = {
   postgresql: connectPostgres,
+  mysql: connectMysql,
+  sqlite: connectSqlite,
 };
 
 /** Defaults of {@link MigratorOptions}, applied with `??`. */
@@ -42,7 +43,10 @@ export interface MigratorOptions {
   readonly url: string;
   /** The Prisma migrations folder (`<folder>/migrations`). */
   readonly migrationsDir: string;
-  /** The schema's datasource provider. Default `postgresql` ({@link MIGRATOR_DEFAULTS}); others are refused until supported. */
+  /**
+   * The schema's datasource provider: `postgresql`, `mysql` (MySQL and MariaDB) or `sqlite`.
+   * Default `postgresql` ({@link MIGRATOR_DEFAULTS}); any other is refused with `UNSUPPORTED_PROVIDER`.
+   */
   readonly provider?: string | undefined;
   /**
    * How long `deploy`, `rollback` and `markRolledBack` wait for another run's migration lock before
@@ -70,6 +74,8 @@ export interface MigratorConfig {
   readonly database: string;
   readonly url: string;
   readonly migrationsDir: string;
+  /** Base of relative SQLite paths: the database folder (the migrations folder's parent), as Prisma resolves them. */
+  readonly baseDir: string;
   readonly provider: string;
   readonly lockTimeoutMs: number;
   readonly connectTimeoutMs: number;
@@ -90,6 +96,7 @@ export function resolveMigratorConfig(options: MigratorOptions): MigratorConfig 
     database: options.database,
     url: options.url,
     migrationsDir: options.migrationsDir,
+    baseDir: path.dirname(path.resolve(options.migrationsDir)),
     provider,
     lockTimeoutMs: options.lockTimeoutMs ?? MIGRATOR_DEFAULTS.lockTimeoutMs,
     connectTimeoutMs: options.connectTimeoutMs ?? MIGRATOR_DEFAULTS.connectTimeoutMs,

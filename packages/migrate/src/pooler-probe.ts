@@ -11,7 +11,8 @@
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { scrubSecrets } from '@kusto/db';
-import pg from 'pg';
+import type pg from 'pg';
+import { DRIVER_PACKAGES, loadDriver } from './drivers.js';
 import { splitSchemaParameter } from './dialects/postgres/connection.js';
 
 /** Defaults of {@link PoolerProbeOptions}, applied with `??`. */
@@ -114,8 +115,9 @@ export function judgeRounds(rounds: readonly PoolerProbeRound[], wanted: number)
 
 /** The default {@link OpenProbeConnection}: `pg.Client` over a socket the probe owns, so `abort` never waits for the server. */
 export const openPgProbeConnection: OpenProbeConnection = async (url, connectTimeoutMs) => {
+  const { Client } = await loadDriver<typeof pg>(DRIVER_PACKAGES.postgresql, 'postgresql');
   const socket = new net.Socket();
-  const client = new pg.Client({
+  const client = new Client({
     connectionString: splitSchemaParameter(url).url,
     connectionTimeoutMillis: Math.max(1, Math.ceil(connectTimeoutMs)),
     application_name: 'kusto-db pooler probe',

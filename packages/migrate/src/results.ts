@@ -131,3 +131,15 @@ export interface RollbackHistoryResult {
   readonly entries: readonly RollbackHistoryEntry[];
   readonly error: MigrationError | undefined;
 }
+
+/** Outcome of `resolve()`. */
+export interface ResolveResult {
+  readonly database: string;
+  readonly ok: boolean;
+  /** `applied` / `rolledBack`: recorded; `refused`: Prisma's rules refused it, nothing changed (see `error`); `failed`: the database failed. */
+  readonly outcome: 'applied' | 'rolledBack' | 'refused' | 'failed';
+  readonly migration: string;
+  /** Failed rows marked rolled back (with `applied`, the failed attempts it supersedes). */
+  readonly updated: number;
+  readonly error: MigrationError | undefined;
+}

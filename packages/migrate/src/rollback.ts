@@ -90,7 +90,7 @@ async function revertOne(config: MigratorConfig, connection: MigrationConnection
   const started = config.monotonic();
   config.logger.info(`${config.database}: rolling back ${migration.name}`);
 
-  if (plan.transactional) await connection.begin();
+  if (plan.transactional) await connection.begin(plan.statements);
   const outcome = await runStatements(connection, plan.statements);
   if (outcome.failure) {
     if (plan.transactional) await connection.rollback();

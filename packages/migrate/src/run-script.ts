@@ -16,7 +16,7 @@ export interface ScriptPlan {
  * its own) or the script manages its own transaction (`BEGIN`/`COMMIT` inside it).
  */
 export function planScript(connection: MigrationConnection, script: string): ScriptPlan {
-  const statements = splitSqlStatements(script);
+  const statements = splitSqlStatements(script, connection.dialect);
   if (!connection.transactionalDdl) return { statements, transactional: false, reason: `${connection.provider} has no transactional DDL` };
   for (const statement of statements) {
     const reason = connection.nonTransactionalReason(statement);
@@ -54,6 +54,7 @@ export async function runStatements(
             line: statement.line,
             databaseCode: error.databaseCode,
             databaseMessage: error.message,
+            tookEffect: statements.slice(0, statementsRun).map((done) => done.sql.split('\n')[0]!.trim()),
           },
           cause: error,
         },

@@ -14,11 +14,17 @@ export function toMigrationError(config: MigratorConfig, error: unknown): Migrat
 }
 
 /** Opens a connection, runs `work`, and always closes it. */
-export async function withConnection<T>(config: MigratorConfig, work: (connection: MigrationConnection) => Promise<T>): Promise<T> {
+export async function withConnection<T>(
+  config: MigratorConfig,
+  work: (connection: MigrationConnection) => Promise<T>,
+  options: { readonly readOnly?: boolean } = {},
+): Promise<T> {
   const connection = await config.connect({
     database: config.database,
     url: config.url,
     connectTimeoutMs: config.connectTimeoutMs,
+    baseDir: config.baseDir,
+    readOnly: options.readOnly === true,
   });
   try {
     return await work(connection);

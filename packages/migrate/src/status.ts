@@ -26,7 +26,7 @@ export async function status(config: MigratorConfig): Promise<StatusResult> {
     const rows = await withConnection(config, async (connection) => {
       hasMigrationsTable = await connection.hasMigrationsTable();
       return hasMigrationsTable ? connection.listMigrationRows() : [];
-    });
+    }, { readOnly: true });
     migrations = computeStatus(local.migrations, rows);
   } catch (caught) {
     error = toMigrationError(config, caught);

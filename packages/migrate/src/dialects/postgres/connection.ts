@@ -1,8 +1,13 @@
 import { POOLER_URL_PARAMETER, scrubSecrets } from '@kusto/db';
-import pg from 'pg';
+import type pg from 'pg';
+
+type PgModule = typeof pg;
+import { PRISMA_MIGRATIONS_TABLE, ROLLBACK_HISTORY_TABLE, parseRemovedRows } from '../../bookkeeping.js';
+import { DRIVER_PACKAGES, loadDriver } from '../../drivers.js';
 import { ConnectionFailedError } from '../../errors.js';
 import {
   DatabaseStatementError,
+  type ConnectOptions,
   type MigrationConnection,
   type MigrationRow,
   type RollbackHistoryEntry,
@@ -16,12 +21,6 @@ import type { SqlStatement } from '../../split-statements.js';
  * `acquire_lock`). Taking the same key makes our deploys and Prisma's exclude each other too.
  */
 export const PRISMA_ADVISORY_LOCK_KEY = 72707369;
-
-/** Prisma's bookkeeping table name (prisma/prisma-engines `sql-schema-connector`, `MIGRATIONS_TABLE_NAME`). */
-export const PRISMA_MIGRATIONS_TABLE = '_prisma_migrations';
-
-/** Our own table of rollbacks, created on the first rollback only. */
-export const ROLLBACK_HISTORY_TABLE = '_kusto_migrations_history';
 
 /**
  * Prisma's DDL for `_prisma_migrations` on PostgreSQL, column for column: prisma/prisma-engines
@@ -62,14 +61,8 @@ function quoteIdentifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
-/** Options of {@link connectPostgres}. */
-export interface PostgresConnectOptions {
-  /** Name used in error messages. */
-  readonly database: string;
-  /** `postgresql://…` URL; Prisma's `schema` parameter selects the schema (default `public`). */
-  readonly url: string;
-  readonly connectTimeoutMs: number;
-}
+/** Options of {@link connectPostgres}: the URL is `postgresql://…`; Prisma's `schema` parameter selects the schema (default `public`). */
+export type PostgresConnectOptions = ConnectOptions;
 
 interface RawRow {
   id: string;
@@ -113,6 +106,7 @@ export function splitSchemaParameter(url: string): { url: string; schema: string
 
 class PostgresMigrationConnection implements MigrationConnection {
   readonly provider = 'postgresql';
+  readonly dialect = 'postgresql';
   readonly transactionalDdl = true;
   private readonly migrationsTable: string;
   private readonly historyTable: string;
@@ -125,6 +119,7 @@ class PostgresMigrationConnection implements MigrationConnection {
 
   constructor(
     private readonly client: pg.Client,
+    private readonly pgModule: PgModule,
     private readonly url: string,
     private readonly schema: string,
     private readonly serverVersionNum: number,
@@ -237,6 +232,13 @@ class PostgresMigrationConnection implements MigrationConnection {
     );
   }
 
+  async recordMigrationApplied(row: { id: string; migrationName: string; checksum: string; at: Date }): Promise<void> {
+    await this.query(
+      `INSERT INTO ${this.migrationsTable} (id, checksum, logs, started_at, finished_at, migration_name) VALUES ($1, $2, '', $3, $3, $4)`,
+      [row.id, row.checksum, row.at, row.migrationName],
+    );
+  }
+
   async recordMigrationFailed(id: string, logs: string): Promise<void> {
     // Prisma's `record_failed_step`: only `logs` is set; finished_at stays NULL, which is what marks
     // the migration failed (`detect_failed_migrations` in prisma/prisma-engines
@@ -306,13 +308,26 @@ class PostgresMigrationConnection implements MigrationConnection {
       appliedAt: row.applied_at,
       rolledBackAt: row.performed_at,
       durationMs: row.duration_ms,
-      removedRows: row.removed_rows.map((removed) => ({
-        ...(removed as unknown as MigrationRow),
-        startedAt: new Date(removed.startedAt as string),
-        finishedAt: removed.finishedAt ? new Date(removed.finishedAt as string) : null,
-        rolledBackAt: removed.rolledBackAt ? new Date(removed.rolledBackAt as string) : null,
-      })),
+      removedRows: parseRemovedRows(row.removed_rows),
     }));
+  }
+
+  async cancel(): Promise<void> {
+    // pg_cancel_backend from a second session: the same thing a cancel request does, and it also
+    // works where the server runs behind a proxy that drops cancel packets.
+    const pid = (this.client as unknown as { processID?: number }).processID;
+    if (pid === undefined) return;
+    const { url } = splitSchemaParameter(this.url);
+    const canceller = new this.pgModule.Client({ connectionString: url, connectionTimeoutMillis: 5_000, application_name: 'kusto-db cancel' });
+    canceller.on('error', () => undefined);
+    try {
+      await canceller.connect();
+      await canceller.query('SELECT pg_cancel_backend($1)', [pid]);
+    } catch {
+      // Best effort: the statement may have ended, or the server be gone.
+    } finally {
+      await canceller.end().catch(() => undefined);
+    }
   }
 
   async close(): Promise<void> {
@@ -327,6 +342,7 @@ class PostgresMigrationConnection implements MigrationConnection {
  */
 export async function connectPostgres(options: PostgresConnectOptions): Promise<MigrationConnection> {
   const { url, schema } = splitSchemaParameter(options.url);
+  const pg = await loadDriver<PgModule>(DRIVER_PACKAGES.postgresql, 'postgresql');
   const client = new pg.Client({
     connectionString: url,
     connectionTimeoutMillis: options.connectTimeoutMs,
@@ -338,7 +354,7 @@ export async function connectPostgres(options: PostgresConnectOptions): Promise<
     await client.connect();
     const version = await client.query<{ server_version_num: string }>('SHOW server_version_num');
     const versionNum = Number(version.rows[0]?.server_version_num ?? 0);
-    return new PostgresMigrationConnection(client, options.url, schema, versionNum);
+    return new PostgresMigrationConnection(client, pg, options.url, schema, versionNum);
   } catch (error) {
     await client.end().catch(() => undefined);
     const message = scrubSecrets((error as Error).message ?? String(error), options.url);

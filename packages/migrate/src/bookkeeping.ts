@@ -1,0 +1,47 @@
+import type { MigrationRow } from './migration-connection.js';
+
+/** Prisma's bookkeeping table name (prisma/prisma-engines `sql-schema-connector`, `MIGRATIONS_TABLE_NAME`). */
+export const PRISMA_MIGRATIONS_TABLE = '_prisma_migrations';
+
+/** Our own table of rollbacks, created on the first rollback only. */
+export const ROLLBACK_HISTORY_TABLE = '_kusto_migrations_history';
+
+/** The columns of `_prisma_migrations`, in Prisma's order. */
+export const MIGRATION_COLUMNS = 'id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at, applied_steps_count';
+
+/** A `_prisma_migrations` row as drivers return it (column names as in the table). */
+export interface RawMigrationRow {
+  id: string;
+  checksum: string;
+  finished_at: Date | string | number | null;
+  migration_name: string;
+  logs: string | null;
+  rolled_back_at: Date | string | number | null;
+  started_at: Date | string | number;
+  applied_steps_count: number | bigint;
+}
+
+/** A raw row with its times as `Date`s, through `toDate` (each dialect stores times its own way). */
+export function toMigrationRow(raw: RawMigrationRow, toDate: (value: Date | string | number) => Date): MigrationRow {
+  return {
+    id: raw.id,
+    checksum: raw.checksum,
+    finishedAt: raw.finished_at === null ? null : toDate(raw.finished_at),
+    migrationName: raw.migration_name,
+    logs: raw.logs,
+    rolledBackAt: raw.rolled_back_at === null ? null : toDate(raw.rolled_back_at),
+    startedAt: toDate(raw.started_at),
+    appliedStepsCount: Number(raw.applied_steps_count),
+  };
+}
+
+/** The `removed_rows` JSON of a history entry back into rows. */
+export function parseRemovedRows(json: unknown): MigrationRow[] {
+  const rows = (typeof json === 'string' ? JSON.parse(json) : json) as Array<Record<string, unknown>>;
+  return rows.map((removed) => ({
+    ...(removed as unknown as MigrationRow),
+    startedAt: new Date(removed.startedAt as string),
+    finishedAt: removed.finishedAt ? new Date(removed.finishedAt as string) : null,
+    rolledBackAt: removed.rolledBackAt ? new Date(removed.rolledBackAt as string) : null,
+  }));
+}
