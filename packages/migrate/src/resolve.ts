@@ -31,7 +31,7 @@ class Refusal extends Error {
  */
 export async function resolve(config: MigratorConfig, options: ResolveOptions): Promise<ResolveResult> {
   const how = options.applied !== undefined ? 'applied' : 'rolledBack';
-  const migration = (options.applied ?? options.rolledBack)!;
+  const migration = (options.applied ?? options.rolledBack);
   let updated = 0;
   let error: MigrationError | undefined;
   let outcome: ResolveResult['outcome'] = how;

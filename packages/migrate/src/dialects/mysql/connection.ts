@@ -109,7 +109,7 @@ class MysqlMigrationConnection implements MigrationConnection {
 
   private async query<R = unknown>(sql: string, values?: unknown[]): Promise<R> {
     try {
-      return (await this.connection.query(sql, values)) as R;
+      return (await this.connection.query(sql, values));
     } catch (error) {
       throw mysqlStatementError(error, this.url);
     }

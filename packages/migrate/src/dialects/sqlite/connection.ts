@@ -157,7 +157,7 @@ class SqliteMigrationConnection implements MigrationConnection {
       this.run(() => this.db.exec('COMMIT'));
       return Promise.resolve();
     } catch (error) {
-      return Promise.reject(error as Error);
+      return Promise.reject(error);
     } finally {
       this.restore();
     }
