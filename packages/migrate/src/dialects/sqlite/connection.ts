@@ -157,7 +157,7 @@ class SqliteMigrationConnection implements MigrationConnection {
       this.run(() => this.db.exec('COMMIT'));
       return Promise.resolve();
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     } finally {
       this.restore();
     }
