@@ -61,7 +61,7 @@ describe.each(DIALECT_HARNESSES.map((harness) => [harnessTitle(harness), harness
       const database = await harness.create(label);
       created.push(database);
       const migrationsDir = path.join(makeTempDir(label, root), 'migrations');
-      writeMigrations(migrationsDir, migrations);
+      writeMigrations(migrationsDir, migrations, harness.provider);
       return { database, migrationsDir, options: { database: label, url: database.url, migrationsDir, provider: harness.provider } };
     }
 

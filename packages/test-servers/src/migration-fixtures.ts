@@ -42,9 +42,13 @@ export function freshDatabases(): (label: string) => Promise<TestDatabase> {
 }
 
 /** Writes migration folders (and Prisma's `migration_lock.toml`) into `migrationsDir`. */
-export function writeMigrations(migrationsDir: string, migrations: Readonly<Record<string, MigrationSpec>>): void {
+export function writeMigrations(
+  migrationsDir: string,
+  migrations: Readonly<Record<string, MigrationSpec>>,
+  provider: 'postgresql' | 'mysql' | 'sqlite' = 'postgresql',
+): void {
   fs.mkdirSync(migrationsDir, { recursive: true });
-  fs.writeFileSync(path.join(migrationsDir, 'migration_lock.toml'), 'provider = "postgresql"\n');
+  fs.writeFileSync(path.join(migrationsDir, 'migration_lock.toml'), `provider = "${provider}"\n`);
   for (const [name, spec] of Object.entries(migrations)) {
     const dir = path.join(migrationsDir, name);
     fs.mkdirSync(dir, { recursive: true });

@@ -25,10 +25,25 @@ export interface PrismaProject {
   remove(): void;
 }
 
-const SCHEMA = `datasource db {
-  provider = "postgresql"
+/** The providers the oracle runs on here (MySQL panics in this engine build: see ENVIRONMENT.md). */
+export type OracleProvider = 'postgresql' | 'sqlite';
+
+const schemaFor = (provider: OracleProvider) => `datasource db {
+  provider = "${provider}"
   url      = env("DATABASE_URL")
 }
+`;
+
+const SQLITE_CONFIG = `import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import { defineConfig } from 'prisma6/config';
+
+export default defineConfig({
+  experimental: { adapter: true },
+  engine: 'js',
+  schema: 'schema.prisma',
+  migrations: { path: 'migrations' },
+  adapter: async () => new PrismaBetterSqlite3({ url: process.env.DATABASE_URL! }),
+});
 `;
 
 const CONFIG = `import { PrismaPg } from '@prisma/adapter-pg';
@@ -49,10 +64,10 @@ function prismaCli(): string {
 }
 
 /** Creates a Prisma 6 project whose config Prisma can load (it must resolve `@prisma/adapter-pg`). */
-export function createPrismaProject(label: string): PrismaProject {
+export function createPrismaProject(label: string, provider: OracleProvider = 'postgresql'): PrismaProject {
   const dir = makeTempDir(label, path.join(packageDir, '.fixtures'));
-  fs.writeFileSync(path.join(dir, 'schema.prisma'), SCHEMA);
-  fs.writeFileSync(path.join(dir, 'prisma.config.ts'), CONFIG);
+  fs.writeFileSync(path.join(dir, 'schema.prisma'), schemaFor(provider));
+  fs.writeFileSync(path.join(dir, 'prisma.config.ts'), provider === 'sqlite' ? SQLITE_CONFIG : CONFIG);
   const migrationsDir = path.join(dir, 'migrations');
   fs.mkdirSync(migrationsDir);
   return {
@@ -91,10 +106,10 @@ function runPrisma(cwd: string, args: readonly string[], url: string): Promise<P
  * Whether Prisma's WASM schema engine runs here: a schema-to-schema `migrate diff` (it connects
  * through the adapter, but changes nothing). Returns the reason when it does not.
  */
-export async function probePrismaEngine(url: string): Promise<string | undefined> {
+export async function probePrismaEngine(url: string, provider: OracleProvider = 'postgresql'): Promise<string | undefined> {
   let project: PrismaProject | undefined;
   try {
-    project = createPrismaProject('probe');
+    project = createPrismaProject('probe', provider);
     const schema = path.join(project.dir, 'schema.prisma');
     fs.appendFileSync(schema, 'model Probe {\n  id Int @id\n}\n');
     const result = await project.run(['migrate', 'diff', '--from-empty', '--to-schema-datamodel', schema, '--script'], url);
