@@ -77,7 +77,6 @@ describe('every engine start gets the URL and schema of the database named by -d
     ['push', ['push', '-d', 'analyticsEvents', '--force'], 'analyticsEvents', 'RDS_ANALYTICS_EVENTS_URL', 'schemaPush'],
     ['pull', ['pull', '-d', 'analyticsEvents', '--force'], 'analyticsEvents', 'RDS_ANALYTICS_EVENTS_URL', 'introspect'],
     ['migrate reset', ['migrate', '-t', 'reset', '-d', 'user', '--force'], 'user', 'RDS_USER_URL', 'reset'],
-    ['migrate resolve', ['migrate', '-t', 'resolve', '-d', 'user', '--applied', '20250101000000_init'], 'user', 'RDS_USER_URL', 'markMigrationApplied'],
     ['its own prisma.config.ts', ['push', '-d', 'read-replica', '--force'], 'read-replica', 'RDS_READ_REPLICA_URL', 'schemaPush'],
   ] as const)('%s', async (_name, argv, database, envVar, method) => {
     const { exitCode, calls } = await kusto([...argv]);
@@ -95,20 +94,6 @@ describe('flags reach the engine', () => {
     await kusto(['push', '-d', 'user', '--force']);
     await kusto(['push', '-d', 'user', '--force', '--accept-data-loss']);
     expect(rpcCalls(readEngineCalls(engine.log)).map((call) => call.request!.params['force'])).toEqual([false, true]);
-  });
-
-  test('migrate resolve --rolled-back names the migration', async () => {
-    await kusto(['migrate', '-t', 'resolve', '-d', 'user', '--rolled-back', '20250101000000_init']);
-    const [rpc] = rpcCalls(readEngineCalls(engine.log));
-    expect(rpc!.request).toMatchObject({ method: 'markMigrationRolledBack', params: { migrationName: '20250101000000_init' } });
-  });
-
-  test('migrate resolve --applied works from the database folder migrations', async () => {
-    await kusto(['migrate', '-t', 'resolve', '-d', 'user', '--applied', '20250101000000_init']);
-    const [rpc] = rpcCalls(readEngineCalls(engine.log));
-    expect(rpc!.request).toMatchObject({
-      params: { migrationName: '20250101000000_init', migrationsList: { baseDir: path.join(project, 'src/app/db/user/migrations') } },
-    });
   });
 
   test('migrate dev first asks for the down diff (schema → database), then starts migrate dev, both on the same database', async () => {
@@ -147,7 +132,6 @@ describe('behind a connection pooler', () => {
 
   test.each([
     ['migrate reset', ['migrate', '-t', 'reset', '-d', 'user', '--force'], 'RDS_USER_DIRECT_URL'],
-    ['migrate resolve', ['migrate', '-t', 'resolve', '-d', 'user', '--applied', '20250101000000_init'], 'RDS_USER_DIRECT_URL'],
     ['migrate dev', ['migrate', '-t', 'dev', '-d', 'user', '-n', 'x'], 'RDS_USER_DIRECT_URL'],
     ['push', ['push', '-d', 'user', '--force'], 'RDS_USER_DIRECT_URL'],
     ['pull', ['pull', '-d', 'user', '--force'], 'RDS_USER_DIRECT_URL'],
@@ -163,7 +147,6 @@ describe('behind a connection pooler', () => {
 
   test.each([
     ['migrate reset', ['migrate', '-t', 'reset', '-d', 'user', '--force']],
-    ['migrate resolve', ['migrate', '-t', 'resolve', '-d', 'user', '--rolled-back', '20250101000000_init']],
     ['migrate dev', ['migrate', '-t', 'dev', '-d', 'user', '-n', 'x']],
   ] as const)('%s (Prisma takes its migration lock) refuses a pooled URL alone before Prisma starts', async (_name, argv) => {
     const { exitCode, calls, err } = await kusto([...argv], POOLED);
@@ -180,7 +163,7 @@ describe('behind a connection pooler', () => {
   });
 
   test('without the flag, session commands ask the probe first; a pooler it finds is refused before Prisma starts', async () => {
-    const ok = await kusto(['migrate', '-t', 'resolve', '-d', 'user', '--applied', '20250101000000_init']);
+    const ok = await kusto(['migrate', '-t', 'reset', '-d', 'user', '--force']);
     expect(probe.asked).toEqual([URLS.RDS_USER_URL]);
     expect(ok.calls.length).toBeGreaterThan(0);
 

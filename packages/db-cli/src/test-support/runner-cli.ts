@@ -13,14 +13,18 @@ export interface RunnerDatabaseSpec {
   readonly files?: Readonly<Record<string, string>>;
 }
 
-/** A project under `.fixtures` with `src/app/db/<name>/schema.prisma` (Postgres) and the given migrations. */
-export async function createRunnerProject(prefix: string, databases: Readonly<Record<string, RunnerDatabaseSpec>>): Promise<string> {
+/** A project under `.fixtures` with `src/app/db/<name>/schema.prisma` (Postgres unless `provider` says otherwise) and the given migrations. */
+export async function createRunnerProject(
+  prefix: string,
+  databases: Readonly<Record<string, RunnerDatabaseSpec>>,
+  provider: 'postgresql' | 'mysql' | 'sqlite' = 'postgresql',
+): Promise<string> {
   const project = await createProject(
     prefix,
-    Object.fromEntries(Object.entries(databases).map(([name, spec]) => [name, { 'schema.prisma': schemaFor('postgresql', USER_MODELS), ...spec.files }])),
+    Object.fromEntries(Object.entries(databases).map(([name, spec]) => [name, { 'schema.prisma': schemaFor(provider, USER_MODELS), ...spec.files }])),
   );
   for (const [name, spec] of Object.entries(databases)) {
-    if (spec.migrations) writeMigrations(migrationsDirOf(project, name), spec.migrations);
+    if (spec.migrations) writeMigrations(migrationsDirOf(project, name), spec.migrations, provider);
   }
   return project;
 }
