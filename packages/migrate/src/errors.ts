@@ -17,6 +17,7 @@ export type MigrationErrorCode =
   | 'ROLLBACK_FAILED'
   | 'SEED_FAILED'
   | 'SQL_FAILED'
+  | 'CANCELLED'
   | 'READ_ONLY'
   | 'DATABASE_ERROR';
 

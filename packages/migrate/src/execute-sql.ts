@@ -1,66 +1,64 @@
 import { performance } from 'node:perf_hooks';
-import { scrubSecrets } from '@kusto/db';
-import pg from 'pg';
-import { ConnectionFailedError, MigrationError } from './errors.js';
-import { isPostgresTransactionControl } from './dialects/postgres/statements.js';
-import { splitSchemaParameter } from './dialects/postgres/connection.js';
-import { splitSqlStatements } from './split-statements.js';
+import { mysqlExecute } from './dialects/mysql/execute.js';
+import { postgresExecute } from './dialects/postgres/execute.js';
+import { sqliteExecute } from './dialects/sqlite/execute.js';
+import { ConnectionFailedError, MigrationError, UnsupportedMigrationProviderError } from './errors.js';
+import type { ExecuteDialect, ExecuteSession, ExecuteSqlField, SqlRowSink, StatementSummary } from './execute/session.js';
+import { splitSqlStatements, type SqlDialect } from './split-statements.js';
+
+export { EXECUTE_BATCH_ROWS, type ExecuteSqlField, type SqlRowSink } from './execute/session.js';
+export { changesReadOnlyMode } from './dialects/postgres/execute.js';
 
 /** Defaults of {@link ExecuteSqlOptions}. */
 export const EXECUTE_SQL_DEFAULTS = {
   write: false,
+  provider: 'postgresql',
   connectTimeoutMs: 10_000,
 } as const;
 
-/**
- * Statements that change the transaction or session access mode: `SET [SESSION|LOCAL]
- * transaction_read_only` / `default_transaction_read_only`, `SET TRANSACTION …`, `SET SESSION
- * CHARACTERISTICS …`, their `RESET`, and `set_config()` on those settings.
- */
-export function changesReadOnlyMode(code: string): boolean {
-  return (
-    /^\s*(set|reset)\s+((session|local)\s+)?(transaction\b|session\s+characteristics\b|(default_)?transaction_read_only\b|all\b)/i.test(code) ||
-    /\bset_config\s*\(\s*'(default_)?transaction_read_only'/i.test(code)
-  );
-}
+/** The providers `executeSql` runs on, each with its dialect. */
+export const EXECUTE_PROVIDERS: Readonly<Record<string, ExecuteDialect>> = {
+  postgresql: postgresExecute,
+  mysql: mysqlExecute,
+  sqlite: sqliteExecute,
+};
 
-/** Options of {@link executeSql}. */
+/** Options of {@link executeSql} and {@link streamSql}. */
 export interface ExecuteSqlOptions {
-  /** Connection URL (Postgres); Prisma's `schema` parameter sets the search path. Never echoed. */
+  /** Connection URL. Postgres: Prisma's `schema` parameter sets the search path. Never echoed. */
   readonly url: string;
-  /** The SQL, run exactly as given (several statements separated by `;` are allowed). */
+  /** The SQL: one statement or several separated by `;`, split as the provider's dialect reads them. */
   readonly sql: string;
+  /** `postgresql`, `mysql` or `sqlite`. Default `postgresql` ({@link EXECUTE_SQL_DEFAULTS}). */
+  readonly provider?: string | undefined;
   /**
-   * Allow writes. Default `false` ({@link EXECUTE_SQL_DEFAULTS}): the SQL runs in a `READ ONLY`
-   * transaction, so a write fails with SQLSTATE 25006 and nothing changes; transaction control and
-   * anything that changes the access mode (`COMMIT`, `SET TRANSACTION`, `SET transaction_read_only`,
-   * `set_config(…)`) is refused, and the mode is checked again before the transaction is rolled
-   * back. For a hard guarantee give the tool a read-only database role.
+   * Allow writes. Default `false` ({@link EXECUTE_SQL_DEFAULTS}): the SQL runs in a read-only
+   * transaction (Postgres `BEGIN READ ONLY`, SQLite a read-only file with `query_only`, MySQL
+   * `START TRANSACTION READ ONLY` with only reads let through, since DDL there commits
+   * implicitly), so a write fails and nothing changes; transaction control and anything that
+   * changes the access mode is refused before anything runs. For a hard guarantee give the tool a
+   * read-only database role.
    */
   readonly write?: boolean | undefined;
   /** Name for messages. Default: the URL's database name. */
   readonly database?: string | undefined;
+  /** Base of a relative SQLite path (the database folder). Default `process.cwd()`. */
+  readonly baseDir?: string | undefined;
   /** Connect timeout. Default 10 000 ms ({@link EXECUTE_SQL_DEFAULTS}). */
   readonly connectTimeoutMs?: number | undefined;
   /** Monotonic milliseconds for `durationMs`. Default `performance.now`. */
   readonly monotonic?: (() => number) | undefined;
-}
-
-/** One column of a result set. */
-export interface ExecuteSqlField {
-  readonly name: string;
-  /** The database's type id (Postgres OID). */
-  readonly dataTypeId: number;
+  /**
+   * Aborting stops the statement on the server (Postgres `pg_cancel_backend`, MySQL `KILL
+   * QUERY`), rolls the transaction back and resolves with a `CANCELLED` error. Default: none.
+   */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** The result of one statement. */
-export interface ExecuteSqlStatementResult {
-  /** `SELECT`, `INSERT`, … as the database reported it. */
-  readonly command: string;
+export interface ExecuteSqlStatementResult extends StatementSummary {
+  /** Its rows ({@link executeSql} only; {@link streamSql} hands them to the sink instead). */
   readonly rows: readonly Record<string, unknown>[];
-  readonly fields: readonly ExecuteSqlField[];
-  /** Rows returned or affected, as the database reported it (`null` for commands without a count). */
-  readonly rowCount: number | null;
 }
 
 /** Outcome of {@link executeSql}. */
@@ -76,14 +74,17 @@ export interface ExecuteSqlResult {
   /** Every statement's result, in order. */
   readonly statements: readonly ExecuteSqlStatementResult[];
   readonly durationMs: number;
-  /** Why it failed: `READ_ONLY` (a write without `write`), `SQL_FAILED`, `CONNECTION_FAILED`. Nothing was committed then. */
-  readonly error: SqlExecutionError | ConnectionFailedError | undefined;
+  /** Why it failed: `READ_ONLY` (a write without `write`), `SQL_FAILED`, `CANCELLED`, `CONNECTION_FAILED`. Nothing was committed then. */
+  readonly error: SqlExecutionError | ConnectionFailedError | MigrationError | undefined;
 }
 
-/** The SQL failed in the database, or was refused before running. */
+/** Outcome of {@link streamSql}: {@link ExecuteSqlResult} without rows. */
+export type StreamSqlResult = Omit<ExecuteSqlResult, 'rows' | 'statements'> & { readonly statements: readonly StatementSummary[] };
+
+/** The SQL failed in the database, or was refused before running, or was cancelled. */
 export class SqlExecutionError extends MigrationError {
   constructor(
-    code: 'SQL_FAILED' | 'READ_ONLY',
+    code: 'SQL_FAILED' | 'READ_ONLY' | 'CANCELLED',
     readonly databaseCode: string | undefined,
     message: string,
     options?: { cause?: unknown },
@@ -94,115 +95,103 @@ export class SqlExecutionError extends MigrationError {
 
 function databaseName(url: string): string {
   try {
-    return decodeURIComponent(new URL(url).pathname.replace(/^\//, '')) || 'database';
+    const parsed = new URL(url);
+    if (parsed.protocol === 'file:') return parsed.pathname.split('/').at(-1) || 'database';
+    return decodeURIComponent(parsed.pathname.replace(/^\//, '')) || 'database';
   } catch {
     return 'database';
   }
 }
 
-function toStatementResult(result: pg.QueryResult): ExecuteSqlStatementResult {
-  return {
-    command: result.command,
-    rows: result.rows as Record<string, unknown>[],
-    fields: (result.fields ?? []).map((field) => ({ name: field.name, dataTypeId: field.dataTypeID })),
-    rowCount: result.rowCount,
-  };
-}
-
 /**
- * Runs SQL against a Postgres database and returns the rows, the row count and the time taken.
- * Read-only unless `write` is set. Never throws: failures come back in `error`, with the
- * password removed from every message.
+ * Runs SQL and streams each statement's rows into `sink` in batches read from a cursor
+ * (Postgres `pg-cursor`, MySQL `queryStream`, SQLite `iterate`), so a result of any size runs in
+ * bounded memory. Read-only unless `write`. Never throws: failures come back in `error`, with the
+ * password removed from every message; nothing is committed when it fails.
  */
-export async function executeSql(options: ExecuteSqlOptions): Promise<ExecuteSqlResult> {
+export async function streamSql(options: ExecuteSqlOptions, sink: SqlRowSink): Promise<StreamSqlResult> {
   const write = options.write ?? EXECUTE_SQL_DEFAULTS.write;
+  const provider = options.provider ?? EXECUTE_SQL_DEFAULTS.provider;
   const monotonic = options.monotonic ?? (() => performance.now());
   const database = options.database ?? databaseName(options.url);
   const started = monotonic();
-  const finish = (statements: ExecuteSqlStatementResult[], error: ExecuteSqlResult['error']): ExecuteSqlResult => {
+  const statements: StatementSummary[] = [];
+  const finish = (error: StreamSqlResult['error']): StreamSqlResult => {
     const last = statements.at(-1);
-    return {
-      ok: error === undefined,
-      write,
-      rows: last?.rows ?? [],
-      fields: last?.fields ?? [],
-      rowCount: last?.rowCount ?? null,
-      statements,
-      durationMs: monotonic() - started,
-      error,
-    };
+    return { ok: error === undefined, write, fields: last?.fields ?? [], rowCount: last?.rowCount ?? null, statements, durationMs: monotonic() - started, error };
   };
 
+  const dialect = EXECUTE_PROVIDERS[provider];
+  if (!dialect) return finish(new UnsupportedMigrationProviderError(database, provider, Object.keys(EXECUTE_PROVIDERS)));
+  const split = splitSqlStatements(options.sql, provider as SqlDialect);
   if (!write) {
-    const control = splitSqlStatements(options.sql).find(
-      (statement) => isPostgresTransactionControl(statement) || changesReadOnlyMode(statement.code),
-    );
-    if (control) {
-      return finish(
-        [],
-        new SqlExecutionError(
-          'READ_ONLY',
-          undefined,
-          `"${control.code.slice(0, 60)}" controls the transaction and could leave the read-only one; nothing ran. Run it with write access (--write).`,
-        ),
-      );
+    for (const statement of split) {
+      const refusal = dialect.readOnlyRefusal(statement);
+      if (refusal) {
+        return finish(
+          new SqlExecutionError('READ_ONLY', undefined, `"${statement.code.slice(0, 60)}" cannot run read-only: ${refusal}; nothing ran. Run it with write access (--write).`),
+        );
+      }
     }
   }
 
-  const { url, schema } = splitSchemaParameter(options.url);
-  const client = new pg.Client({
-    connectionString: url,
-    connectionTimeoutMillis: options.connectTimeoutMs ?? EXECUTE_SQL_DEFAULTS.connectTimeoutMs,
-    application_name: 'kusto-db execute',
-  });
-  client.on('error', () => undefined);
+  let session: ExecuteSession;
   try {
-    await client.connect();
+    session = await dialect.open({
+      url: options.url,
+      connectTimeoutMs: options.connectTimeoutMs ?? EXECUTE_SQL_DEFAULTS.connectTimeoutMs,
+      baseDir: options.baseDir ?? process.cwd(),
+      write,
+    });
   } catch (error) {
-    await client.end().catch(() => undefined);
-    return finish([], new ConnectionFailedError(database, scrubSecrets((error as Error).message, options.url), { cause: error }));
+    if (error instanceof MigrationError) return finish(error);
+    return finish(new ConnectionFailedError(database, dialect.describeError(error, options.url).message, { cause: error }));
   }
+  let cancelled = false;
+  const onAbort = () => {
+    cancelled = true;
+    void session.cancel();
+  };
+  options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    // Everything, the search path included, happens inside one transaction: through a transaction
-    // pooler a transaction is the unit that stays on one server connection, and `SET LOCAL` ends
-    // with it instead of lingering on a server connection others share.
-    await client.query(write ? 'BEGIN READ WRITE' : 'BEGIN READ ONLY');
-    await client.query(`SET LOCAL search_path TO "${schema.replaceAll('"', '""')}"`);
-    let results: pg.QueryResult | pg.QueryResult[];
-    try {
-      // Without parameters pg uses the simple query protocol, so the text runs as given, `;` and all.
-      results = (await client.query(options.sql)) as pg.QueryResult | pg.QueryResult[];
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      const code = (error as { code?: unknown }).code;
-      const databaseCode = typeof code === 'string' ? code : undefined;
-      const message = scrubSecrets((error as Error).message, options.url);
+    if (options.signal?.aborted) throw new Error('aborted before it started');
+    await session.begin(write);
+    for (const [index, statement] of split.entries()) statements.push(await session.run(statement, index, sink));
+    if (!write && !(await session.stillReadOnly())) {
+      await session.end(false).catch(() => undefined);
+      return finish(new SqlExecutionError('READ_ONLY', undefined, 'the SQL left the read-only mode; it was rolled back. Run it with write access (--write).'));
+    }
+    await session.end(write);
+    return finish(undefined);
+  } catch (error) {
+    await session.end(false).catch(() => undefined);
+    if (cancelled) return finish(new SqlExecutionError('CANCELLED', undefined, 'the SQL was cancelled on the server; nothing was committed.', { cause: error }));
+    const info = dialect.describeError(error, options.url);
+    if (info.readOnlyViolation) {
       return finish(
-        [],
-        databaseCode === '25006'
-          ? new SqlExecutionError('READ_ONLY', databaseCode, `${message}: the SQL tried to write, and nothing changed. Run it with write access (--write).`, { cause: error })
-          : new SqlExecutionError('SQL_FAILED', databaseCode, `${message}${databaseCode ? ` [${databaseCode}]` : ''}`, { cause: error }),
+        new SqlExecutionError('READ_ONLY', info.databaseCode, `${info.message}: the SQL tried to write, and nothing changed. Run it with write access (--write).`, { cause: error }),
       );
     }
-    if (!write) {
-      // Belt and braces for a way around the statement check: still read-only, or nothing counts.
-      const mode = await client.query<{ transaction_read_only: string }>('SHOW transaction_read_only');
-      if (mode.rows[0]?.transaction_read_only !== 'on') {
-        await client.query('ROLLBACK').catch(() => undefined);
-        return finish([], new SqlExecutionError('READ_ONLY', undefined, 'the SQL left the read-only mode; it was rolled back. Run it with write access (--write).'));
-      }
-    }
-    await client.query(write ? 'COMMIT' : 'ROLLBACK');
-    return finish((Array.isArray(results) ? results : [results]).map(toStatementResult), undefined);
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    return finish(
-      [],
-      new SqlExecutionError('SQL_FAILED', typeof code === 'string' ? code : undefined, scrubSecrets((error as Error).message, options.url), {
-        cause: error,
-      }),
-    );
+    return finish(new SqlExecutionError('SQL_FAILED', info.databaseCode, `${info.message}${info.databaseCode ? ` [${info.databaseCode}]` : ''}`, { cause: error }));
   } finally {
-    await client.end().catch(() => undefined);
+    options.signal?.removeEventListener('abort', onAbort);
+    await session.close();
   }
+}
+
+/**
+ * Runs SQL and returns every statement's rows, the row count and the time taken: {@link streamSql}
+ * collecting the rows in memory (use `streamSql` for results too large for that). Read-only
+ * unless `write`. Never throws.
+ */
+export async function executeSql(options: ExecuteSqlOptions): Promise<ExecuteSqlResult> {
+  const rows: Record<string, unknown>[][] = [];
+  const result = await streamSql(options, {
+    rows: (batch, index) => {
+      (rows[index] ??= []).push(...batch);
+    },
+  });
+  if (!result.ok) return { ...result, rows: [], fields: [], rowCount: null, statements: [] };
+  const statements = result.statements.map((statement, index) => ({ ...statement, rows: rows[index] ?? [] }));
+  return { ...result, rows: statements.at(-1)?.rows ?? [], statements };
 }

@@ -3,7 +3,20 @@
 export { checksumMatches, migrationChecksum } from './checksum.js';
 export { computeStatus, type MigrationState, type MigrationStatusEntry } from './compute-status.js';
 export * from './errors.js';
-export { executeSql, EXECUTE_SQL_DEFAULTS, SqlExecutionError, type ExecuteSqlField, type ExecuteSqlOptions, type ExecuteSqlResult, type ExecuteSqlStatementResult } from './execute-sql.js';
+export {
+  EXECUTE_BATCH_ROWS,
+  EXECUTE_PROVIDERS,
+  EXECUTE_SQL_DEFAULTS,
+  executeSql,
+  SqlExecutionError,
+  streamSql,
+  type ExecuteSqlField,
+  type ExecuteSqlOptions,
+  type ExecuteSqlResult,
+  type ExecuteSqlStatementResult,
+  type SqlRowSink,
+  type StreamSqlResult,
+} from './execute-sql.js';
 export { DatabaseStatementError, type ConnectOptions, type MigrationConnection, type MigrationRow, type RollbackHistoryEntry } from './migration-connection.js';
 export {
   DOWN_FILE,
