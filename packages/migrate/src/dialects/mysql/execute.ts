@@ -28,10 +28,10 @@ class MysqlExecuteSession implements ExecuteSession {
     // reading the socket, so memory stays bounded whatever the result's size.
     const stream = this.connection.queryStream(statement.sql);
     let fields: StatementSummary['fields'] = [];
-    let announced: Promise<void> | void = undefined;
+    const pending: { announced: Promise<void> | undefined } = { announced: undefined };
     stream.once('fields', (meta: Array<{ name(): string; type?: unknown; columnType?: number }>) => {
       fields = meta.map((column) => ({ name: column.name(), dataTypeId: typeof column.columnType === 'number' ? column.columnType : 0 }));
-      announced = sink.fields?.(fields, index);
+      pending.announced = Promise.resolve(sink.fields?.(fields, index));
     });
     let batch: Record<string, unknown>[] = [];
     let affected: number | null = null;
@@ -41,8 +41,8 @@ class MysqlExecuteSession implements ExecuteSession {
         affected = Number((chunk as OkPacket).affectedRows ?? 0);
         continue;
       }
-      await announced;
-      announced = undefined;
+      await pending.announced;
+      pending.announced = undefined;
       batch.push(chunk as Record<string, unknown>);
       rowCount++;
       if (batch.length >= EXECUTE_BATCH_ROWS) {
@@ -50,7 +50,7 @@ class MysqlExecuteSession implements ExecuteSession {
         batch = [];
       }
     }
-    await announced;
+    await pending.announced;
     if (batch.length > 0) await sink.rows(batch, index);
     const command = statement.code.split(' ')[0]!.toUpperCase();
     return { command, rowCount: fields.length > 0 ? rowCount : affected, fields };
@@ -60,7 +60,7 @@ class MysqlExecuteSession implements ExecuteSession {
     // A write attempt in the read-only transaction fails with 1792; one that went through a
     // statement check would have committed it (DDL), leaving autocommit: `@@in_transaction` says.
     try {
-      const rows = (await this.connection.query('SELECT @@in_transaction AS open')) as Array<{ open: number | bigint }>;
+      const rows = await this.connection.query<Array<{ open: number | bigint }>>('SELECT @@in_transaction AS open');
       return Number(rows[0]?.open) === 1;
     } catch {
       // MySQL (not MariaDB) has no @@in_transaction: the statement checks are what holds there.
