@@ -7,6 +7,12 @@ import { defaultPoolerProbe, type PoolerProbe } from './targets/connection-url.j
 export interface CliIo {
   out(line: string): void;
   err(line: string): void;
+  /**
+   * Resolves when stdout can take more (it drained below its buffer limit): long outputs
+   * (`execute --json`) wait on it between batches so a slow reader holds them back. Default:
+   * process.stdout's `drain`; optional for injected outputs.
+   */
+  drain?(): Promise<void>;
 }
 
 /** Subscribes to Ctrl+C (SIGINT) and SIGTERM; returns the unsubscribe function. */
@@ -88,6 +94,7 @@ export function resolveContext(partial: Partial<CliContext> = {}): CliContext {
     io: partial.io ?? {
       out: (line) => process.stdout.write(`${line}\n`),
       err: (line) => process.stderr.write(`${line}\n`),
+      drain: () => (process.stdout.writableNeedDrain ? new Promise((resolve) => process.stdout.once('drain', () => resolve())) : Promise.resolve()),
     },
     interactive: partial.interactive ?? Boolean(process.stdin.isTTY && process.stdout.isTTY),
     colors: partial.colors ?? (partial.io ? false : colorsByDefault(env)),

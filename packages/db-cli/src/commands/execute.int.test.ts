@@ -41,12 +41,12 @@ describe('reading', () => {
     expect(run.out[2]).toBe(`a;b  it's "quoted"; -- not a comment`);
   });
 
-  test('--json prints one document that parses', async () => {
-    const run = await kusto(project, ['execute', '-d', 'user', '-q', "SELECT 'a;b' AS x", '--json'], { env: env() });
+  test('--json prints one document that parses, its rows streamed one per line', async () => {
+    const run = await kusto(project, ['execute', '-d', 'user', '-q', "SELECT 'a;b' AS x UNION ALL SELECT 'c'", '--json'], { env: env() });
     expect(run.exitCode).toBe(0);
-    expect(run.out).toHaveLength(1);
-    const document = JSON.parse(run.out[0]!) as { ok: boolean; rows: unknown[]; rowCount: number; write: boolean; durationMs: number; command: string };
-    expect(document).toMatchObject({ ok: true, rows: [{ x: 'a;b' }], rowCount: 1, write: false, command: 'SELECT' });
+    expect(run.out.join('\n').split('\n')).toHaveLength(4);
+    const document = JSON.parse(run.out.join('\n')) as { ok: boolean; rows: unknown[]; rowCount: number; write: boolean; durationMs: number; command: string };
+    expect(document).toMatchObject({ ok: true, rows: [{ x: 'a;b' }, { x: 'c' }], rowCount: 2, write: false, command: 'SELECT' });
     expect(typeof document.durationMs).toBe('number');
   });
 

@@ -1,10 +1,9 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { EXIT_FAILED, EXIT_OK, type CommandResult, type KustoCommand } from '../command.js';
+import { EXIT_CANCELLED, EXIT_FAILED, EXIT_OK, type CommandResult, type KustoCommand } from '../command.js';
 import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
 import type { GlobalArgs } from '../global-options.js';
-import type { ExecuteSqlResult } from '@kusto/migrate';
 import { palette } from '../output/colors.js';
 import { formatDuration, renderTable } from '../output/table.js';
 import { guardDangerous, isCommandResult } from '../safety/guard-dangerous.js';
@@ -18,6 +17,7 @@ export interface ExecuteArgs extends GlobalArgs {
   readonly json: boolean;
   readonly write: boolean;
   readonly force: boolean;
+  readonly 'max-rows': number | undefined;
 }
 
 /** Where the SQL comes from: exactly one of `-q` and `-f`. Checked before anything else. */
@@ -67,33 +67,84 @@ function rowsWord(count: number): string {
   return `${count} row${count === 1 ? '' : 's'}`;
 }
 
-function printResult(target: RunnerTarget, result: ExecuteSqlResult, args: ExecuteArgs, context: CliContext): CommandResult {
+/** Rows the table shows when no terminal says how many fit (`--max-rows` changes it). */
+export const EXECUTE_TABLE_ROWS = 200;
+
+/** How many rows the table shows: `--max-rows`, else what fits the terminal, else {@link EXECUTE_TABLE_ROWS}. */
+function tableLimit(args: ExecuteArgs, context: CliContext): number {
+  const maxRows = args['max-rows'];
+  if (maxRows !== undefined) {
+    if (!Number.isInteger(maxRows) || maxRows < 1) throw new CliError('USAGE', '--max-rows takes a whole number of at least 1 (use --json to print every row).');
+    return maxRows;
+  }
+  const height = context.interactive ? process.stdout.rows : undefined;
+  return height ? Math.max(5, height - 6) : EXECUTE_TABLE_ROWS;
+}
+
+const jsonValue = (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value);
+
+/**
+ * Runs the SQL streaming the last statement's rows: `--json` writes them into the document as
+ * they arrive (one per line, waiting for stdout between batches), the table keeps only the rows it
+ * shows and counts the rest. Memory stays bounded whatever the result's size.
+ */
+async function runStreaming(target: RunnerTarget, sql: string, args: ExecuteArgs, context: CliContext, signal: AbortSignal): Promise<CommandResult> {
+  const { streamSql, splitSqlStatements } = await loadRunner();
+  const provider = target.folder.schema.provider ?? 'postgresql';
+  const lastIndex = splitSqlStatements(sql, provider as 'postgresql' | 'mysql' | 'sqlite').length - 1;
   const database = target.folder.name;
+  const limit = args.json ? 0 : tableLimit(args, context);
+  let names: string[] = [];
+  const shown: string[][] = [];
+  let total = 0;
+  let opened = false;
+  let firstRow = true;
+  const openDocument = () => {
+    if (opened) return;
+    opened = true;
+    context.io.out(`{"database":${JSON.stringify(database)},"connection":${JSON.stringify(connectionReport(target))},"write":${String(args.write)},"rows":[`);
+  };
+  const result = await streamSql(
+    { url: target.url, sql, provider, write: args.write, database, baseDir: target.folder.dir, monotonic: context.now, signal },
+    {
+      fields: (fields, index) => {
+        if (index === lastIndex) names = fields.map((field) => field.name);
+      },
+      rows: async (rows, index) => {
+        if (index !== lastIndex) return;
+        total += rows.length;
+        if (args.json) {
+          openDocument();
+          const text = rows.map((row) => JSON.stringify(row, jsonValue)).join('\n,');
+          context.io.out(firstRow ? text : `,${text}`);
+          firstRow = false;
+          await context.io.drain?.();
+          return;
+        }
+        for (const row of rows) {
+          if (shown.length >= limit) break;
+          shown.push(names.map((name) => formatCell(row[name])));
+        }
+      },
+    },
+  );
   const error = result.error ? describeRunnerError(result.error, target.url) : undefined;
   if (args.json) {
-    context.io.out(
-      JSON.stringify(
-        {
-          database,
-          connection: connectionReport(target),
-          ok: result.ok,
-          write: result.write,
-          command: result.statements.at(-1)?.command ?? null,
-          rowCount: result.rowCount,
-          durationMs: result.durationMs,
-          fields: result.fields,
-          rows: result.rows,
-          statements: result.statements.map((statement) => ({ command: statement.command, rowCount: statement.rowCount })),
-          error: result.error && error ? { code: result.error.code, message: error.join('\n') } : null,
-        },
-        (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value),
-        2,
-      ),
-    );
+    openDocument();
+    const rest = {
+      ok: result.ok,
+      command: result.statements.at(-1)?.command ?? null,
+      rowCount: result.rowCount,
+      durationMs: result.durationMs,
+      fields: result.fields,
+      statements: result.statements.map((statement) => ({ command: statement.command, rowCount: statement.rowCount })),
+      error: result.error && error ? { code: result.error.code, message: error.join('\n') } : null,
+    };
+    context.io.out(`],${JSON.stringify(rest, jsonValue).slice(1)}`);
   }
   if (error) {
     context.io.err(`kusto-db: ${error.join('\n')}`);
-    return { exitCode: EXIT_FAILED };
+    return { exitCode: result.error?.code === 'CANCELLED' ? EXIT_CANCELLED : EXIT_FAILED };
   }
   if (args.json) return { exitCode: EXIT_OK };
 
@@ -101,15 +152,29 @@ function printResult(target: RunnerTarget, result: ExecuteSqlResult, args: Execu
   const last = result.statements.at(-1);
   const time = `${formatDuration(result.durationMs)}, ${describeVia(target)}`;
   if (result.fields.length > 0) {
-    const names = result.fields.map((field) => field.name);
-    for (const line of renderTable(names, result.rows.map((row) => names.map((name) => formatCell(row[name]))))) context.io.out(line);
-    context.io.out(paint.dim(`(${rowsWord(result.rows.length)}, ${time})`));
+    for (const line of renderTable(names, shown)) context.io.out(line);
+    const more = total > shown.length ? `, showing the first ${shown.length}: --max-rows <n> shows more, --json prints them all` : '';
+    context.io.out(paint.dim(`(${rowsWord(total)}${more}, ${time})`));
   } else {
-    const affected = result.rowCount === null ? '' : `${rowsWord(result.rowCount)} affected, `;
+    const affected = last?.rowCount === null || last === undefined ? '' : `${rowsWord(last.rowCount)} affected, `;
     context.io.out(paint.dim(`${last?.command ?? 'OK'} (${affected}${time})`));
   }
   if (result.statements.length > 1) context.io.out(paint.dim(`${result.statements.length} statements ran; the result above is the last one's.`));
   return { exitCode: EXIT_OK };
+}
+
+/** Runs `work` with an AbortSignal that Ctrl+C / SIGTERM aborts (the statement is cancelled on the server). */
+async function withInterrupts<T>(context: CliContext, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const unsubscribe = context.onInterrupt((signal) => {
+    context.io.err(`kusto-db: ${signal}: cancelling the statement on the server…`);
+    controller.abort();
+  });
+  try {
+    return await work(controller.signal);
+  } finally {
+    unsubscribe();
+  }
 }
 
 /**
@@ -125,7 +190,12 @@ export const executeCommand: KustoCommand<ExecuteArgs> = {
     yargs
       .option('query', { alias: 'q', type: 'string', describe: 'The SQL to run, exactly as given (quote it as one argument)' })
       .option('file', { alias: 'f', type: 'string', describe: 'A file holding the SQL to run (relative to --cwd)' })
-      .option('json', { type: 'boolean', default: false, describe: 'Print one JSON document (rows, row count, time) instead of a table' })
+      .option('json', {
+        type: 'boolean',
+        default: false,
+        describe: 'Print one JSON document (rows, row count, time) instead of a table; rows are streamed, one per line, so any size fits in memory',
+      })
+      .option('max-rows', { type: 'number', describe: 'Rows the table shows (default: what fits the terminal, 200 without one); the rest are counted' })
       .option('write', {
         type: 'boolean',
         default: false,
@@ -138,9 +208,8 @@ export const executeCommand: KustoCommand<ExecuteArgs> = {
       }),
   async run(args, context) {
     const source = sqlSource(args);
-    const { executeSql } = await loadRunner();
-    const run = async (target: RunnerTarget, sql: string) =>
-      printResult(target, await executeSql({ url: target.url, sql, write: args.write, database: target.folder.name, monotonic: context.now }), args, context);
+    if (!args.json) tableLimit(args, context);
+    const run = (target: RunnerTarget, sql: string) => withInterrupts(context, (signal) => runStreaming(target, sql, args, context, signal));
 
     // Read-only SQL connects as the app does (the main URL). --write prefers the direct URL; it
     // can go through a transaction pooler too, because the SQL runs inside one transaction.

@@ -3,7 +3,8 @@ export type CellStyle = (padded: string, row: number, column: number) => string;
 
 /** Renders rows as aligned columns under a header line and a rule. */
 export function renderTable(header: readonly string[], rows: readonly (readonly string[])[], style?: CellStyle): string[] {
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
+  // A loop, not Math.max(...spread): a spread of many rows overflows the call stack.
+  const widths = header.map((title, column) => rows.reduce((width, row) => Math.max(width, (row[column] ?? '').length), title.length));
   const line = (cells: readonly string[], row: number) =>
     cells
       .map((cell, column) => {
