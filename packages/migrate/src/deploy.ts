@@ -1,5 +1,5 @@
 import { computeStatus } from './compute-status.js';
-import { FailedMigrationsPresentError, MigrationFailedError, type MigrationError } from './errors.js';
+import { FailedMigrationsPresentError, MigrationFailedError, RunCancelledError, type MigrationError } from './errors.js';
 import { DatabaseStatementError, type MigrationConnection } from './migration-connection.js';
 import { readLocalMigrations, type IgnoredMigrationFolder, type LocalMigration } from './migration-files.js';
 import type { MigratorConfig } from './options.js';
@@ -34,7 +34,7 @@ async function applyOne(
   await connection.recordMigrationStarted({ id, migrationName: migration.name, checksum: migration.checksum, startedAt });
 
   if (plan.transactional) await connection.begin(plan.statements);
-  let outcome = await runStatements(connection, plan.statements);
+  let outcome = await runStatements(connection, plan.statements, config.signal);
   if (!outcome.failure) {
     // Success bookkeeping commits with the DDL, so "applied" and "recorded" cannot disagree.
     await connection.recordMigrationFinished(id, config.clock());
@@ -71,6 +71,7 @@ async function applyOne(
       outcome.failure.detail,
       plan.transactional,
       { cause: outcome.failure.cause },
+      config.signal?.aborted === true,
     );
     await connection.recordMigrationFailed(id, failureLogs(error));
     config.logger.warn(error.message);
@@ -119,6 +120,11 @@ export async function deploy(config: MigratorConfig): Promise<DeployResult> {
         );
         const plans = pending.map((migration) => ({ migration, plan: planScript(connection, migration.script) }));
         for (const [index, { migration, plan }] of plans.entries()) {
+          if (config.signal?.aborted) {
+            error = new RunCancelledError(config.database);
+            results.push(...plans.slice(index).map((rest) => notRun(rest.migration, rest.plan)));
+            break;
+          }
           const result = await applyOne(config, connection, migration, plan);
           results.push(result);
           if (result.error) {

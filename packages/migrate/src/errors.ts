@@ -167,6 +167,8 @@ abstract class StatementFailedError extends MigrationError implements StatementF
   readonly databaseCode: string | undefined;
   readonly databaseMessage: string;
   readonly tookEffect: readonly string[];
+  /** The run was cancelled (a signal): the statement was stopped on the server, or never started. */
+  readonly cancelled: boolean;
 
   protected constructor(
     code: 'MIGRATION_FAILED' | 'ROLLBACK_FAILED',
@@ -177,10 +179,11 @@ abstract class StatementFailedError extends MigrationError implements StatementF
     readonly transactional: boolean,
     texts: { readonly what: string; readonly ifRolledBack: string; readonly next: string },
     options?: { cause?: unknown },
+    cancelled = false,
   ) {
     super(
       code,
-      `${texts.what} failed at statement ${failure.statementIndex + 1} ` +
+      `${texts.what} ${cancelled ? 'was cancelled' : 'failed'} at statement ${failure.statementIndex + 1} ` +
         `(${file}:${failure.line}): ${failure.databaseMessage}` +
         (failure.databaseCode ? ` [${failure.databaseCode}]` : '') +
         (transactional ? `. Its transaction was rolled back: ${texts.ifRolledBack}.` : tookEffectText(failure)) +
@@ -193,6 +196,7 @@ abstract class StatementFailedError extends MigrationError implements StatementF
     this.databaseCode = failure.databaseCode;
     this.databaseMessage = failure.databaseMessage;
     this.tookEffect = transactional ? [] : (failure.tookEffect ?? []);
+    this.cancelled = cancelled;
   }
 }
 
@@ -204,6 +208,7 @@ export class MigrationFailedError extends StatementFailedError {
     failure: StatementFailure,
     transactional: boolean,
     options?: { cause?: unknown },
+    cancelled = false,
   ) {
     super('MIGRATION_FAILED', database, migration, file, failure, transactional, {
       what: `Migration "${migration}" of database "${database}"`,
@@ -212,7 +217,7 @@ export class MigrationFailedError extends StatementFailedError {
         ? `Fix the migration, mark it rolled back (\`${resolveCommand(database, 'rolled-back', migration)}\`), and deploy again.`
         : `Undo what took effect or finish it by hand, then mark it rolled back (\`${resolveCommand(database, 'rolled-back', migration)}\`) ` +
           `and deploy again, or applied (\`${resolveCommand(database, 'applied', migration)}\`).`,
-    }, options);
+    }, options, cancelled);
   }
 }
 
@@ -224,12 +229,13 @@ export class RollbackFailedError extends StatementFailedError {
     failure: StatementFailure,
     transactional: boolean,
     options?: { cause?: unknown },
+    cancelled = false,
   ) {
     super('ROLLBACK_FAILED', database, migration, file, failure, transactional, {
       what: `Rolling back "${migration}" of database "${database}"`,
       ifRolledBack: 'the migration is still applied',
       next: 'Fix down.sql and run the rollback again.',
-    }, options);
+    }, options, cancelled);
   }
 }
 
@@ -328,5 +334,12 @@ export class ResolveRefusedError extends MigrationError {
     readonly prismaCode: 'P3017' | 'P3008' | 'P3011' | 'P3012',
   ) {
     super('RESOLVE_REFUSED', `Resolve on database "${database}" refused, nothing was changed: ${RESOLVE_TEXTS[reason](migration)}.`);
+  }
+}
+
+/** The run was cancelled (a signal) between two migrations: the ones before it are applied, none after it started. */
+export class RunCancelledError extends MigrationError {
+  constructor(readonly database: string) {
+    super('CANCELLED', `The migration run of database "${database}" was cancelled before the next migration started; the migrations before it stay applied.`);
   }
 }

@@ -67,6 +67,14 @@ export interface MigratorOptions {
   readonly generateId?: (() => string) | undefined;
   /** Opens the connection. Default: the provider's entry in {@link MIGRATION_PROVIDERS}. */
   readonly connect?: ConnectMigrationDatabase | undefined;
+  /**
+   * Aborting it stops the run: the statement running is cancelled on the server (Postgres
+   * `pg_cancel_backend`, MySQL `KILL QUERY`; SQLite stops after the statement), its migration is
+   * rolled back where it ran in a transaction and recorded as failed (as Prisma records an
+   * interrupted one), no further migration starts, and the lock is released. The result's error
+   * then has `cancelled: true`. Default: none.
+   */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** {@link MigratorOptions} with every default applied. */
@@ -85,6 +93,7 @@ export interface MigratorConfig {
   readonly fs: MigrationFileSystem | undefined;
   readonly generateId: () => string;
   readonly connect: ConnectMigrationDatabase;
+  readonly signal: AbortSignal | undefined;
 }
 
 /** Merges options with defaults once; throws {@link UnsupportedMigrationProviderError} for a provider without a runner. */
@@ -106,6 +115,7 @@ export function resolveMigratorConfig(options: MigratorOptions): MigratorConfig 
     fs: options.fs,
     generateId: options.generateId ?? randomUUID,
     connect,
+    signal: options.signal,
   };
 }
 

@@ -91,7 +91,7 @@ async function revertOne(config: MigratorConfig, connection: MigrationConnection
   config.logger.info(`${config.database}: rolling back ${migration.name}`);
 
   if (plan.transactional) await connection.begin(plan.statements);
-  const outcome = await runStatements(connection, plan.statements);
+  const outcome = await runStatements(connection, plan.statements, config.signal);
   if (outcome.failure) {
     if (plan.transactional) await connection.rollback();
     const error = new RollbackFailedError(
@@ -101,6 +101,7 @@ async function revertOne(config: MigratorConfig, connection: MigrationConnection
       outcome.failure.detail,
       plan.transactional,
       { cause: outcome.failure.cause },
+      config.signal?.aborted === true,
     );
     config.logger.warn(error.message);
     return migrationRunResult(migration.name, 'down', plan, {

@@ -38,29 +38,46 @@ export interface StatementsOutcome {
 export async function runStatements(
   connection: MigrationConnection,
   statements: readonly SqlStatement[],
+  signal?: AbortSignal,
 ): Promise<StatementsOutcome> {
   let statementsRun = 0;
-  for (const statement of statements) {
-    try {
-      await connection.execute(statement.sql);
-    } catch (error) {
-      if (!(error instanceof DatabaseStatementError)) throw error;
-      return {
-        statementsRun,
-        failure: {
-          detail: {
-            statement: statement.sql,
-            statementIndex: statement.index,
-            line: statement.line,
-            databaseCode: error.databaseCode,
-            databaseMessage: error.message,
-            tookEffect: statements.slice(0, statementsRun).map((done) => done.sql.split('\n')[0]!.trim()),
+  // While a statement runs, an abort asks the server to cancel it; between statements it stops the script.
+  const onAbort = () => void connection.cancel();
+  signal?.addEventListener('abort', onAbort);
+  try {
+    for (const statement of statements) {
+      try {
+        // Let signals in between statements: a synchronous driver (SQLite) gives the event loop no other chance.
+        if (signal) await new Promise((resolve) => setImmediate(resolve));
+        if (signal?.aborted) throw new DatabaseStatementError(CANCELLED_CODE, 'the run was cancelled before this statement started');
+        await connection.execute(statement.sql);
+        // A cancelled statement may still end without an error (MySQL's SLEEP() returns 1 when
+        // killed): once the run is cancelled, the statement does not count as done.
+        if (signal?.aborted) throw new DatabaseStatementError(CANCELLED_CODE, 'the statement was cancelled on the server');
+      } catch (error) {
+        if (!(error instanceof DatabaseStatementError)) throw error;
+        return {
+          statementsRun,
+          failure: {
+            detail: {
+              statement: statement.sql,
+              statementIndex: statement.index,
+              line: statement.line,
+              databaseCode: error.databaseCode,
+              databaseMessage: signal?.aborted ? `cancelled (${error.message})` : error.message,
+              tookEffect: statements.slice(0, statementsRun).map((done) => done.sql.split('\n')[0]!.trim()),
+            },
+            cause: error,
           },
-          cause: error,
-        },
-      };
+        };
+      }
+      statementsRun++;
     }
-    statementsRun++;
+    return { statementsRun, failure: undefined };
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
   }
-  return { statementsRun, failure: undefined };
 }
+
+/** The database code of a statement that did not start because the run was cancelled. */
+export const CANCELLED_CODE = 'CANCELLED';

@@ -203,6 +203,23 @@ describe.each(DIALECT_HARNESSES.map((harness) => [harnessTitle(harness), harness
       expect((await migrator.status()).migrations.map((entry) => entry.state)).toEqual(['applied', 'pending', 'pending']);
     });
 
+    test('an abort mid-statement cancels it (SQLite: stops after it), rolls back what it can, records the failure and frees the lock', async () => {
+      const slow = { up: `${harness.sleep(2)};\nCREATE TABLE after_slow (id INTEGER);\n` };
+      const { database, options } = await setUp('abort', { '20240101000000_slow': slow });
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 300);
+      const result = await createMigrator({ ...options, signal: controller.signal }).deploy();
+      expect(result.error?.code).toBe('MIGRATION_FAILED');
+      expect((result.error as unknown as { cancelled: boolean }).cancelled).toBe(true);
+      // Postgres and MySQL stop the statement itself; SQLite's runs to its end in-process, then the script stops.
+      expect(result.error?.message).toContain(`was cancelled at statement ${harness.provider === 'sqlite' ? 2 : 1}`);
+      expect(await database.tables()).not.toContain('after_slow');
+      expect((await database.prismaRows())[0]!.finished_at).toBeNull();
+      // The lock is free: the next run is refused for the failed migration, not for the lock.
+      const next = await createMigrator({ ...options, lockTimeoutMs: 1_000 }).deploy();
+      expect(next.error?.code).toBe('FAILED_MIGRATIONS_PRESENT');
+    }, 30_000);
+
     test("a second process holding the migration lock makes deploy wait, then time out; after it lets go deploy runs", async () => {
       const { database, options } = await setUp('lock');
       const holder = await holdLock(harness.provider, database.url);

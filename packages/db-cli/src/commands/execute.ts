@@ -9,7 +9,7 @@ import { formatDuration, renderTable } from '../output/table.js';
 import { guardDangerous, isCommandResult } from '../safety/guard-dangerous.js';
 import { connectionReport, describeVia } from '../targets/connection-url.js';
 import { projectDirOf, resolveTargets } from '../targets/resolve-targets.js';
-import { describeRunnerError, loadRunner, prepareRunnerTargets, type RunnerTarget } from './runner-support.js';
+import { describeRunnerError, loadRunner, prepareRunnerTargets, withInterruptSignal, type RunnerTarget } from './runner-support.js';
 
 export interface ExecuteArgs extends GlobalArgs {
   readonly query: string | undefined;
@@ -163,20 +163,6 @@ async function runStreaming(target: RunnerTarget, sql: string, args: ExecuteArgs
   return { exitCode: EXIT_OK };
 }
 
-/** Runs `work` with an AbortSignal that Ctrl+C / SIGTERM aborts (the statement is cancelled on the server). */
-async function withInterrupts<T>(context: CliContext, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
-  const unsubscribe = context.onInterrupt((signal) => {
-    context.io.err(`kusto-db: ${signal}: cancelling the statement on the server…`);
-    controller.abort();
-  });
-  try {
-    return await work(controller.signal);
-  } finally {
-    unsubscribe();
-  }
-}
-
 /**
  * `execute -d <db> (-q <sql> | -f <file>) [--json] [--write]`: runs SQL on one database and prints
  * the rows (or one JSON document) with the row count and time. Read-only unless `--write`: the SQL
@@ -209,7 +195,7 @@ export const executeCommand: KustoCommand<ExecuteArgs> = {
   async run(args, context) {
     const source = sqlSource(args);
     if (!args.json) tableLimit(args, context);
-    const run = (target: RunnerTarget, sql: string) => withInterrupts(context, (signal) => runStreaming(target, sql, args, context, signal));
+    const run = (target: RunnerTarget, sql: string) => withInterruptSignal(context, (signal) => runStreaming(target, sql, args, context, signal));
 
     // Read-only SQL connects as the app does (the main URL). --write prefers the direct URL; it
     // can go through a transaction pooler too, because the SQL runs inside one transaction.

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DatabaseFolder } from '@kusto/db';
-import { EXIT_FAILED, EXIT_OK, type CommandResult, type KustoCommand } from '../command.js';
+import { EXIT_CANCELLED, EXIT_FAILED, EXIT_OK, type CommandResult, type KustoCommand } from '../command.js';
 import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
 import type { GlobalArgs } from '../global-options.js';
@@ -11,7 +11,7 @@ import { formatDuration } from '../output/table.js';
 import { guardDangerous, isCommandResult } from '../safety/guard-dangerous.js';
 import { describeVia } from '../targets/connection-url.js';
 import { resolveTargets } from '../targets/resolve-targets.js';
-import { describeRunnerError, loadRunner, prepareRunnerTargets, type RunnerTarget } from './runner-support.js';
+import { describeRunnerError, loadRunner, prepareRunnerTargets, withInterruptSignal, type RunnerTarget } from './runner-support.js';
 
 /** Migrations `rollback` reverts when `-t` is not given. */
 export const DEFAULT_ROLLBACK_TARGET = '1';
@@ -169,11 +169,15 @@ export const rollbackCommand: KustoCommand<RollbackArgs> = {
     if (isCommandResult(guarded)) return guarded;
     const { target, rollbackTarget } = prepared!;
     const { createMigrator, migratorOptionsForFolder } = await loadRunner();
-    const migrator = createMigrator(
-      migratorOptionsForFolder(target.folder, target.url, {
-        logger: { info: (message) => context.io.out(`  ${message}`), warn: () => undefined },
-      }),
-    );
-    return printResult(target, await migrator.rollback(rollbackTarget), context);
+    return withInterruptSignal(context, async (signal, interrupted) => {
+      const migrator = createMigrator(
+        migratorOptionsForFolder(target.folder, target.url, {
+          logger: { info: (message) => context.io.out(`  ${message}`), warn: () => undefined },
+          signal,
+        }),
+      );
+      const printed = printResult(target, await migrator.rollback(rollbackTarget), context);
+      return interrupted() ? { exitCode: EXIT_CANCELLED } : printed;
+    });
   },
 };

@@ -101,3 +101,25 @@ export function describeRunnerError(error: Error, url: string): string[] {
   }
   return lines;
 }
+
+/**
+ * Runs `work` with an AbortSignal that Ctrl+C / SIGTERM aborts: the runner then cancels the
+ * statement on the server (Postgres `pg_cancel_backend`, MySQL `KILL QUERY`), rolls back what it
+ * can, releases the migration lock and returns, so the command exits (130) with nothing left
+ * running on the server. `interrupted()` says whether a signal came.
+ */
+export async function withInterruptSignal<T>(
+  context: Pick<CliContext, 'onInterrupt' | 'io'>,
+  work: (signal: AbortSignal, interrupted: () => boolean) => Promise<T>,
+): Promise<T> {
+  const controller = new AbortController();
+  const unsubscribe = context.onInterrupt((signal) => {
+    if (!controller.signal.aborted) context.io.err(`kusto-db: ${signal}: cancelling the statement on the server and releasing the lock…`);
+    controller.abort();
+  });
+  try {
+    return await work(controller.signal, () => controller.signal.aborted);
+  } finally {
+    unsubscribe();
+  }
+}

@@ -6,7 +6,7 @@ import { countdown, resolveWaitSeconds } from '../../safety/countdown.js';
 import { resolveTargets } from '../../targets/resolve-targets.js';
 import type { DeployResult } from '@kusto/migrate';
 import { describeVia } from '../../targets/connection-url.js';
-import { describeRunnerError, loadRunner, prepareRunnerTargets, type RunnerTarget } from '../runner-support.js';
+import { describeRunnerError, loadRunner, prepareRunnerTargets, withInterruptSignal, type RunnerTarget } from '../runner-support.js';
 import type { MigrateType } from '../migrate.js';
 
 /** One database's line in the deploy summary. `notRun`: an earlier database failed, so it was not touched. */
@@ -90,22 +90,26 @@ export const migrateDeploy: MigrateType = {
     const paint = palette(context.colors);
     const outcomes: DeployOutcome[] = [];
     let failed: string | undefined;
-    for (const target of targets) {
-      if (failed !== undefined) {
-        context.io.out(`${paint.warn('■')} ${paint.bold(target.folder.name)} deploy not run: "${failed}" failed first`);
-        outcomes.push({ database: target.folder.name, result: 'not run', applied: 0, ms: undefined });
-        continue;
+    return withInterruptSignal(context, async (signal, interrupted) => {
+      for (const target of targets) {
+        if (failed !== undefined) {
+          context.io.out(`${paint.warn('■')} ${paint.bold(target.folder.name)} deploy not run: "${failed}" failed first`);
+          outcomes.push({ database: target.folder.name, result: 'not run', applied: 0, ms: undefined });
+          continue;
+        }
+        const migrator = createMigrator(
+          migratorOptionsForFolder(target.folder, target.url, {
+            logger: { info: (message) => context.io.out(`  ${message}`), warn: () => undefined },
+            signal,
+          }),
+        );
+        const outcome = report(target, await migrator.deploy(), context);
+        outcomes.push(outcome);
+        if (outcome.result === 'failed') failed = target.folder.name;
       }
-      const migrator = createMigrator(
-        migratorOptionsForFolder(target.folder, target.url, {
-          logger: { info: (message) => context.io.out(`  ${message}`), warn: () => undefined },
-        }),
-      );
-      const outcome = report(target, await migrator.deploy(), context);
-      outcomes.push(outcome);
-      if (outcome.result === 'failed') failed = target.folder.name;
-    }
-    summary(outcomes, context);
-    return { exitCode: failed === undefined ? EXIT_OK : EXIT_FAILED };
+      summary(outcomes, context);
+      if (interrupted()) return { exitCode: EXIT_CANCELLED };
+      return { exitCode: failed === undefined ? EXIT_OK : EXIT_FAILED };
+    });
   },
 };
