@@ -82,6 +82,19 @@ console.log(JSON.stringify({ ok: result.ok, outcome: result.outcome, applied: re
     expect(await tableNames(database.url)).toEqual(['Post', 'User', '_prisma_migrations']);
   });
 
+  test('a provider whose driver is not installed is a DRIVER_MISSING error naming the package', async () => {
+    const out = await runInApp(
+      'sqlite.mjs',
+      `import { createMigrator } from '@kusto/migrate';
+const result = await createMigrator({ database: 'local', url: 'file:./dev.db', migrationsDir: 'migrations', provider: 'sqlite' }).deploy();
+console.log(JSON.stringify({ ok: result.ok, code: result.error?.code, message: result.error?.message }));
+`,
+      'unused',
+    );
+    expect(out).toMatchObject({ ok: false, code: 'DRIVER_MISSING' });
+    expect(out['message']).toContain('npm install better-sqlite3');
+  });
+
   test('from CommonJS: require, deploy and status', async () => {
     const database = await fresh('pack_cjs');
     const out = await runInApp(
