@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { DatabaseFolder } from '@kusto/db';
 import { UnsupportedMigrationProviderError } from './errors.js';
-import { MIGRATOR_DEFAULTS, migratorOptionsForFolder, resolveMigratorConfig } from './options.js';
+import { MIGRATION_PROVIDERS, MIGRATOR_DEFAULTS, migratorOptionsForFolder, resolveMigratorConfig } from './options.js';
 
 describe('resolveMigratorConfig', () => {
   it('applies the documented defaults', () => {
@@ -17,8 +17,19 @@ describe('resolveMigratorConfig', () => {
     expect(config.lockTimeoutMs).toBe(0);
   });
 
+  it('has a dialect for PostgreSQL, MySQL/MariaDB and SQLite', () => {
+    expect(Object.keys(MIGRATION_PROVIDERS).sort()).toEqual(['mysql', 'postgresql', 'sqlite']);
+    for (const provider of ['mysql', 'sqlite']) {
+      expect(resolveMigratorConfig({ database: 'shop', url: 'x', migrationsDir: '/db/shop/migrations', provider }).provider).toBe(provider);
+    }
+  });
+
+  it('resolves relative SQLite paths against the database folder, the migrations folder’s parent', () => {
+    expect(resolveMigratorConfig({ database: 'shop', url: 'file:./dev.db', migrationsDir: '/db/shop/migrations', provider: 'sqlite' }).baseDir).toBe('/db/shop');
+  });
+
   it('throws UnsupportedMigrationProviderError for a provider without a runner', () => {
-    expect(() => resolveMigratorConfig({ database: 'shop', url: 'mysql://localhost/shop', migrationsDir: '/m', provider: 'mysql' })).toThrow(
+    expect(() => resolveMigratorConfig({ database: 'shop', url: 'sqlserver://localhost', migrationsDir: '/m', provider: 'sqlserver' })).toThrow(
       UnsupportedMigrationProviderError,
     );
   });
