@@ -86,4 +86,27 @@ suite(`MySQL bookkeeping as prisma-engines keeps it${availability.available ? ''
     expect(Number(after?.free)).toBe(1);
     await database.drop();
   });
+
+  test('a migration with a DELIMITER block (a trigger) and backtick names deploys statement by statement', async () => {
+    const database = await createTestMariaDbDatabase(server, 'delimiter');
+    const migrationsDir = path.join(root, 'delimiter');
+    const up = [
+      'CREATE TABLE `note;s` (`id` INT PRIMARY KEY, `body` VARCHAR(50) NOT NULL);',
+      'DELIMITER $$',
+      'CREATE TRIGGER `notes_bi` BEFORE INSERT ON `note;s` FOR EACH ROW',
+      'BEGIN',
+      "  IF NEW.`body` = '' THEN SET NEW.`body` = 'empty;'; END IF;",
+      'END$$',
+      'DELIMITER ;',
+      "INSERT INTO `note;s` VALUES (1, ''); # a comment; with a semicolon",
+      '',
+    ].join('\n');
+    writeMigrations(migrationsDir, { '20240101000000_trigger': { up } }, 'mysql');
+    const result = await createMigrator({ database: 'delimiter', url: database.url, migrationsDir, provider: 'mysql' }).deploy();
+    expect(result.error).toBeUndefined();
+    expect(result.results[0]).toMatchObject({ statementCount: 3, statementsRun: 3, transactional: false });
+    const rows = await server.query<Array<{ body: string }>>(`SELECT body FROM \`${database.name}\`.\`note;s\``);
+    expect(rows.map((row) => row.body)).toEqual(['empty;']);
+    await database.drop();
+  });
 });
