@@ -7,7 +7,7 @@ import { migrateResolve } from './resolve.js';
 import { migrateStatus } from './status.js';
 
 /** The Prisma-backed migrate types. */
-export const PRISMA_MIGRATE_TYPES: readonly MigrateType[] = [migrateDev, migrateReset, migrateDiff, migrateResolve];
+export const PRISMA_MIGRATE_TYPES: readonly MigrateType[] = [migrateDev, migrateReset, migrateDiff];
 
 /** The migrate types of the native migration runner (no Prisma engine needed). */
-export const RUNNER_MIGRATE_TYPES: readonly MigrateType[] = [migrateDeploy, migrateStatus];
+export const RUNNER_MIGRATE_TYPES: readonly MigrateType[] = [migrateDeploy, migrateStatus, migrateResolve];
