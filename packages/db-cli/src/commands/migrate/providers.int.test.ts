@@ -89,7 +89,9 @@ describe.each(PROVIDERS.map((provider) => [provider.skip === undefined ? provide
         expect(failed.text).not.toContain('prisma migrate resolve');
         if (provider.name === 'sqlite') expect(fs.existsSync(path.join(project, 'src/app/db/user/dev.db'))).toBe(true);
 
-        expect((await kusto(project, ['status', '-d', 'user'], { env })).exitCode).toBe(1);
+        const failedStatus = await kusto(project, ['status', '-d', 'user'], { env });
+        expect(failedStatus.exitCode).toBe(1);
+        expect(failedStatus.err.join('\n')).toContain(`kusto-db migrate -t resolve -d user --rolled-back ${BROKEN}, then deploy again.`);
         const resolved = await kusto(project, ['migrate', '-t', 'resolve', '-d', 'user', '--rolled-back', BROKEN], { env });
         expect(resolved.exitCode).toBe(0);
         expect(resolved.out.join('\n')).toContain(`${BROKEN} marked rolled back: deploy runs it again`);

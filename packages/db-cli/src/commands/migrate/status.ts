@@ -99,7 +99,11 @@ function printTable(document: StatusDocument, context: CliContext): void {
     for (const ignored of database.ignored) context.io.err(`${paint.warn('!')} ${database.database}: skipped migrations/${ignored.name}: ${ignored.reason}`);
     for (const entry of database.migrations) {
       const firstLine = entry.logs?.split('\n').find((line) => line.trim() !== '');
-      if (entry.state === 'failed' && firstLine) context.io.err(`${paint.fail('✖')} ${database.database}: ${entry.name} failed: ${firstLine}`);
+      if (entry.state !== 'failed') continue;
+      if (firstLine) context.io.err(`${paint.fail('✖')} ${database.database}: ${entry.name} failed: ${firstLine}`);
+      context.io.err(
+        `    Once fixed (and what it left behind undone): kusto-db migrate -t resolve -d ${database.database} --rolled-back ${entry.name}, then deploy again.`,
+      );
     }
   }
   const totals = { pending: 0, failed: 0, checksumMismatch: 0, missingLocally: 0 };
