@@ -311,6 +311,7 @@ export class KustoDb extends KustoDbEmitter {
         database: name,
         provider,
         url: url.url,
+        urlSource: source,
         schema: url.schema,
         pool: resolvePool(this.profile.profile, url.pool, this.options.pool, databaseOptions?.pool),
         dir: folder.dir,

@@ -1,0 +1,149 @@
+import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import type { ModuleLoader } from '../../adapters/module-loader.js';
+import { DISPOSE_GRACE_MS } from '../dispose.js';
+import type { BuiltAdapter, ProviderRequest } from '../provider.js';
+import { mysqlConnectionSettings } from './url.js';
+
+/** The part of a `mariadb` connection we use (the connector's own types stay out of our declarations). */
+interface Connection {
+  destroy(): void;
+}
+
+/** The part of a `mariadb` promise pool we and the adapter use. */
+interface Pool {
+  readonly closed: boolean;
+  totalConnections(): number;
+  idleConnections(): number;
+  taskQueueSize(): number;
+  getConnection(): Promise<Connection>;
+  query(sql: unknown, values?: unknown): Promise<unknown>;
+  execute(sql: unknown, values?: unknown): Promise<unknown>;
+  end(): Promise<void>;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+}
+
+/** `mariadb.createPool` options we set (the connector accepts many more). */
+export type PoolConfig = Readonly<Record<string, unknown>>;
+
+interface MariaDbModule {
+  createPool(config: PoolConfig): Pool;
+  createConnection(config: PoolConfig): Promise<Connection>;
+}
+type PrismaMariaDbClass = new (pool: FailFastPool, options: object) => SqlDriverAdapterFactory;
+
+/** TCP keep-alive delay on every connection when `keepAlive` is on (the `mariadb` option `keepAliveDelay`). */
+export const MYSQL_KEEP_ALIVE_DELAY_MS = 10_000;
+
+/** The `mariadb` pool configuration for the resolved pool options. */
+export function mysqlPoolConfig(request: ProviderRequest): PoolConfig {
+  const { pool } = request;
+  const settings = mysqlConnectionSettings(request.database, request.urlSource ?? 'options', request.url);
+  return {
+    ...settings,
+    connectionLimit: pool.max,
+    // The connector's default keeps `connectionLimit` connections open at all times.
+    minimumIdle: pool.min,
+    // Seconds; 0 never closes an idle connection.
+    idleTimeout: Math.ceil(pool.idleTimeoutMillis / 1_000),
+    // One bound for waiting for a free connection and for opening one, as for pg.
+    acquireTimeout: pool.connectionTimeoutMillis,
+    connectTimeout: pool.connectionTimeoutMillis,
+    keepAliveDelay: pool.keepAlive ? MYSQL_KEEP_ALIVE_DELAY_MS : 0,
+    // What @prisma/adapter-mariadb sets on pools it creates itself (prepared statements are not cached).
+    prepareCacheLength: 0,
+    // The connector writes a statement's parameters (row values) into its error messages otherwise.
+    logParam: false,
+  };
+}
+
+/**
+ * The `mariadb` pool as `@prisma/adapter-mariadb` uses it (`query`, `execute`, `getConnection`,
+ * `end`), failing fast with the real cause when it has no connection at all.
+ *
+ * The connector's pool never reports why it cannot connect to a caller that is waiting: it
+ * retries in the background and rejects the caller only when `acquireTimeout` ends, with
+ * "pool timeout" (45028), and the refused connection, the wrong password or the unknown database
+ * is at best a `cause`. So while the pool holds no connection, one direct connection attempt
+ * (shared by every concurrent caller) runs first: its failure is the caller's error at once
+ * (ECONNREFUSED, 1045, 1049… in milliseconds), its success lets the callers on to the pool. A pool
+ * with a connection open serves as the connector does.
+ */
+export class FailFastPool {
+  #probe: Promise<void> | undefined;
+
+  constructor(
+    readonly pool: Pool,
+    private readonly probe: () => Promise<Connection>,
+  ) {}
+
+  private ready(): Promise<void> | undefined {
+    if (this.pool.totalConnections() > 0 || this.pool.closed) return undefined;
+    this.#probe ??= this.probe()
+      .then((connection) => connection.destroy())
+      .finally(() => {
+        this.#probe = undefined;
+      });
+    return this.#probe;
+  }
+
+  getConnection(): Promise<Connection> {
+    const ready = this.ready();
+    return ready ? ready.then(() => this.pool.getConnection()) : this.pool.getConnection();
+  }
+
+  query(sql: unknown, values?: unknown): Promise<unknown> {
+    const ready = this.ready();
+    const run = () => this.pool.query(sql, values);
+    return ready ? ready.then(run) : run();
+  }
+
+  execute(sql: unknown, values?: unknown): Promise<unknown> {
+    const ready = this.ready();
+    const run = () => this.pool.execute(sql, values);
+    return ready ? ready.then(run) : run();
+  }
+
+  end(): Promise<void> {
+    return this.pool.end();
+  }
+}
+
+/** `@prisma/adapter-mariadb` over a `mariadb` pool we configure and own (the adapter takes a pool). */
+export function buildMysqlAdapter(request: ProviderRequest, loader: ModuleLoader): BuiltAdapter {
+  const { module, entry } = loader.loadAdapter<{ PrismaMariaDb: PrismaMariaDbClass }>(
+    '@prisma/adapter-mariadb',
+    request.database,
+    request.provider,
+  );
+  // The connector the adapter itself uses, so both agree on error classes and protocol details.
+  const mariadb = loader.loadDependencyOf<MariaDbModule>(entry, 'mariadb');
+  const config = mysqlPoolConfig(request);
+  const pool = mariadb.createPool(config);
+  // The pool emits `error` when it fails to open connections in the background; without a
+  // listener that would crash the process.
+  pool.on('error', request.onConnectionError);
+  const facade = new FailFastPool(pool, () => mariadb.createConnection(config));
+  const factory = new module.PrismaMariaDb(facade, { onConnectionError: request.onConnectionError });
+  let ended: Promise<void> | undefined;
+  return {
+    factory,
+    stats: () => ({ total: pool.totalConnections(), idle: pool.idleConnections(), waiting: pool.taskQueueSize() }),
+    dispose: () => (ended ??= endPool(pool)),
+  };
+}
+
+/**
+ * `pool.end()` waits for connections in use to come back; one stuck on a peer that never answers
+ * would hold it. Past the grace period the pool is left to its sockets' own timeouts.
+ */
+async function endPool(pool: Pool): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const grace = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, DISPOSE_GRACE_MS).unref();
+  });
+  try {
+    await Promise.race([pool.end().catch(() => undefined), grace]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
