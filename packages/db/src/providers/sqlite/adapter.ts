@@ -36,17 +36,11 @@ export function checkSqliteFile(request: ProviderRequest, file: string): void {
     throw new DatabaseFileError(request.database, source, file, problem, fix);
   };
   const folder = path.dirname(file);
-  let folderStat;
-  try {
-    folderStat = statSync(folder);
-  } catch {
-    fail(`its folder ${folder} does not exist`, `create it (mkdir -p ${folder}), or point ${source} at a file in an existing folder`);
-  }
-  if (!folderStat.isDirectory()) fail(`${folder} is not a folder`, `point ${source} at a file in a folder`);
-  let fileStat;
-  try {
-    fileStat = statSync(file);
-  } catch {
+  const folderStat = statSync(folder, { throwIfNoEntry: false });
+  if (!folderStat) fail(`its folder ${folder} does not exist`, `create it (mkdir -p ${folder}), or point ${source} at a file in an existing folder`);
+  else if (!folderStat.isDirectory()) fail(`${folder} is not a folder`, `point ${source} at a file in a folder`);
+  const fileStat = statSync(file, { throwIfNoEntry: false });
+  if (!fileStat) {
     // SQLite creates the file, and its journal beside it: the folder must be writable.
     if (!writable(folder)) fail(`its folder ${folder} is not writable by this process`, 'fix the folder\'s permissions');
     return;
