@@ -41,8 +41,9 @@ export function mysqlPoolConfig(request: ProviderRequest): PoolConfig {
   return {
     ...settings,
     connectionLimit: pool.max,
-    // The connector's default keeps `connectionLimit` connections open at all times.
-    minimumIdle: pool.min,
+    // The connector's pool opens a connection only to keep `minimumIdle` of them idle (its default
+    // keeps `connectionLimit` open at all times), so 0 would never open one: at least 1.
+    minimumIdle: Math.min(Math.max(pool.min, 1), pool.max),
     // Seconds; 0 never closes an idle connection.
     idleTimeout: Math.ceil(pool.idleTimeoutMillis / 1_000),
     // One bound for waiting for a free connection and for opening one, as for pg.

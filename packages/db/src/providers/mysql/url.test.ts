@@ -33,6 +33,8 @@ describe('MySQL URLs', () => {
       logParam: false,
     });
     expect(mysqlPoolConfig({ ...request('mysql://h/shop'), pool: { ...pool, keepAlive: false } })).toMatchObject({ keepAliveDelay: 0 });
+    // The connector opens connections only to keep `minimumIdle` idle: 0 would never open one.
+    expect(mysqlPoolConfig({ ...request('mysql://h/shop'), pool: { ...pool, min: 0 } })).toMatchObject({ minimumIdle: 1 });
   });
 
   test('connection_limit, pool_timeout and connect_timeout are read as for Postgres', () => {
