@@ -11,6 +11,8 @@ export const sqliteProvider: DatabaseProvider = {
   exampleUrl: 'file:./dev.db',
   build: buildSqliteAdapter,
   classify: classifySqliteError,
-  // Reads the schema page: the file opens, is a database, and no other connection holds it locked.
+  // Reads the schema page: the file opens, is a database, and no other connection holds it
+  // locked. A bare `SELECT 1` reads no page: it passes while another connection holds an
+  // exclusive lock (seen with better-sqlite3 12), when every real query gets SQLITE_BUSY.
   healthCheckSql: 'SELECT count(*) FROM sqlite_master',
 };
