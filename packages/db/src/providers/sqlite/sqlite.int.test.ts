@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
-import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { classifyError, isConnectionFailure } from '../../connection/classify-error.js';
 import { DatabaseFileError, DatabaseUnavailableError } from '../../errors.js';
@@ -12,6 +12,14 @@ import { fixtureProject, schemaFor, USER_MODELS } from '../../test-support/fixtu
 
 // SQLite through @prisma/adapter-better-sqlite3 on real files: where the file is, what is wrong
 // with it, and another connection holding the database locked.
+
+/** The part of better-sqlite3 used here (it ships no types; @types/better-sqlite3 is not a dependency). */
+interface SqliteDatabase {
+  exec(sql: string): void;
+  prepare(sql: string): { get(): unknown };
+  close(): void;
+}
+const Database = createRequire(import.meta.url)('better-sqlite3') as new (file: string, options?: { readonly?: boolean }) => SqliteDatabase;
 
 interface Client {
   user: { create(args: { data: { email: string } }): Promise<unknown>; count(): Promise<number> };
