@@ -44,8 +44,9 @@ export function mysqlPoolConfig(request: ProviderRequest): PoolConfig {
     // The connector's pool opens a connection only to keep `minimumIdle` of them idle (its default
     // keeps `connectionLimit` open at all times), so 0 would never open one: at least 1.
     minimumIdle: Math.min(Math.max(pool.min, 1), pool.max),
-    // Seconds; 0 never closes an idle connection.
-    idleTimeout: Math.ceil(pool.idleTimeoutMillis / 1_000),
+    // Seconds; 0 never closes an idle connection. The connector reaps idle connections from an
+    // interval timer it never unrefs, which keeps the process alive: with `allowExitOnIdle` it is off.
+    idleTimeout: pool.allowExitOnIdle ? 0 : Math.ceil(pool.idleTimeoutMillis / 1_000),
     // One bound for waiting for a free connection and for opening one, as for pg.
     acquireTimeout: pool.connectionTimeoutMillis,
     connectTimeout: pool.connectionTimeoutMillis,
@@ -123,6 +124,7 @@ export function buildMysqlAdapter(request: ProviderRequest, loader: ModuleLoader
   // The pool emits `error` when it fails to open connections in the background; without a
   // listener that would crash the process.
   pool.on('error', request.onConnectionError);
+  if (request.pool.allowExitOnIdle) letExitWhileIdle(pool);
   const facade = new FailFastPool(pool, () => mariadb.createConnection(config));
   const factory = new module.PrismaMariaDb(facade, { onConnectionError: request.onConnectionError });
   let ended: Promise<void> | undefined;
@@ -131,6 +133,19 @@ export function buildMysqlAdapter(request: ProviderRequest, loader: ModuleLoader
     stats: () => ({ total: pool.totalConnections(), idle: pool.idleConnections(), waiting: pool.taskQueueSize() }),
     dispose: () => (ended ??= endPool(pool)),
   };
+}
+
+/** The part of the connector's base connection the pool's events hand out. */
+interface PooledConnection {
+  readonly socket?: { ref(): void; unref(): void };
+}
+
+/** Like pg's `allowExitOnIdle`: idle connections' sockets do not keep the process alive; one in use does. */
+function letExitWhileIdle(pool: Pool): void {
+  const events = pool as unknown as { on(event: 'connection' | 'acquire' | 'release', listener: (connection: PooledConnection) => void): void };
+  events.on('connection', (connection) => connection.socket?.unref());
+  events.on('release', (connection) => connection.socket?.unref());
+  events.on('acquire', (connection) => connection.socket?.ref());
 }
 
 /**
