@@ -69,45 +69,92 @@ export function mysqlPoolConfig(request: ProviderRequest): PoolConfig {
  * (shared by every concurrent caller) runs first: its failure is the caller's error at once
  * (ECONNREFUSED, 1045, 1049… in milliseconds), its success lets the callers on to the pool. A pool
  * with a connection open serves as the connector does.
+ *
+ * A failed attempt also retires the pool: callers queued in it when its connections died would
+ * otherwise wait out `acquireTimeout`, and its own reconnect loop (every 500 ms, then backing off)
+ * would delay the first answer after the server is back. Ending it rejects them at once (45037,
+ * a connection failure) without running their statements; the next successful attempt starts a
+ * fresh pool, which connects immediately.
  */
 export class FailFastPool {
+  #pool: Pool | undefined;
   #probe: Promise<void> | undefined;
+  #ended = false;
+  readonly #retired = new Set<Promise<void>>();
 
   constructor(
-    readonly pool: Pool,
+    private readonly createPool: () => Pool,
     private readonly probe: () => Promise<Connection>,
-  ) {}
+  ) {
+    this.#pool = createPool();
+  }
 
-  private ready(): Promise<void> | undefined {
-    if (this.pool.totalConnections() > 0 || this.pool.closed) return undefined;
+  /** The current pool's counters (zeros while none is open). */
+  stats(): { total: number; idle: number; waiting: number } {
+    const pool = this.#pool;
+    return pool
+      ? { total: pool.totalConnections(), idle: pool.idleConnections(), waiting: pool.taskQueueSize() }
+      : { total: 0, idle: 0, waiting: 0 };
+  }
+
+  /** The pool to use now, or the probe to wait for first. */
+  private acquire(): Pool | Promise<Pool> {
+    const pool = this.#pool;
+    if (this.#ended) return pool ?? Promise.reject(poolClosed());
+    if (pool !== undefined && (pool.totalConnections() > 0 || pool.closed)) return pool;
     this.#probe ??= this.probe()
-      .then((connection) => connection.destroy())
+      .then(
+        (connection) => {
+          connection.destroy();
+          if (!this.#ended) this.#pool ??= this.createPool();
+        },
+        (error: unknown) => {
+          this.retire();
+          throw error;
+        },
+      )
       .finally(() => {
         this.#probe = undefined;
       });
-    return this.#probe;
+    return this.#probe.then(() => this.#pool ?? this.acquire());
+  }
+
+  private retire(): void {
+    const pool = this.#pool;
+    if (!pool) return;
+    this.#pool = undefined;
+    const ending = endPool(pool).finally(() => this.#retired.delete(ending));
+    this.#retired.add(ending);
+  }
+
+  private run<T>(work: (pool: Pool) => Promise<T>): Promise<T> {
+    const pool = this.acquire();
+    return pool instanceof Promise ? pool.then(work) : work(pool);
   }
 
   getConnection(): Promise<Connection> {
-    const ready = this.ready();
-    return ready ? ready.then(() => this.pool.getConnection()) : this.pool.getConnection();
+    return this.run((pool) => pool.getConnection());
   }
 
   query(sql: unknown, values?: unknown): Promise<unknown> {
-    const ready = this.ready();
-    const run = () => this.pool.query(sql, values);
-    return ready ? ready.then(run) : run();
+    return this.run((pool) => pool.query(sql, values));
   }
 
   execute(sql: unknown, values?: unknown): Promise<unknown> {
-    const ready = this.ready();
-    const run = () => this.pool.execute(sql, values);
-    return ready ? ready.then(run) : run();
+    return this.run((pool) => pool.execute(sql, values));
   }
 
-  end(): Promise<void> {
-    return this.pool.end();
+  /** Ends the current pool and waits for retired ones (each bounded). */
+  async end(): Promise<void> {
+    this.#ended = true;
+    this.retire();
+    await Promise.all([...this.#retired]);
   }
+}
+
+/** What the connector itself throws for a closed pool (45027), for calls after `end()`. */
+function poolClosed(): Error {
+  return Object.assign(new Error('pool is already closed'), { errno: 45027, code: 'ER_POOL_ALREADY_CLOSED', sqlState: 'HY000', sqlMessage: 'pool is already closed' });
 }
 
 /** `@prisma/adapter-mariadb` over a `mariadb` pool we configure and own (the adapter takes a pool). */
@@ -120,18 +167,21 @@ export function buildMysqlAdapter(request: ProviderRequest, loader: ModuleLoader
   // The connector the adapter itself uses, so both agree on error classes and protocol details.
   const mariadb = loader.loadDependencyOf<MariaDbModule>(entry, 'mariadb');
   const config = mysqlPoolConfig(request);
-  const pool = mariadb.createPool(config);
-  // The pool emits `error` when it fails to open connections in the background; without a
-  // listener that would crash the process.
-  pool.on('error', request.onConnectionError);
-  if (request.pool.allowExitOnIdle) letExitWhileIdle(pool);
-  const facade = new FailFastPool(pool, () => mariadb.createConnection(config));
+  const createPool = () => {
+    const pool = mariadb.createPool(config);
+    // The pool emits `error` when it fails to open connections in the background; without a
+    // listener that would crash the process.
+    pool.on('error', request.onConnectionError);
+    if (request.pool.allowExitOnIdle) letExitWhileIdle(pool);
+    return pool;
+  };
+  const facade = new FailFastPool(createPool, () => mariadb.createConnection(config));
   const factory = new module.PrismaMariaDb(facade, { onConnectionError: request.onConnectionError });
   let ended: Promise<void> | undefined;
   return {
     factory,
-    stats: () => ({ total: pool.totalConnections(), idle: pool.idleConnections(), waiting: pool.taskQueueSize() }),
-    dispose: () => (ended ??= endPool(pool)),
+    stats: () => facade.stats(),
+    dispose: () => (ended ??= facade.end()),
   };
 }
 
