@@ -185,6 +185,16 @@ for (const kit of kits) {
       await waitUntil('recovery after heal', async () => (await query(m).catch(() => 0)) === 1);
     });
 
+    test('disconnectAll() finishes while the server accepts TCP and never answers (hung connections do not hold it)', async () => {
+      const m = createKustoDb({ cwd: project, env: { RDS_MAIN_URL: proxy.url(url) }, ...FAST, checkTimeoutMs: 500 });
+      expect(await query(m)).toBe(1);
+      proxy.blackhole();
+      await sleep(FAST.checkIntervalMs! + 10);
+      await expect(m.getClient('main')).rejects.toBeInstanceOf(DatabaseUnavailableError);
+      const outcome = await Promise.race([m.disconnectAll().then(() => 'closed'), sleep(15_000).then(() => 'still waiting after 15 s')]);
+      expect(outcome).toBe('closed');
+    });
+
     test('down at boot: the cause is named (connection refused), and a later call connects once the server is up', async () => {
       await server.stop();
       const { m, error, errors } = await failedBoot(url);
