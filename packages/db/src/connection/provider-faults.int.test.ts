@@ -278,6 +278,17 @@ for (const kit of kits) {
       expect(await count()).toBe(before);
     });
 
+    if (kit.provider === 'mysql') test('bad MySQL input is one clear error each, naming the database, the variable and what to do', async () => {
+      const unknown = await manager(`${url}?connectionLimit=5`).getClient('main').catch((e: unknown) => e);
+      expect(unknown).toMatchObject({ code: 'INVALID_URL', database: 'main', source: 'RDS_MAIN_URL' });
+      expect(String((unknown as Error).message)).toMatch(/unknown parameter "connectionLimit" for a MySQL URL; supported: connection_limit.*Remove it/);
+      expect(String((unknown as Error).message)).not.toContain(new URL(url).password);
+      const file = await manager('file:./dev.db').getClient('main').catch((e: unknown) => e);
+      expect(String((file as Error).message)).toMatch(
+        /database "main" \(from RDS_MAIN_URL\).*scheme "file:" does not match provider "mysql".*set RDS_MAIN_URL to a URL like mysql:\/\/.*change the datasource provider in schema.prisma to "sqlite"/,
+      );
+    });
+
     test('pool: { max: 2 } is honoured: 20 concurrent slow queries use at most 2 server sessions', async () => {
       const m = manager(url, { pool: { max: 2, connectionTimeoutMillis: 10_000 } });
       const client = (await m.getClient('main')) as unknown as Client;
