@@ -3,14 +3,17 @@ import type { RootLayout } from './discovery/discover.js';
 import type { ProfileName, ProfileOption } from './profiles/profile.js';
 
 /**
- * Pool settings for databases whose pool we own (`postgresql`). Precedence, lowest first:
+ * Pool settings for databases whose pool we own: `postgresql`/`cockroachdb` (pg) and `mysql` (the
+ * `mariadb` connector); for `sqlite` only `connectionTimeoutMillis` applies (the busy timeout).
+ * See the README's provider table for how each maps onto its driver. "traditional"/"serverless"
+ * below are the pool profile (`poolProfile`: serverless only on a function platform). Precedence, lowest first:
  * profile defaults, URL parameters (`connection_limit`, `pool_timeout`, `connect_timeout`),
  * the manager's `pool`, the database's `pool`.
  */
 export interface PoolOptions {
   /** Most open connections. Default 10 (traditional), 2 (serverless). URL: `connection_limit`. */
   readonly max?: number;
-  /** Connections kept open while idle. Default 0. */
+  /** Connections kept open while idle. Default 0 (MySQL: at least 1, the connector opens connections only to keep that many idle). */
   readonly min?: number;
   /** Close a connection idle this long. Default 30 000 ms (traditional), 5 000 ms (serverless). */
   readonly idleTimeoutMillis?: number;
@@ -18,6 +21,8 @@ export interface PoolOptions {
    * Give up acquiring a connection (waiting for a free one and opening it) after this long.
    * Default 5 000 ms; never 0, which in pg waits forever on a server that never answers.
    * URL: the larger of `pool_timeout` and `connect_timeout` (seconds), since pg has one timeout for both.
+   * MySQL: both `acquireTimeout` and `connectTimeout`. SQLite: the busy timeout (how long a statement
+   * waits for another connection's lock; better-sqlite3 blocks the event loop meanwhile).
    */
   readonly connectionTimeoutMillis?: number;
   /** Let the process exit while the pool is idle. Default false (traditional), true (serverless). */
@@ -106,8 +111,18 @@ export interface KustoDbOptions extends HealthOptions {
   readonly layout?: RootLayout;
   /** Base of a relative root. Default `process.cwd()`. */
   readonly cwd?: string;
-  /** Default `auto`: detected from the environment (see `detectProfile`). */
+  /**
+   * The check policy (`checkIntervalMs`, `maxRetries`, `continueOnFailure`) and, unless
+   * `poolProfile` is set, the pool. Default `auto`: `serverless` on a function platform or with
+   * `NODE_ENV=production`, else `traditional` (see `detectProfile`).
+   */
   readonly profile?: ProfileOption;
+  /**
+   * The pool alone (`max`, `idleTimeoutMillis`, `allowExitOnIdle`). Default `auto`: follows a set
+   * `profile`; detected, `serverless` only on a function platform (Lambda, Vercel, Cloud Functions,
+   * Azure Functions: their own variables), so a long-lived server keeps its pool with `NODE_ENV=production`.
+   */
+  readonly poolProfile?: ProfileOption;
   /** Where URLs and profile variables are read. Default `process.env`. */
   readonly env?: NodeJS.ProcessEnv;
   /** Pool settings for every database. */

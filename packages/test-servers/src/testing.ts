@@ -98,3 +98,5 @@ export async function createTestMariaDbDatabase(server: MariaDbServer, label = '
   const url = await server.createDatabase(name);
   return { name, url, drop: () => server.dropDatabase(name) };
 }
+
+export { providerServers, type ProviderServer, type ProviderServerKit } from './provider-servers.js';

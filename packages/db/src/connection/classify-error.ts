@@ -1,11 +1,15 @@
+import { PROVIDERS } from '../providers/index.js';
+
 /**
  * What a failure means for the connection:
  * - `connection`: the database cannot be reached or dropped us (rebuild, retry, circuit);
  * - `timeout`: it did not answer in time (do not retry at once: retries would only multiply the wait);
  * - `auth`: it answered and refused our credentials;
+ * - `readOnly`: it answered, but accepts only reads: a primary demoted by a failover (the writer is
+ *   elsewhere now: rebuild so new connections find it). Expected of a replica, never of a primary;
  * - `query`: the database works and rejected this query (unique violation, syntax…): nothing to heal.
  */
-export type FailureKind = 'connection' | 'timeout' | 'auth' | 'query';
+export type FailureKind = 'connection' | 'timeout' | 'auth' | 'readOnly' | 'query';
 
 /** Prisma error codes: https://www.prisma.io/docs/orm/reference/error-reference (P1xxx are connection-level). */
 const PRISMA_CODES: Readonly<Record<string, FailureKind>> = {
@@ -45,32 +49,22 @@ const SOCKET_CODES = new Set([
   'ENETDOWN',
 ]);
 
-/**
- * SQLSTATE classes: 08 connection exception; 57P01 admin_shutdown, 57P02 crash_shutdown,
- * 57P03 cannot_connect_now, 53300 too_many_connections; 28 invalid authorization.
- */
-function sqlStateKind(code: string): FailureKind | undefined {
-  if (/^08[0-9A-Z]{3}$/.test(code) || ['57P01', '57P02', '57P03', '53300'].includes(code)) return 'connection';
-  if (/^28[0-9A-Z]{3}$/.test(code)) return 'auth';
-  return undefined;
-}
-
 function kindOfOne(value: Record<string, unknown>): FailureKind | undefined {
   if (value.name === 'HealthCheckTimeoutError') return 'timeout';
   if (value.code === 'DATABASE_UNAVAILABLE') return 'connection';
   const kind = value.kind;
-  if (typeof kind === 'string') {
-    if (kind in ADAPTER_KINDS) return ADAPTER_KINDS[kind];
-    if (kind === 'postgres' && typeof value.code === 'string') return sqlStateKind(value.code);
-  }
+  if (typeof kind === 'string' && kind in ADAPTER_KINDS) return ADAPTER_KINDS[kind];
   for (const key of ['code', 'errorCode', 'originalCode']) {
     const code = value[key];
     if (typeof code !== 'string') continue;
     if (code in PRISMA_CODES) return PRISMA_CODES[code];
     if (SOCKET_CODES.has(code)) return 'connection';
     if (code === 'ETIMEDOUT') return 'timeout';
-    const state = sqlStateKind(code);
-    if (state) return state;
+  }
+  // Each driver's own codes: Postgres SQLSTATEs, MySQL/mariadb error numbers, SQLite result codes…
+  for (const provider of PROVIDERS) {
+    const own = provider.classify(value);
+    if (own) return own;
   }
   return undefined;
 }

@@ -252,7 +252,7 @@ export class Connection {
         this.clientReady.set(built, ready);
       }
       await ready;
-      const latency = await runHealthCheck(built.client, this.deps.health.checkTimeoutMs, this.deps.now);
+      const latency = await runHealthCheck(built.client, this.deps.health.checkTimeoutMs, this.deps.now, built.adapter.healthCheck);
       // Closed while the check was out: report that, and never bring the connection back to life.
       if (this.state === 'closed' || this.current !== built) throw new ManagerClosedError();
       this.lastCheckAt = new Date();

@@ -35,9 +35,16 @@ export function initialiseClient(client: PrismaClientLike): Promise<void> {
   return bounded(client.$connect(), CLIENT_INIT_TIMEOUT_MS, () => new HealthCheckTimeoutError(CLIENT_INIT_TIMEOUT_MS));
 }
 
-/** Runs `SELECT 1` through the client, bounded by `timeoutMs`. Resolves with the latency. */
-export async function runHealthCheck(client: PrismaClientLike, timeoutMs: number, now: () => number): Promise<number> {
+/** What a health check runs: `SELECT 1`, or a provider's own statement (SQLite reads its schema page). */
+export interface HealthQuery {
+  readonly sql: string;
+}
+
+export const SELECT_ONE: HealthQuery = { sql: 'SELECT 1' };
+
+/** Runs the health query through the client, bounded by `timeoutMs`. Resolves with the latency. */
+export async function runHealthCheck(client: PrismaClientLike, timeoutMs: number, now: () => number, query: HealthQuery = SELECT_ONE): Promise<number> {
   const started = now();
-  await bounded(client.$queryRawUnsafe('SELECT 1'), timeoutMs, () => new HealthCheckTimeoutError(timeoutMs));
+  await bounded(client.$queryRawUnsafe(query.sql), timeoutMs, () => new HealthCheckTimeoutError(timeoutMs));
   return now() - started;
 }
