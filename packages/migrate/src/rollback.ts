@@ -84,7 +84,27 @@ function toPlanEntry(target: Target): RollbackPlanEntry {
   };
 }
 
-async function revertOne(config: MigratorConfig, connection: MigrationConnection, target: Target): Promise<MigrationRunResult> {
+/**
+ * History entries are read back ordered by time, and MySQL keeps milliseconds: two rollbacks in
+ * one run within the same millisecond would tie. Each entry of a run is kept at least 1 ms after
+ * the one before, so the history's order is the order they ran in.
+ */
+function increasingClock(clock: () => Date): () => Date {
+  let last: number | undefined;
+  return () => {
+    let time = clock().getTime();
+    if (last !== undefined && time <= last) time = last + 1;
+    last = time;
+    return new Date(time);
+  };
+}
+
+async function revertOne(
+  config: MigratorConfig,
+  connection: MigrationConnection,
+  target: Target,
+  historyClock: () => Date,
+): Promise<MigrationRunResult> {
   const { migration, plan } = target;
   const startedAt = config.clock();
   const started = config.monotonic();
@@ -124,7 +144,7 @@ async function revertOne(config: MigratorConfig, connection: MigrationConnection
     checksum: target.entry.appliedChecksum ?? migration.checksum,
     downChecksum: migrationChecksum(target.down.script),
     appliedAt: target.entry.finishedAt ?? null,
-    rolledBackAt: config.clock(),
+    rolledBackAt: historyClock(),
     durationMs,
     removedRows: removed,
   });
@@ -170,8 +190,9 @@ export async function rollback(config: MigratorConfig, options: RollbackOptions)
           return;
         }
         await connection.ensureHistoryTable();
+        const historyClock = increasingClock(config.clock);
         for (const [index, target] of targets.entries()) {
-          const result = await revertOne(config, connection, target);
+          const result = await revertOne(config, connection, target, historyClock);
           results.push(result);
           if (result.error) {
             error = result.error;
