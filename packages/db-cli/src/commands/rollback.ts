@@ -151,6 +151,7 @@ export const rollbackCommand: KustoCommand<RollbackArgs> = {
         action: 'rollback',
         consequence: 'runs the down.sql of the migrations listed above and removes them from _prisma_migrations',
         force: args.force,
+        validate: (folder) => void parseRollbackTarget(args.target, folder),
         precheck: async (folder) => {
           // The rollback holds Prisma's migration lock: one server session, checked before any prompt.
           const [target] = await prepareRunnerTargets([folder], context, 'session');

@@ -18,6 +18,12 @@ export interface GuardOptions {
   readonly consequence: string;
   readonly force: boolean;
   /**
+   * Checks of the command's own arguments against the folder, without I/O (e.g. rollback's `-t`):
+   * run right after `-d` resolved, so a typing mistake is named even without a terminal. Throw a
+   * user error to stop.
+   */
+  readonly validate?: (folder: DatabaseFolder) => void;
+  /**
    * Checks run after `-d` resolved and the terminal-or-`--force` rule passed, before asking (e.g. the URL variable is set, a rollback's
    * plan is possible); throw a user error to stop, or return a result to stop with it.
    */
@@ -28,13 +34,14 @@ export interface GuardOptions {
 
 /**
  * The checks every destructive command passes, in this order: `-d` resolved (`--force` does not
- * replace it), a terminal or `--force`, the command's own prechecks (which may need the database),
+ * replace it) and the command's arguments valid, a terminal or `--force`, the command's own prechecks (which may need the database),
  * the two-code confirmation.
  * Returns the target to work on, or the result to return when it must not run (1 refused, 130 cancelled).
  */
 export async function guardDangerous(args: GlobalArgs, options: GuardOptions, context: CliContext): Promise<GuardedTarget | CommandResult> {
   const targets = resolveTargets(args, 'one-required', context, options.action);
   const folder = targets.databases[0]!;
+  options.validate?.(folder);
   // Before the prechecks: they may connect (a rollback's plan), and a refusal needs no database.
   const refusal = refusalWithoutTerminal({ action: options.action, database: folder.name }, { force: options.force, interactive: context.interactive });
   if (refusal) {
