@@ -1,10 +1,18 @@
 import yargs from 'yargs';
-import { toYargsCommand, EXIT_FAILED, type CommandResult } from './command.js';
+import { toYargsCommand, EXIT_FAILED, type RunOutcome } from './command.js';
 import { createMigrateCommand } from './commands/migrate.js';
 import { BUILTIN_COMMANDS, type CommandRegistry } from './commands/index.js';
 import { resolveContext, type CliContext } from './context.js';
+import { missingVariableHint } from './env/env-file.js';
 import { isUserError } from './errors.js';
 import { withGlobalOptions } from './global-options.js';
+
+/** For a message about unset URL variables: a line saying which env file was (or was not) read. */
+function missingVariableNote(message: string, outcome: RunOutcome): string {
+  const variables = [...message.matchAll(/set the environment variable ([A-Za-z_][A-Za-z0-9_]*)/g)].map((match) => match[1]!);
+  if (variables.length === 0 || !outcome.envFile) return '';
+  return `\n${missingVariableHint(outcome.envFile, [...new Set(variables)])}`;
+}
 
 /**
  * Runs `kusto-db` with `argv` (without the node and script paths) and returns the exit code.
@@ -19,7 +27,7 @@ export async function runCli(
   registry: CommandRegistry = BUILTIN_COMMANDS,
 ): Promise<number> {
   const context = resolveContext(partialContext);
-  const outcome: { result?: CommandResult } = {};
+  const outcome: RunOutcome = {};
   let parser = withGlobalOptions(yargs([...argv]))
     .scriptName('kusto-db')
     .usage('$0 <command> [-d <database> | -a] [options]')
@@ -43,7 +51,7 @@ export async function runCli(
     });
   } catch (error) {
     if (!isUserError(error)) throw error;
-    context.io.err(`kusto-db: ${error.message}`);
+    context.io.err(`kusto-db: ${error.message}${missingVariableNote(error.message, outcome)}`);
     return EXIT_FAILED;
   }
   if (usageError !== undefined) {

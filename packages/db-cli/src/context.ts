@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import type { EnvFileSource } from './env/env-file.js';
 import type { SpawnFn } from './prisma/spawn.js';
 import type { PromptFn } from './safety/prompt.js';
 import { defaultPoolerProbe, type PoolerProbe } from './targets/connection-url.js';
@@ -16,8 +17,13 @@ export type InterruptSource = (onInterrupt: (signal: NodeJS.Signals) => void) =>
 export interface CliContext {
   /** Project directory that relative paths start from. Default `process.cwd()`. */
   readonly cwd: string;
-  /** Environment the database URLs are read from and Prisma runs with. Default `process.env`. */
+  /**
+   * Environment the database URLs are read from and Prisma runs with. Default `process.env`; a
+   * command sees it with the project's env file merged under it (see {@link envFile}).
+   */
   readonly env: NodeJS.ProcessEnv;
+  /** The env file merged into `env` before the command ran; undefined before that. */
+  readonly envFile?: EnvFileSource | undefined;
   readonly io: CliIo;
   /** Whether a person can answer prompts. Default: stdin and stdout are TTYs. */
   readonly interactive: boolean;

@@ -2,6 +2,7 @@ import { declaresTransactionPooler, redactUrl, resolveDirectUrlSource, type Data
 import fs from 'node:fs';
 import path from 'node:path';
 import type { KustoCommand } from '../command.js';
+import { describeEnvFile } from '../env/env-file.js';
 import type { GlobalArgs } from '../global-options.js';
 import { renderTable } from '../output/table.js';
 import { chooseConnectionUrl } from '../targets/connection-url.js';
@@ -60,10 +61,10 @@ export const listCommand: KustoCommand<GlobalArgs & { json: boolean }> = {
   describe: 'List the databases: provider, URL variable, redacted target, the URL migrations use, client, migrations, seed',
   builder: (yargs) => yargs.option('json', { type: 'boolean', default: false, describe: 'Print JSON instead of a table' }),
   run(args, context) {
-    const { discovery, databases } = resolveTargets(args, 'all-by-default', context, 'list');
+    const { projectDir, discovery, databases } = resolveTargets(args, 'all-by-default', context, 'list');
     const listings = databases.map((folder) => describeDatabase(folder, context.env, redactUrl));
     if (args.json) {
-      context.io.out(JSON.stringify({ root: discovery.root, databases: listings, skipped: discovery.skipped }, null, 2));
+      context.io.out(JSON.stringify({ root: discovery.root, envFile: context.envFile ?? null, databases: listings, skipped: discovery.skipped }, null, 2));
       return { exitCode: 0 };
     }
     context.io.out(`Databases under ${discovery.root}:`);
@@ -79,6 +80,7 @@ export const listCommand: KustoCommand<GlobalArgs & { json: boolean }> = {
     ]);
     for (const line of renderTable(['name', 'provider', 'env var', 'target', 'migrate via', 'client', 'migrations', 'seed'], rows)) context.io.out(line);
     for (const skipped of discovery.skipped) context.io.out(`skipped ${skipped.name}: ${skipped.reason}`);
+    if (context.envFile) context.io.out(`env file: ${describeEnvFile(context.envFile, projectDir)}`);
     return { exitCode: 0 };
   },
 };
