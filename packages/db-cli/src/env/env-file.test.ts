@@ -70,10 +70,10 @@ test('a missing variable names the env file that was read, or the one that was n
   const read = await runKusto(project, ['migrate', '-t', 'status', '-d', 'user', '--env-file', 'config/empty.env'], baseEnv());
   expect(read.exitCode).toBe(1);
   expect(read.stderr).toContain('set the environment variable RDS_USER_URL');
-  expect(read.stderr).toContain(`Not set in the environment, nor in ${path.join(project, 'config', 'empty.env')}, which was read (add RDS_USER_URL=… there).`);
+  expect(read.stderr).toContain(`Not set (or empty) in the environment, nor in ${path.join(project, 'config', 'empty.env')}, which was read (add RDS_USER_URL=… there).`);
   const absent = await runKusto(bare, ['migrate', '-t', 'status', '-d', 'user'], baseEnv());
   expect(absent.exitCode).toBe(1);
-  expect(absent.stderr).toContain(`Not set in the environment, and there is no ${path.join(bare, '.env')} to read it from (or pass --env-file <path>).`);
+  expect(absent.stderr).toContain(`Not set (or empty) in the environment, and there is no ${path.join(bare, '.env')} to read it from (or pass --env-file <path>).`);
 });
 
 test('loadEnvFile keeps a variable set to the empty string, and returns a new object', () => {

@@ -87,6 +87,6 @@ export function describeEnvFile(source: EnvFileSource, projectDir: string): stri
 export function missingVariableHint(source: EnvFileSource | undefined, variables: readonly string[]): string {
   if (!source) return '';
   const named = variables.join(' or ');
-  if (source.state === 'absent') return `Not set in the environment, and there is no ${source.path} to read it from (or pass --env-file <path>).`;
-  return `Not set in the environment, nor in ${source.path}, which was read${named ? ` (add ${named}=… there)` : ''}.`;
+  if (source.state === 'absent') return `Not set (or empty) in the environment, and there is no ${source.path} to read it from (or pass --env-file <path>).`;
+  return `Not set (or empty) in the environment, nor in ${source.path}, which was read${named ? ` (add ${named}=… there)` : ''}.`;
 }
