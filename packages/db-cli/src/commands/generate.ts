@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { KustoCommand } from '../command.js';
-import { assertPrisma7Schema } from '../checks/schema-checks.js';
+import { assertUsableSchema } from '../checks/schema-checks.js';
+import { legacySchemaWarning, prepareSchema } from '../prisma/legacy-schema.js';
 import type { GlobalArgs } from '../global-options.js';
 import { runPrisma } from '../prisma/run-prisma.js';
 import { urlEnvVarOf } from '../targets/database-url.js';
@@ -35,11 +36,23 @@ export const generateCommand: KustoCommand<GenerateArgs> = {
       .option('verbose', { type: 'boolean', default: false, describe: "Show Prisma's output for databases that succeeded too" }),
   async run(args, context) {
     const { projectDir, discovery, databases } = resolveTargets(args, 'all-by-default', context, 'generate');
+    const legacy = legacySchemaWarning(databases);
+    if (legacy) context.io.err(`! ${legacy}`);
     const outcomes = await forEachDatabase(
       databases,
       async (folder) => {
-        assertPrisma7Schema(folder);
-        const result = await runPrisma({ folder, envVar: urlEnvVarOf(folder), args: ['generate'], projectDir, stdio: 'capture', usesSchemaEngine: false }, context);
+        assertUsableSchema(folder);
+        const prepared = await prepareSchema(folder);
+        let result;
+        try {
+          result = await runPrisma(
+            { folder: prepared.folder, envVar: urlEnvVarOf(folder), args: ['generate'], projectDir, stdio: 'capture', usesSchemaEngine: false },
+            context,
+          );
+          if (result.exitCode === 0) await prepared.finish();
+        } finally {
+          await prepared.dispose();
+        }
         return {
           result: result.interrupted ? 'cancelled' : result.exitCode === 0 ? 'ok' : 'failed',
           ...(result.exitCode === 0 ? {} : { detail: `prisma generate exited with ${result.exitCode}` }),

@@ -29,6 +29,8 @@ export interface DatabaseListing {
   readonly clientGenerated: boolean;
   readonly migrations: number;
   readonly seed: boolean;
+  /** The X of a Prisma 6 style `url = env("X")` in the schema (Prisma 7 rejects it; `upgrade-schema` moves it), else null. */
+  readonly legacyUrlEnv: string | null;
 }
 
 export function describeDatabase(folder: DatabaseFolder, env: NodeJS.ProcessEnv, redact: (url: string) => string): DatabaseListing {
@@ -47,6 +49,7 @@ export function describeDatabase(folder: DatabaseFolder, env: NodeJS.ProcessEnv,
     clientGenerated: fs.existsSync(path.join(folder.clientDir, 'index.js')),
     migrations: migrationFolders(folder.migrationsDir).length,
     seed: folder.seedPath !== undefined,
+    legacyUrlEnv: folder.schema.hasUrl ? (folder.schema.urlEnv ?? null) : null,
   };
 }
 
@@ -80,6 +83,14 @@ export const listCommand: KustoCommand<GlobalArgs & { json: boolean }> = {
     ]);
     for (const line of renderTable(['name', 'provider', 'env var', 'target', 'migrate via', 'client', 'migrations', 'seed'], rows)) context.io.out(line);
     for (const skipped of discovery.skipped) context.io.out(`skipped ${skipped.name}: ${skipped.reason}`);
+    for (const folder of databases.filter((entry) => entry.schema.hasUrl)) {
+      const listing = listings.find((entry) => entry.name === folder.name)!;
+      context.io.out(
+        listing.legacyUrlEnv === null
+          ? `! ${folder.name}: schema.prisma has a literal datasource url, which Prisma 7 rejects: move it to an environment variable and prisma.config.ts.`
+          : `! ${folder.name}: schema.prisma has url = env("${listing.legacyUrlEnv}") (Prisma 6 style, rejected by Prisma 7; generate, validate and studio work around it): kusto-db upgrade-schema -d ${folder.name}`,
+      );
+    }
     if (context.envFile) context.io.out(`env file: ${describeEnvFile(context.envFile, projectDir)}`);
     return { exitCode: 0 };
   },
