@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { spawn, spawnSync } from 'node:child_process';
 import { PassThrough } from 'node:stream';
+import { stripVTControlCharacters } from 'node:util';
 import { installFakePrisma, readFakePrismaCalls } from '../test-support/fake-prisma.js';
 import { createProject, removeProject, schemaFor, USER_MODELS } from '../test-support/project.js';
 import { baseEnv, cliArgv } from '../test-support/spawn-cli.js';
@@ -46,7 +47,7 @@ function inTerminal(argv: readonly string[], type: (code: string) => string): Pr
     child.once('close', (exitCode) => {
       clearTimeout(timer);
       // Without the terminal's cursor moves, as a person reads it.
-      resolve({ exitCode, screen: screen.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '') });
+      resolve({ exitCode, screen: stripVTControlCharacters(screen) });
     }),
   );
 }
