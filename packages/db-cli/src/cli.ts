@@ -1,7 +1,8 @@
 import yargs from 'yargs';
 import { toYargsCommand, EXIT_FAILED, type RunOutcome } from './command.js';
 import { createMigrateCommand } from './commands/migrate.js';
-import { BUILTIN_COMMANDS, type CommandRegistry } from './commands/index.js';
+import { BUILTIN_COMMANDS, commandNameOf, isLazyCommand, type CommandRegistry } from './commands/index.js';
+import type { AnyKustoCommand } from './command.js';
 import { resolveContext, type CliContext } from './context.js';
 import { missingVariableHint } from './env/env-file.js';
 import { isUserError } from './errors.js';
@@ -12,6 +13,41 @@ function missingVariableNote(message: string, outcome: RunOutcome): string {
   const variables = [...message.matchAll(/set the environment variable ([A-Za-z_][A-Za-z0-9_]*)/g)].map((match) => match[1]!);
   if (variables.length === 0 || !outcome.envFile) return '';
   return `\n${missingVariableHint(outcome.envFile, [...new Set(variables)])}`;
+}
+
+/** Global options that take a value: the token after them is not a command name. */
+const VALUE_OPTIONS = new Set(['-d', '--database', '--root', '--cwd', '--env-file']);
+
+/** The command `argv` names (its first word that is a known command), or undefined (help, none, unknown). */
+export function requestedCommand(argv: readonly string[], names: ReadonlySet<string>): string | undefined {
+  for (let index = 0; index < argv.length; index++) {
+    const token = argv[index]!;
+    if (token === '--') return undefined;
+    if (VALUE_OPTIONS.has(token)) {
+      index++;
+      continue;
+    }
+    if (token.startsWith('-')) continue;
+    return names.has(token) ? token : undefined;
+  }
+  return undefined;
+}
+
+/** The commands to register for `argv`: only the one it names, or all of them when it names none. */
+async function commandsFor(argv: readonly string[], registry: CommandRegistry) {
+  const names = new Set(['migrate', ...registry.commands.map(commandNameOf)]);
+  const requested = requestedCommand(argv, names);
+  const wanted = registry.commands.filter((command) => requested === undefined || commandNameOf(command) === requested);
+  // One after another: concurrent imports gain nothing here (one thread), and Jest's ESM loader trips on them.
+  const commands: AnyKustoCommand[] = [];
+  for (const command of wanted) commands.push(isLazyCommand(command) ? await command.load() : command);
+  const migrateTypes =
+    requested !== undefined && requested !== 'migrate'
+      ? undefined
+      : typeof registry.migrateTypes === 'function'
+        ? await registry.migrateTypes()
+        : registry.migrateTypes;
+  return { commands, migrateTypes };
 }
 
 /**
@@ -28,11 +64,12 @@ export async function runCli(
 ): Promise<number> {
   const context = resolveContext(partialContext);
   const outcome: RunOutcome = {};
+  const { commands, migrateTypes } = await commandsFor(argv, registry);
   let parser = withGlobalOptions(yargs([...argv]))
     .scriptName('kusto-db')
-    .usage('$0 <command> [-d <database> | -a] [options]')
-    .command(toYargsCommand(createMigrateCommand(registry.migrateTypes), context, outcome));
-  for (const command of registry.commands) parser = parser.command(toYargsCommand(command, context, outcome));
+    .usage('$0 <command> [-d <database> | -a] [options]');
+  if (migrateTypes) parser = parser.command(toYargsCommand(createMigrateCommand(migrateTypes), context, outcome));
+  for (const command of commands) parser = parser.command(toYargsCommand(command, context, outcome));
   parser = parser
     .demandCommand(1, 'Name a command (kusto-db --help lists them).')
     .strict()
