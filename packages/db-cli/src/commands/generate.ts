@@ -6,6 +6,8 @@ import type { KustoCommand } from '../command.js';
 import { assertUsableSchema } from '../checks/schema-checks.js';
 import { legacySchemaWarning, prepareSchema } from '../prisma/legacy-schema.js';
 import type { GlobalArgs } from '../global-options.js';
+import { currentStamp, isUpToDate, writeStamp } from '../prisma/generate-stamp.js';
+import { resolvePrismaBin } from '../prisma/resolve-prisma.js';
 import { runPrisma } from '../prisma/run-prisma.js';
 import { urlEnvVarOf } from '../targets/database-url.js';
 import { forEachDatabase, summarize } from '../targets/for-each-database.js';
@@ -13,6 +15,7 @@ import { resolveTargets } from '../targets/resolve-targets.js';
 
 export interface GenerateArgs extends GlobalArgs {
   readonly concurrency: number;
+  readonly force: boolean;
   readonly types: string;
   readonly verbose: boolean;
 }
@@ -33,9 +36,16 @@ export const generateCommand: KustoCommand<GenerateArgs> = {
         default: DEFAULT_TYPES_FILE,
         describe: 'Where the typed database map declaration is written, relative to --cwd',
       })
-      .option('verbose', { type: 'boolean', default: false, describe: "Show Prisma's output for databases that succeeded too" }),
+      .option('verbose', { type: 'boolean', default: false, describe: "Show Prisma's output for databases that succeeded too" })
+      .option('force', {
+        alias: 'f',
+        type: 'boolean',
+        default: false,
+        describe: 'Regenerate every client, even one whose schema, Prisma and @prisma/client versions match what produced it',
+      }),
   async run(args, context) {
     const { projectDir, discovery, databases } = resolveTargets(args, 'all-by-default', context, 'generate');
+    const prismaVersion = resolvePrismaBin(projectDir).version;
     const legacy = legacySchemaWarning(databases);
     if (legacy) context.io.err(`! ${legacy}`);
     const outcomes = await forEachDatabase(
@@ -45,11 +55,18 @@ export const generateCommand: KustoCommand<GenerateArgs> = {
         const prepared = await prepareSchema(folder);
         let result;
         try {
+          const stamp = await currentStamp(folder, prepared.folder.schemaPath, prismaVersion);
+          if (!args.force && isUpToDate(folder, stamp)) {
+            return { result: 'skipped', detail: `client up to date (same schema, prisma ${stamp.prisma ?? '?'}; --force regenerates)` };
+          }
           result = await runPrisma(
             { folder: prepared.folder, envVar: urlEnvVarOf(folder), args: ['generate'], projectDir, stdio: 'capture', usesSchemaEngine: false },
             context,
           );
-          if (result.exitCode === 0) await prepared.finish();
+          if (result.exitCode === 0) {
+            await prepared.finish();
+            await writeStamp(folder, stamp);
+          }
         } finally {
           await prepared.dispose();
         }

@@ -52,11 +52,13 @@ test('the generated client is byte-identical to the upgraded schema\'s, and name
 
   const upgrade = await runKusto(project, ['upgrade-schema', '-d', 'user'], env());
   expect(upgrade.exitCode).toBe(0);
-  const regenerated = await runKusto(project, ['generate', '-d', 'user'], env());
+  await fs.rm(dir('client'), { recursive: true });
+  const regenerated = await runKusto(project, ['generate', '-d', 'user', '--force'], env());
   expect(regenerated.exitCode).toBe(0);
   expect(regenerated.stderr).not.toContain('Prisma 6 style url');
   const fromUpgraded = await snapshot(dir('client'));
   expect([...fromLegacy.keys()].sort()).toEqual([...fromUpgraded.keys()].sort());
+  expect(regenerated.stdout).toMatch(/✔ user generate ok/);
   for (const [file, bytes] of fromLegacy) expect({ file, same: bytes.equals(fromUpgraded.get(file)!) }).toEqual({ file, same: true });
 
   // Back to the seed document's schema for the tests below.
