@@ -6,6 +6,8 @@ import type { KustoCommand } from '../command.js';
 import { assertUsableSchema } from '../checks/schema-checks.js';
 import { legacySchemaWarning, prepareSchema } from '../prisma/legacy-schema.js';
 import type { GlobalArgs } from '../global-options.js';
+import fsp from 'node:fs/promises';
+import { canGenerateInProcess, inProcessGeneratorVersion, loadInProcessGenerator, type InProcessGenerate } from '../prisma/generate-in-process.js';
 import { currentStamp, isUpToDate, writeStamp } from '../prisma/generate-stamp.js';
 import { resolvePrismaBin } from '../prisma/resolve-prisma.js';
 import { runPrisma } from '../prisma/run-prisma.js';
@@ -16,8 +18,17 @@ import { resolveTargets } from '../targets/resolve-targets.js';
 export interface GenerateArgs extends GlobalArgs {
   readonly concurrency: number;
   readonly force: boolean;
+  readonly 'in-process': boolean;
   readonly types: string;
   readonly verbose: boolean;
+}
+
+function loadOrNull(): InProcessGenerate | null {
+  try {
+    return loadInProcessGenerator();
+  } catch {
+    return null;
+  }
 }
 
 export const generateCommand: KustoCommand<GenerateArgs> = {
@@ -37,6 +48,12 @@ export const generateCommand: KustoCommand<GenerateArgs> = {
         describe: 'Where the typed database map declaration is written, relative to --cwd',
       })
       .option('verbose', { type: 'boolean', default: false, describe: "Show Prisma's output for databases that succeeded too" })
+      .option('in-process', {
+        type: 'boolean',
+        default: true,
+        describe:
+          "Generate in this process with Prisma's own generator when the project's prisma is the version kusto-db carries (--no-in-process: one Prisma CLI run per database)",
+      })
       .option('force', {
         alias: 'f',
         type: 'boolean',
@@ -46,6 +63,8 @@ export const generateCommand: KustoCommand<GenerateArgs> = {
   async run(args, context) {
     const { projectDir, discovery, databases } = resolveTargets(args, 'all-by-default', context, 'generate');
     const prismaVersion = resolvePrismaBin(projectDir).version;
+    // Prisma's generator, loaded on first use; null when it cannot load here (then the Prisma CLI runs).
+    let inProcess: InProcessGenerate | null | undefined;
     const legacy = legacySchemaWarning(databases);
     if (legacy) context.io.err(`! ${legacy}`);
     const outcomes = await forEachDatabase(
@@ -58,6 +77,20 @@ export const generateCommand: KustoCommand<GenerateArgs> = {
           const stamp = await currentStamp(folder, prepared.folder.schemaPath, prismaVersion);
           if (!args.force && isUpToDate(folder, stamp)) {
             return { result: 'skipped', detail: `client up to date (same schema, prisma ${stamp.prisma ?? '?'}; --force regenerates)` };
+          }
+          const eligible = args['in-process'] && canGenerateInProcess(prepared.folder, await fsp.readFile(prepared.folder.schemaPath, 'utf8'), prismaVersion);
+          if (eligible) inProcess ??= loadOrNull();
+          if (eligible && inProcess) {
+            const generated = await inProcess(prepared.folder.schemaPath).then(
+              () => true,
+              // Anything Prisma's generator refuses goes to the Prisma CLI, which reports it in its own words.
+              () => false,
+            );
+            if (generated) {
+              await prepared.finish();
+              await writeStamp(folder, stamp);
+              return { result: 'ok', detail: `Prisma's generator ${inProcessGeneratorVersion() ?? ''}, in-process` };
+            }
           }
           result = await runPrisma(
             { folder: prepared.folder, envVar: urlEnvVarOf(folder), args: ['generate'], projectDir, stdio: 'capture', usesSchemaEngine: false },
