@@ -1,10 +1,9 @@
 import { expect, test } from '@jest/globals';
-import { runCli } from './cli.js';
-import { BUILTIN_COMMANDS } from './commands/index.js';
+import { requestedCommand, runCli } from './cli.js';
+import { BUILTIN_COMMANDS, commandNameOf } from './commands/index.js';
 import { capture } from './test-support/project.js';
 
-const commandName = (spec: string | readonly string[]): string => (typeof spec === 'string' ? spec : spec[0]!).split(' ')[0]!;
-const COMMAND_NAMES = ['migrate', ...BUILTIN_COMMANDS.commands.map((command) => commandName(command.command))];
+const COMMAND_NAMES = ['migrate', ...BUILTIN_COMMANDS.commands.map(commandNameOf)];
 
 /** Option lines of a yargs help text: `  -d, --database  Description  [string]`. */
 function optionLines(help: string): string[] {
@@ -52,4 +51,21 @@ test('colours are off when NO_COLOR is set or output is not a terminal', async (
   expect(resolveContext({ env: { FORCE_COLOR: '1' } }).colors).toBe(true);
   const { palette } = await import('./output/colors.js');
   expect(palette(false).fail('x')).toBe('x');
+});
+
+test('every lazily loaded command has the name it is registered under', async () => {
+  for (const entry of BUILTIN_COMMANDS.commands) {
+    if (!('load' in entry)) continue;
+    expect(commandNameOf(await entry.load())).toBe(entry.name);
+  }
+});
+
+test('requestedCommand: the first word naming a command, skipping the values of global options', () => {
+  const names = new Set(['list', 'migrate', 'seed']);
+  expect(requestedCommand(['list'], names)).toBe('list');
+  expect(requestedCommand(['-d', 'seed', 'list'], names)).toBe('list');
+  expect(requestedCommand(['--cwd', 'list', 'migrate', '-t', 'deploy'], names)).toBe('migrate');
+  expect(requestedCommand(['-a', '--root=x', 'seed'], names)).toBe('seed');
+  expect(requestedCommand(['--help'], names)).toBeUndefined();
+  expect(requestedCommand(['frobnicate', 'list'], names)).toBeUndefined();
 });

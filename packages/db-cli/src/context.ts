@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import type { EnvFileSource } from './env/env-file.js';
 import type { SpawnFn } from './prisma/spawn.js';
 import type { PromptFn } from './safety/prompt.js';
 import { defaultPoolerProbe, type PoolerProbe } from './targets/connection-url.js';
@@ -22,14 +23,19 @@ export type InterruptSource = (onInterrupt: (signal: NodeJS.Signals) => void) =>
 export interface CliContext {
   /** Project directory that relative paths start from. Default `process.cwd()`. */
   readonly cwd: string;
-  /** Environment the database URLs are read from and Prisma runs with. Default `process.env`. */
+  /**
+   * Environment the database URLs are read from and Prisma runs with. Default `process.env`; a
+   * command sees it with the project's env file merged under it (see {@link envFile}).
+   */
   readonly env: NodeJS.ProcessEnv;
+  /** The env file merged into `env` before the command ran; undefined before that. */
+  readonly envFile?: EnvFileSource | undefined;
   readonly io: CliIo;
   /** Whether a person can answer prompts. Default: stdin and stdout are TTYs. */
   readonly interactive: boolean;
   /** Whether output is coloured. Default: stdout is a TTY and `NO_COLOR` is unset. */
   readonly colors: boolean;
-  /** Asks a question on the terminal. Default: the `prompts` package. */
+  /** Asks a question on the terminal. Default: {@link terminalPrompt} (Node's readline). */
   readonly prompt: PromptFn;
   /** Starts a child process (never through a shell). Default `node:child_process` `spawn`. */
   readonly spawn: SpawnFn;
@@ -47,27 +53,40 @@ export interface CliContext {
   readonly poolerProbe: PoolerProbe;
 }
 
+/** How often {@link createProcessInterrupts} checks that the parent process is still there. */
+export const PARENT_POLL_INTERVAL_MS = 500;
+
 /**
- * Ctrl+C / SIGTERM from the real process. One pair of process listeners is installed while anyone
- * is subscribed (however many Prisma runs are in flight) and removed with the last subscriber, so
- * the default Node behaviour comes back when nothing is running.
+ * Ctrl+C / SIGTERM from the real process, and the parent going away: `npx kusto-db …` and
+ * `npm run …` start kusto-db as a child of a wrapper; when the wrapper is killed the child is
+ * re-parented (its `process.ppid` changes) and nobody is left to press Ctrl+C, so that counts as
+ * an interrupt too (reported as `SIGHUP`). One pair of process listeners and one unref'ed poll
+ * timer are installed while anyone is subscribed (however many Prisma runs are in flight) and
+ * removed with the last subscriber, so the default Node behaviour comes back when nothing is running.
  */
-export function createProcessInterrupts(): InterruptSource {
+export function createProcessInterrupts(pollMs: number = PARENT_POLL_INTERVAL_MS): InterruptSource {
   const listeners = new Set<(signal: NodeJS.Signals) => void>();
   const dispatch = (signal: NodeJS.Signals) => {
     for (const listener of [...listeners]) listener(signal);
   };
+  let poll: NodeJS.Timeout | undefined;
   return (onInterrupt) => {
     const listener = (signal: NodeJS.Signals) => onInterrupt(signal);
     if (listeners.size === 0) {
       process.on('SIGINT', dispatch);
       process.on('SIGTERM', dispatch);
+      const parent = process.ppid;
+      poll = setInterval(() => {
+        if (process.ppid !== parent) dispatch('SIGHUP');
+      }, pollMs).unref();
     }
     listeners.add(listener);
     return () => {
       if (!listeners.delete(listener) || listeners.size > 0) return;
       process.off('SIGINT', dispatch);
       process.off('SIGTERM', dispatch);
+      clearInterval(poll);
+      poll = undefined;
     };
   };
 }

@@ -9,7 +9,8 @@ export type CliErrorCode =
   | 'ALREADY_EXISTS'
   | 'ROOT_NOT_FOUND'
   | 'PRECHECK_FAILED'
-  | 'FILE_UNREADABLE';
+  | 'FILE_UNREADABLE'
+  | 'SCHEMA_ENGINE_UNAVAILABLE';
 
 /** A mistake the user can fix; printed as one line without a stack trace. */
 export class CliError extends Error {

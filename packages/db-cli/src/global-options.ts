@@ -6,9 +6,12 @@ export interface GlobalArgs {
   readonly all: boolean;
   readonly root: string | undefined;
   readonly cwd: string | undefined;
+  /** `--env-file` (yargs gives it under both spellings). */
+  readonly envFile?: string | undefined;
+  readonly 'env-file'?: string | undefined;
 }
 
-/** Adds `-d`, `-a`, `--root` and `--cwd` to the root parser. */
+/** Adds `-d`, `-a`, `--root`, `--cwd` and `--env-file` to the root parser. */
 export function withGlobalOptions(yargs: Argv): Argv<GlobalArgs> {
   return yargs
     .option('database', {
@@ -32,6 +35,11 @@ export function withGlobalOptions(yargs: Argv): Argv<GlobalArgs> {
     .option('cwd', {
       type: 'string',
       describe: 'Project directory [default: the current directory]',
+      global: true,
+    })
+    .option('env-file', {
+      type: 'string',
+      describe: 'File of VAR=value lines read before any URL (relative to the current directory); never overrides a variable already set [default: <--cwd>/.env when present]',
       global: true,
     });
 }

@@ -169,8 +169,24 @@ export class DatabaseUnavailableError extends KustoDbError {
     detail: string,
     options?: { cause?: unknown },
   ) {
-    super('DATABASE_UNAVAILABLE', `Database "${database}" is unavailable: ${detail}`, options);
+    super('DATABASE_UNAVAILABLE', `Database "${database}" is unavailable: ${oneLineCause(detail)}`, options);
   }
+}
+
+/**
+ * The cause in one line, for a message an `onError` handler can show. Prisma wraps a driver error
+ * in several lines (``Invalid `prisma.$queryRawUnsafe()` invocation:``, blank lines, then
+ * ``Raw query failed. Code: `N/A`. Message: `Can't reach database server at …` ``): keep the
+ * driver's message. Anything else: its lines joined with spaces. The full text stays on `cause`.
+ */
+export function oneLineCause(detail: string): string {
+  const driverMessage = /Message: `([^`]+)`/.exec(detail)?.[1];
+  if (driverMessage !== undefined) return driverMessage.trim();
+  const lines = detail
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !/^Invalid `.*` invocation/.test(line));
+  return lines.join(' ');
 }
 
 export class ManagerClosedError extends KustoDbError {

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -215,6 +216,21 @@ describe('bad input gets a clear error that says what to do', () => {
     expect(errors[0]).toMatch(/^auth: /);
     const everything = JSON.stringify([error.message, String(error.cause), errors, m.status()]);
     expect(everything).not.toContain('not-the-password-42');
+    await m.disconnectAll();
+  });
+
+  test("a server that refuses connections: the error's message is one line with the cause", async () => {
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as net.AddressInfo;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const closed = new URL(userDb.url);
+    closed.port = String(port);
+    const m = manager({ RDS_MAIN_URL: closed.toString() });
+    const error = (await m.getClient('main').catch((e: unknown) => e)) as DatabaseUnavailableError;
+    expect(error).toBeInstanceOf(DatabaseUnavailableError);
+    expect(error.message).toBe(`Database "main" is unavailable: Can't reach database server at 127.0.0.1:${port}`);
+    expect(String((error.cause as Error).message)).toContain('Invalid `prisma.$queryRawUnsafe()` invocation');
     await m.disconnectAll();
   });
 

@@ -75,3 +75,11 @@ export function assertPrisma7Schema(folder: DatabaseFolder): void {
     );
   }
 }
+
+/**
+ * Like {@link assertPrisma7Schema}, but lets a Prisma 6 style `url = env("X")` through: commands
+ * that hand Prisma a copy without it (`prepareSchema`) accept it. A literal URL is still refused.
+ */
+export function assertUsableSchema(folder: DatabaseFolder): void {
+  if (folder.schema.hasUrl && folder.schema.urlEnv === undefined) assertPrisma7Schema(folder);
+}

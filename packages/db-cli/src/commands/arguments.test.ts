@@ -14,6 +14,8 @@ let log: string;
 const env = () => ({
   PATH: process.env.PATH,
   FAKE_PRISMA_LOG: log,
+  // The fake prisma needs no engine; this tells kusto-db's engine check there is one.
+  PRISMA_SCHEMA_ENGINE_BINARY: process.execPath,
   RDS_USER_URL: 'postgresql://app:user-secret@db.example:5432/user',
   RDS_ANALYTICS_EVENTS_URL: 'postgresql://app:events-secret@db.example:5432/events',
   RDS_READ_REPLICA_URL: 'postgresql://app:replica-secret@replica.example:5432/user',
@@ -187,7 +189,7 @@ describe('mistakes are one line, before Prisma starts', () => {
       expect(exitCode).toBe(1);
       // seed only ever uses RDS_USER_URL; deploy and status would use RDS_USER_DIRECT_URL first.
       const or = argv[0] === 'seed' ? '' : ' \\(or RDS_USER_DIRECT_URL, which this command uses first\\)';
-      expect(err.join('\n')).toMatch(new RegExp(`^kusto-db: Database "user" has no URL: set the environment variable RDS_USER_URL${or}\\.\\nNothing was run\\.$`));
+      expect(err.join('\n')).toMatch(new RegExp(`^kusto-db: Database "user" has no URL: set the environment variable RDS_USER_URL${or}\\.\\nNothing was run\\.\\nNot set \\(or empty\\) in the environment, and there is no .*\\.env to read it from \\(or pass --env-file <path>\\)\\.$`));
     },
   );
 

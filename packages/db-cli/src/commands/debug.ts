@@ -1,6 +1,7 @@
 import { detectProfile, redactUrl } from '@kusto/db';
 import os from 'node:os';
 import type { KustoCommand } from '../command.js';
+import { describeEnvFile, type EnvFileSource } from '../env/env-file.js';
 import { checkDatabase } from '../checks/schema-checks.js';
 import type { GlobalArgs } from '../global-options.js';
 import { describeDatabase, type DatabaseListing } from './list.js';
@@ -19,6 +20,8 @@ export interface DebugReport {
     readonly pool: { readonly name: string; readonly reason: string };
   };
   readonly projectDir: string;
+  /** The env file read before the URLs were (null when the report was made outside a command run). */
+  readonly envFile: EnvFileSource | null;
   readonly root: string | null;
   readonly rootProblem: string | null;
   /** The URL fields of `kusto-db list`, and the schema checks. */
@@ -28,7 +31,7 @@ export interface DebugReport {
   readonly skipped: readonly { readonly name: string; readonly reason: string }[];
 }
 
-export function collectDebugReport(args: GlobalArgs, context: { cwd: string; env: NodeJS.ProcessEnv }): DebugReport {
+export function collectDebugReport(args: GlobalArgs, context: { cwd: string; env: NodeJS.ProcessEnv; envFile?: EnvFileSource | undefined }): DebugReport {
   const projectDir = projectDirOf(args, context);
   const profile = detectProfile(context.env);
   const base = {
@@ -40,6 +43,7 @@ export function collectDebugReport(args: GlobalArgs, context: { cwd: string; env
       pool: { name: profile.pool.profile, reason: profile.pool.reason },
     },
     projectDir,
+    envFile: context.envFile ?? null,
   };
   try {
     const discovery = discover(projectDir, args.root);
@@ -76,6 +80,7 @@ export const debugCommand: KustoCommand<GlobalArgs & { json: boolean }> = {
     io.out(`checks   ${report.profile.checks.name} (${report.profile.checks.reason})`);
     io.out(`pool     ${report.profile.pool.name} (${report.profile.pool.reason})`);
     io.out(`project  ${report.projectDir}`);
+    io.out(`env file ${report.envFile ? describeEnvFile(report.envFile, report.projectDir) : 'not read'}`);
     io.out(`root     ${report.root ?? report.rootProblem ?? ''}`);
     for (const database of report.databases) {
       io.out('');

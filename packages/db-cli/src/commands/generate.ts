@@ -3,8 +3,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { KustoCommand } from '../command.js';
-import { assertPrisma7Schema } from '../checks/schema-checks.js';
+import { assertUsableSchema } from '../checks/schema-checks.js';
+import { legacySchemaWarning, prepareSchema } from '../prisma/legacy-schema.js';
 import type { GlobalArgs } from '../global-options.js';
+import fsp from 'node:fs/promises';
+import { canGenerateInProcess, inProcessGeneratorVersion, loadInProcessGenerator, type InProcessGenerate } from '../prisma/generate-in-process.js';
+import { currentStamp, isUpToDate, writeStamp } from '../prisma/generate-stamp.js';
+import { resolvePrismaBin } from '../prisma/resolve-prisma.js';
 import { runPrisma } from '../prisma/run-prisma.js';
 import { urlEnvVarOf } from '../targets/database-url.js';
 import { forEachDatabase, summarize } from '../targets/for-each-database.js';
@@ -12,8 +17,18 @@ import { resolveTargets } from '../targets/resolve-targets.js';
 
 export interface GenerateArgs extends GlobalArgs {
   readonly concurrency: number;
+  readonly force: boolean;
+  readonly 'in-process': boolean;
   readonly types: string;
   readonly verbose: boolean;
+}
+
+function loadOrNull(): InProcessGenerate | null {
+  try {
+    return loadInProcessGenerator();
+  } catch {
+    return null;
+  }
 }
 
 export const generateCommand: KustoCommand<GenerateArgs> = {
@@ -32,14 +47,62 @@ export const generateCommand: KustoCommand<GenerateArgs> = {
         default: DEFAULT_TYPES_FILE,
         describe: 'Where the typed database map declaration is written, relative to --cwd',
       })
-      .option('verbose', { type: 'boolean', default: false, describe: "Show Prisma's output for databases that succeeded too" }),
+      .option('verbose', { type: 'boolean', default: false, describe: "Show Prisma's output for databases that succeeded too" })
+      .option('in-process', {
+        type: 'boolean',
+        default: true,
+        describe:
+          "Generate in this process with Prisma's own generator when the project's prisma is the version kusto-db carries (--no-in-process: one Prisma CLI run per database)",
+      })
+      .option('force', {
+        alias: 'f',
+        type: 'boolean',
+        default: false,
+        describe: 'Regenerate every client, even one whose schema, Prisma and @prisma/client versions match what produced it',
+      }),
   async run(args, context) {
     const { projectDir, discovery, databases } = resolveTargets(args, 'all-by-default', context, 'generate');
+    const prismaVersion = resolvePrismaBin(projectDir).version;
+    // Prisma's generator, loaded on first use; null when it cannot load here (then the Prisma CLI runs).
+    let inProcess: InProcessGenerate | null | undefined;
+    const legacy = legacySchemaWarning(databases);
+    if (legacy) context.io.err(`! ${legacy}`);
     const outcomes = await forEachDatabase(
       databases,
       async (folder) => {
-        assertPrisma7Schema(folder);
-        const result = await runPrisma({ folder, envVar: urlEnvVarOf(folder), args: ['generate'], projectDir, stdio: 'capture', usesSchemaEngine: false }, context);
+        assertUsableSchema(folder);
+        const prepared = await prepareSchema(folder);
+        let result;
+        try {
+          const stamp = await currentStamp(folder, prepared.folder.schemaPath, prismaVersion);
+          if (!args.force && isUpToDate(folder, stamp)) {
+            return { result: 'skipped', detail: `client up to date (same schema, prisma ${stamp.prisma ?? '?'}; --force regenerates)` };
+          }
+          const eligible = args['in-process'] && canGenerateInProcess(prepared.folder, await fsp.readFile(prepared.folder.schemaPath, 'utf8'), prismaVersion);
+          if (eligible) inProcess ??= loadOrNull();
+          if (eligible && inProcess) {
+            const generated = await inProcess(prepared.folder.schemaPath).then(
+              () => true,
+              // Anything Prisma's generator refuses goes to the Prisma CLI, which reports it in its own words.
+              () => false,
+            );
+            if (generated) {
+              await prepared.finish();
+              await writeStamp(folder, stamp);
+              return { result: 'ok', detail: `Prisma's generator ${inProcessGeneratorVersion() ?? ''}, in-process` };
+            }
+          }
+          result = await runPrisma(
+            { folder: prepared.folder, envVar: urlEnvVarOf(folder), args: ['generate'], projectDir, stdio: 'capture', usesSchemaEngine: false },
+            context,
+          );
+          if (result.exitCode === 0) {
+            await prepared.finish();
+            await writeStamp(folder, stamp);
+          }
+        } finally {
+          await prepared.dispose();
+        }
         return {
           result: result.interrupted ? 'cancelled' : result.exitCode === 0 ? 'ok' : 'failed',
           ...(result.exitCode === 0 ? {} : { detail: `prisma generate exited with ${result.exitCode}` }),

@@ -3,6 +3,8 @@ import type { CommandResult } from '../command.js';
 import type { CliContext } from '../context.js';
 import type { GlobalArgs } from '../global-options.js';
 import { runPrisma } from '../prisma/run-prisma.js';
+import { requireSchemaEngine } from '../prisma/schema-engine.js';
+import { projectDirOf } from '../targets/resolve-targets.js';
 import { guardDangerous, isCommandResult } from '../safety/guard-dangerous.js';
 import { prismaUrlVars, requireConnection, type ConnectionNeed, type ConnectionUrl } from '../targets/connection-url.js';
 
@@ -16,7 +18,7 @@ export const FORCE_OPTION = {
 
 /**
  * A dangerous Prisma command on one database: the safety checks in their fixed order (`-d`, a
- * Prisma 7 schema and a URL fit for `need`, a terminal or `--force`, the two codes), then Prisma
+ * Prisma 7 schema, Prisma's schema engine there, a URL fit for `need`, a terminal or `--force`, the two codes), then Prisma
  * itself, connected as `need` says (see {@link ConnectionNeed}).
  */
 export async function runGuardedPrisma(
@@ -39,6 +41,7 @@ export async function runGuardedPrisma(
       force: options.force,
       precheck: async (folder) => {
         assertPrisma7Schema(folder);
+        await requireSchemaEngine(options.action, folder, projectDirOf(args, context), context);
         connection = await requireConnection(folder, context, options.need);
       },
     },

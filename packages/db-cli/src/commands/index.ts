@@ -1,44 +1,54 @@
+// The commands of this package, each loaded only when it runs: `kusto-db list` must not pay for
+// the migration runner, Prisma's config handling or any other command's imports. `--help` (or a
+// command name kusto-db does not know) loads them all.
 import type { AnyKustoCommand } from '../command.js';
 import type { MigrateType } from './migrate.js';
-import { PRISMA_MIGRATE_TYPES, RUNNER_MIGRATE_TYPES } from './migrate/index.js';
-import { debugCommand } from './debug.js';
-import { executeCommand } from './execute.js';
-import { generateCommand } from './generate.js';
-import { initCommand } from './init.js';
-import { listCommand } from './list.js';
-import { pullCommand } from './pull.js';
-import { pushCommand } from './push.js';
-import { rollbackCommand } from './rollback.js';
-import { seedCommand } from './seed.js';
-import { statusCommand } from './status.js';
-import { studioCommand } from './studio.js';
-import { upgradeSchemaCommand } from './upgrade-schema.js';
-import { validateCommand } from './validate.js';
-import { versionCommand } from './version.js';
+
+/** A command known by name, its module imported on first use. */
+export interface LazyCommand {
+  /** The command's name, as typed (the first word of its yargs `command`). */
+  readonly name: string;
+  load(): Promise<AnyKustoCommand>;
+}
 
 /** What `kusto-db` offers: top-level commands (besides `migrate`) and the `migrate -t` types. */
 export interface CommandRegistry {
-  readonly commands: readonly AnyKustoCommand[];
-  readonly migrateTypes: readonly MigrateType[];
+  readonly commands: readonly (AnyKustoCommand | LazyCommand)[];
+  /** The `migrate -t` types, or a loader for them (called only when `migrate` runs or help is shown). */
+  readonly migrateTypes: readonly MigrateType[] | (() => Promise<readonly MigrateType[]>);
+}
+
+export function isLazyCommand(command: AnyKustoCommand | LazyCommand): command is LazyCommand {
+  return 'load' in command;
+}
+
+/** The name a command is typed as. */
+export function commandNameOf(command: AnyKustoCommand | LazyCommand): string {
+  if (isLazyCommand(command)) return command.name;
+  const spec = typeof command.command === 'string' ? command.command : command.command[0]!;
+  return spec.split(' ')[0]!;
 }
 
 /** The commands of this package: the Prisma-backed ones and those of the native migration runner. */
 export const BUILTIN_COMMANDS: CommandRegistry = {
   commands: [
-    listCommand,
-    generateCommand,
-    validateCommand,
-    studioCommand,
-    pullCommand,
-    pushCommand,
-    debugCommand,
-    versionCommand,
-    initCommand,
-    upgradeSchemaCommand,
-    statusCommand,
-    rollbackCommand,
-    seedCommand,
-    executeCommand,
+    { name: 'list', load: async () => (await import('./list.js')).listCommand },
+    { name: 'generate', load: async () => (await import('./generate.js')).generateCommand },
+    { name: 'validate', load: async () => (await import('./validate.js')).validateCommand },
+    { name: 'studio', load: async () => (await import('./studio.js')).studioCommand },
+    { name: 'pull', load: async () => (await import('./pull.js')).pullCommand },
+    { name: 'push', load: async () => (await import('./push.js')).pushCommand },
+    { name: 'debug', load: async () => (await import('./debug.js')).debugCommand },
+    { name: 'version', load: async () => (await import('./version.js')).versionCommand },
+    { name: 'init', load: async () => (await import('./init.js')).initCommand },
+    { name: 'upgrade-schema', load: async () => (await import('./upgrade-schema.js')).upgradeSchemaCommand },
+    { name: 'status', load: async () => (await import('./status.js')).statusCommand },
+    { name: 'rollback', load: async () => (await import('./rollback.js')).rollbackCommand },
+    { name: 'seed', load: async () => (await import('./seed.js')).seedCommand },
+    { name: 'execute', load: async () => (await import('./execute.js')).executeCommand },
   ],
-  migrateTypes: [...PRISMA_MIGRATE_TYPES, ...RUNNER_MIGRATE_TYPES],
+  migrateTypes: async () => {
+    const { PRISMA_MIGRATE_TYPES, RUNNER_MIGRATE_TYPES } = await import('./migrate/index.js');
+    return [...PRISMA_MIGRATE_TYPES, ...RUNNER_MIGRATE_TYPES];
+  },
 };

@@ -39,7 +39,12 @@ export const initCommand: KustoCommand<InitArgs> = {
     }
     const shown = path.relative(projectDir, dir) || '.';
     context.io.out(`Created ${shown}/ (${files.map(([file]) => file).join(', ')}).`);
-    context.io.out(`Next: set ${envVar}, then kusto-db generate -d ${args.name} and kusto-db migrate -t dev -n init -d ${args.name}.`);
+    const migrations = path.join(shown, 'migrations');
+    context.io.out(`Next: set ${envVar} (in the environment or .env), then kusto-db generate -d ${args.name}.`);
+    context.io.out(
+      `Then a first migration: kusto-db migrate -t dev -n init -d ${args.name} (needs Prisma's schema engine), or write ${migrations}/<timestamp>_init/migration.sql ` +
+        `yourself; kusto-db migrate -t deploy -d ${args.name} applies it (no engine needed), kusto-db seed -d ${args.name} runs seed.ts.`,
+    );
     return { exitCode: 0 };
   },
 };

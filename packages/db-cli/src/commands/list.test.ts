@@ -41,6 +41,7 @@ test('list --json: provider, variable set or missing, redacted target, client, m
       clientGenerated: false,
       migrations: 0,
       seed: false,
+      legacyUrlEnv: null,
     },
     {
       name: 'user',
@@ -54,6 +55,7 @@ test('list --json: provider, variable set or missing, redacted target, client, m
       clientGenerated: true,
       migrations: 2,
       seed: true,
+      legacyUrlEnv: null,
     },
   ]);
   expect(report.skipped).toEqual([

@@ -2,6 +2,7 @@ import { declaresTransactionPooler, redactUrl, resolveDirectUrlSource, type Data
 import fs from 'node:fs';
 import path from 'node:path';
 import type { KustoCommand } from '../command.js';
+import { describeEnvFile } from '../env/env-file.js';
 import type { GlobalArgs } from '../global-options.js';
 import { renderTable } from '../output/table.js';
 import { chooseConnectionUrl } from '../targets/connection-url.js';
@@ -28,6 +29,8 @@ export interface DatabaseListing {
   readonly clientGenerated: boolean;
   readonly migrations: number;
   readonly seed: boolean;
+  /** The X of a Prisma 6 style `url = env("X")` in the schema (Prisma 7 rejects it; `upgrade-schema` moves it), else null. */
+  readonly legacyUrlEnv: string | null;
 }
 
 export function describeDatabase(folder: DatabaseFolder, env: NodeJS.ProcessEnv, redact: (url: string) => string): DatabaseListing {
@@ -46,6 +49,7 @@ export function describeDatabase(folder: DatabaseFolder, env: NodeJS.ProcessEnv,
     clientGenerated: fs.existsSync(path.join(folder.clientDir, 'index.js')),
     migrations: migrationFolders(folder.migrationsDir).length,
     seed: folder.seedPath !== undefined,
+    legacyUrlEnv: folder.schema.hasUrl ? (folder.schema.urlEnv ?? null) : null,
   };
 }
 
@@ -60,10 +64,10 @@ export const listCommand: KustoCommand<GlobalArgs & { json: boolean }> = {
   describe: 'List the databases: provider, URL variable, redacted target, the URL migrations use, client, migrations, seed',
   builder: (yargs) => yargs.option('json', { type: 'boolean', default: false, describe: 'Print JSON instead of a table' }),
   run(args, context) {
-    const { discovery, databases } = resolveTargets(args, 'all-by-default', context, 'list');
+    const { projectDir, discovery, databases } = resolveTargets(args, 'all-by-default', context, 'list');
     const listings = databases.map((folder) => describeDatabase(folder, context.env, redactUrl));
     if (args.json) {
-      context.io.out(JSON.stringify({ root: discovery.root, databases: listings, skipped: discovery.skipped }, null, 2));
+      context.io.out(JSON.stringify({ root: discovery.root, envFile: context.envFile ?? null, databases: listings, skipped: discovery.skipped }, null, 2));
       return { exitCode: 0 };
     }
     context.io.out(`Databases under ${discovery.root}:`);
@@ -79,6 +83,15 @@ export const listCommand: KustoCommand<GlobalArgs & { json: boolean }> = {
     ]);
     for (const line of renderTable(['name', 'provider', 'env var', 'target', 'migrate via', 'client', 'migrations', 'seed'], rows)) context.io.out(line);
     for (const skipped of discovery.skipped) context.io.out(`skipped ${skipped.name}: ${skipped.reason}`);
+    for (const folder of databases.filter((entry) => entry.schema.hasUrl)) {
+      const listing = listings.find((entry) => entry.name === folder.name)!;
+      context.io.out(
+        listing.legacyUrlEnv === null
+          ? `! ${folder.name}: schema.prisma has a literal datasource url, which Prisma 7 rejects: move it to an environment variable and prisma.config.ts.`
+          : `! ${folder.name}: schema.prisma has url = env("${listing.legacyUrlEnv}") (Prisma 6 style, rejected by Prisma 7; generate, validate and studio work around it): kusto-db upgrade-schema -d ${folder.name}`,
+      );
+    }
+    if (context.envFile) context.io.out(`env file: ${describeEnvFile(context.envFile, projectDir)}`);
     return { exitCode: 0 };
   },
 };

@@ -47,10 +47,10 @@ test('runs every seed with its own URL, in name order, prefixing its output; a f
   expect(await query(user.url, 'SELECT source, db FROM seeded')).toEqual([{ source: 'seed.ts', db: user.name }]);
   expect(run.out).toContainEqual(expect.stringMatching(new RegExp(`^analytics \\| seeded postgresql://.*:\\*\\*\\*\\*@.*/${analytics.name}$`)));
   expect(run.err).toContain('user | a warning from seed.ts');
-  const progress = run.out.filter((line) => /^[✔✖] /.test(line));
+  const progress = run.out.filter((line) => /^[✔✖-] /.test(line));
   expect(progress.map((line) => line.replace(/ \(.*?\)/, ''))).toEqual([
     '✔ analytics seed ok: node seed.js',
-    '✔ plain seed ok: skipped: no seed.ts/seed.js and no migrations.seed in prisma.config.ts',
+    '- plain seed skipped: no seed.ts/seed.js and no migrations.seed in prisma.config.ts',
     '✔ user seed ok: tsx seed.ts',
   ]);
   expect(run.out.at(-5)).toMatch(/^database\s+result\s+time$/);

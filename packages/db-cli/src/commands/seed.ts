@@ -35,7 +35,7 @@ export const seedCommand: KustoCommand<SeedArgs> = {
           url: target.url,
           onOutput: (line, stream) => (stream === 'stdout' ? context.io.out(`${prefix} ${line}`) : context.io.err(`${prefix} ${line}`)),
         });
-        if (result.outcome === 'skipped') return { result: 'ok', detail: `skipped: ${result.reason ?? 'no seed'}` };
+        if (result.outcome === 'skipped') return { result: 'skipped', detail: result.reason ?? 'no seed' };
         if (result.ok) return { result: 'ok', detail: result.command };
         return { result: 'failed', detail: describeRunnerError(result.error ?? new Error('the seed failed'), target.url).join(' ') };
       },

@@ -1,5 +1,6 @@
 import type { KustoCommand } from '../command.js';
-import { assertPrisma7Schema } from '../checks/schema-checks.js';
+import { assertUsableSchema } from '../checks/schema-checks.js';
+import { legacySchemaWarning, prepareSchema } from '../prisma/legacy-schema.js';
 import type { GlobalArgs } from '../global-options.js';
 import { runPrisma } from '../prisma/run-prisma.js';
 import { prismaUrlVars, requireConnection } from '../targets/connection-url.js';
@@ -20,12 +21,19 @@ export const studioCommand: KustoCommand<StudioArgs> = {
   async run(args, context) {
     const { projectDir, databases } = resolveTargets(args, 'one-required', context, 'studio');
     const folder = databases[0]!;
-    assertPrisma7Schema(folder);
+    assertUsableSchema(folder);
     const connection = await requireConnection(folder, context, 'preferDirect');
     const prismaArgs = ['studio'];
     if (args.port !== undefined) prismaArgs.push('--port', String(args.port));
     if (args.browser !== undefined) prismaArgs.push('--browser', args.browser);
-    const result = await runPrisma({ folder, ...prismaUrlVars(connection), args: prismaArgs, projectDir, usesSchemaEngine: false }, context);
-    return { exitCode: result.exitCode };
+    const legacy = legacySchemaWarning([folder]);
+    if (legacy) context.io.err(`! ${legacy}`);
+    const prepared = await prepareSchema(folder);
+    try {
+      const result = await runPrisma({ folder: prepared.folder, ...prismaUrlVars(connection), args: prismaArgs, projectDir, usesSchemaEngine: false }, context);
+      return { exitCode: result.exitCode };
+    } finally {
+      await prepared.dispose();
+    }
   },
 };

@@ -36,10 +36,17 @@ test('removeDatasourceUrl drops only the url line of the datasource block', () =
   expect(removeDatasourceUrl(schemaFor('postgresql', USER_MODELS))).toBeUndefined();
 });
 
-test('validate flags a Prisma 6 schema with the fix command, before running Prisma', async () => {
+test('validate passes a Prisma 6 schema (Prisma validates a copy without the url) and names the fix command', async () => {
+  const { io, out, err } = capture();
+  expect(await runCli(['validate', '-d', 'legacy', '--verbose'], { cwd: project, env, io })).toBe(0);
+  expect(out.join('\n')).toMatch(/! the datasource has a url, which Prisma 7 rejects; move it to prisma\.config\.ts: kusto-db upgrade-schema -d legacy/);
+  expect(err.join('\n')).toMatch(/Run kusto-db upgrade-schema -d legacy to move it out for good/);
+});
+
+test('validate still fails a literal url in the schema, before running Prisma', async () => {
   const { io, out } = capture();
-  expect(await runCli(['validate', '-d', 'legacy'], { cwd: project, env, io })).toBe(1);
-  expect(out.join('\n')).toMatch(/move it to prisma\.config\.ts: kusto-db upgrade-schema -d legacy/);
+  expect(await runCli(['validate', '-d', 'literal'], { cwd: project, env, io })).toBe(1);
+  expect(out.join('\n')).toMatch(/move it to prisma\.config\.ts: kusto-db upgrade-schema -d literal/);
 });
 
 test('upgrade-schema moves url = env("X") into a new prisma.config.ts that reads X; then validate passes', async () => {

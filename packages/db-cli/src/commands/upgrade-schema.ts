@@ -6,17 +6,9 @@ import type { GlobalArgs } from '../global-options.js';
 import { forEachDatabase, summarize, type DatabaseWork } from '../targets/for-each-database.js';
 import { resolveTargets } from '../targets/resolve-targets.js';
 import { renderPrismaConfig } from '../templates/scaffold.js';
+import { removeDatasourceUrl } from '../checks/remove-datasource-url.js';
 
-/** `source` without the datasource's `url = …` line; undefined when there is none. */
-export function removeDatasourceUrl(source: string): string | undefined {
-  const block = /(datasource\s+\w+\s*\{)([^}]*)(\})/.exec(source);
-  if (!block) return undefined;
-  const body = block[2]!;
-  const lines = body.split('\n');
-  const kept = lines.filter((line) => !/^\s*url\s*=/.test(line));
-  if (kept.length === lines.length) return undefined;
-  return source.slice(0, block.index) + block[1] + kept.join('\n') + block[3] + source.slice(block.index + block[0].length);
-}
+export { removeDatasourceUrl } from '../checks/remove-datasource-url.js';
 
 async function upgrade(folder: DatabaseFolder): Promise<DatabaseWork> {
   if (!folder.schema.hasUrl) return { result: 'ok', detail: 'already Prisma 7 style (no url in the schema)' };

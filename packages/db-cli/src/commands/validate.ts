@@ -3,6 +3,7 @@ import type { KustoCommand } from '../command.js';
 import { checkDatabase, checkSkipped, type CheckFinding } from '../checks/schema-checks.js';
 import type { GlobalArgs } from '../global-options.js';
 import { palette } from '../output/colors.js';
+import { legacySchemaWarning, legacyUrlEnvOf, prepareSchema } from '../prisma/legacy-schema.js';
 import { runPrisma } from '../prisma/run-prisma.js';
 import { urlEnvVarOf } from '../targets/database-url.js';
 import { forEachDatabase, summarize, type DatabaseOutcome } from '../targets/for-each-database.js';
@@ -13,8 +14,12 @@ export interface ValidateArgs extends GlobalArgs {
   readonly verbose: boolean;
 }
 
-function failures(findings: readonly CheckFinding[], checkEnv: boolean): CheckFinding[] {
-  return findings.filter((finding) => !finding.ok && (checkEnv || finding.rule !== 'env-var'));
+/**
+ * The broken rules that fail validation. A Prisma 6 style `url = env("X")` is a warning, not a
+ * failure: Prisma validates a copy without it (see `prepareSchema`).
+ */
+function failures(findings: readonly CheckFinding[], checkEnv: boolean, legacyUrl: boolean): CheckFinding[] {
+  return findings.filter((finding) => !finding.ok && (checkEnv || finding.rule !== 'env-var') && !(legacyUrl && finding.rule === 'no-url-in-schema'));
 }
 
 export const validateCommand: KustoCommand<ValidateArgs> = {
@@ -27,16 +32,24 @@ export const validateCommand: KustoCommand<ValidateArgs> = {
   async run(args, context) {
     const paint = palette(context.colors);
     const { projectDir, discovery, databases } = resolveTargets(args, 'all-by-default', context, 'validate');
+    const legacy = legacySchemaWarning(databases);
+    if (legacy) context.io.err(`${paint.warn('!')} ${legacy}`);
     const outcomes: DatabaseOutcome[] = await forEachDatabase(
       databases,
       async (folder) => {
         const findings = checkDatabase(folder, context.env);
-        const broken = failures(findings, args.env);
-        const lines = (args.verbose ? findings : broken).map((f) => `${f.ok ? paint.ok('✔') : paint.fail('✖')} ${f.message}`);
-        if (folder.schema.hasUrl) {
+        const legacyUrl = legacyUrlEnvOf(folder) !== undefined;
+        const broken = failures(findings, args.env, legacyUrl);
+        const shown = args.verbose ? findings : findings.filter((f) => broken.includes(f) || (legacyUrl && f.rule === 'no-url-in-schema'));
+        const lines = shown.map((f) => `${f.ok ? paint.ok('✔') : broken.includes(f) ? paint.fail('✖') : paint.warn('!')} ${f.message}`);
+        if (folder.schema.hasUrl && !legacyUrl) {
           return { result: 'failed', detail: 'schema not Prisma 7 ready (prisma validate not run)', output: lines.join('\n') };
         }
-        const prisma = await runPrisma({ folder, envVar: urlEnvVarOf(folder), args: ['validate'], projectDir, stdio: 'capture', usesSchemaEngine: false }, context);
+        const prepared = await prepareSchema(folder);
+        const prisma = await runPrisma(
+          { folder: prepared.folder, envVar: urlEnvVarOf(folder), args: ['validate'], projectDir, stdio: 'capture', usesSchemaEngine: false },
+          context,
+        ).finally(() => prepared.dispose());
         if (prisma.exitCode !== 0) lines.push(prisma.output.trimEnd());
         const ok = prisma.exitCode === 0 && broken.length === 0;
         return {

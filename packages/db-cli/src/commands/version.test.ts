@@ -5,6 +5,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { runCli } from '../cli.js';
+import os from 'node:os';
+import { installFakePrisma } from '../test-support/fake-prisma.js';
+import { createProject, removeProject } from '../test-support/project.js';
+import { baseEnv, runKusto } from '../test-support/spawn-cli.js';
 
 const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ownVersion = (JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8')) as { version: string }).version;
@@ -37,4 +41,16 @@ test('the installed bin runs as a child process', async () => {
   });
   expect(stdout).toMatch(new RegExp(`@kusto/db-cli\\s+${ownVersion.replaceAll('.', '\\.')}`));
   expect(stdout).toMatch(/prisma\s+7\./);
+});
+
+test('version --cwd <app> reports the app\'s own prisma, run from elsewhere (as a global install is)', async () => {
+  const app = await createProject('version-cwd', {});
+  try {
+    await installFakePrisma(app); // node_modules/prisma at 7.0.0-fake
+    const run = await runKusto(os.tmpdir(), ['version', '--cwd', app, '--json'], baseEnv());
+    expect(run.exitCode).toBe(0);
+    expect((JSON.parse(run.stdout) as Record<string, string | null>)['prisma']).toBe('7.0.0-fake');
+  } finally {
+    await removeProject(app);
+  }
 });

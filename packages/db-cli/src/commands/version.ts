@@ -1,6 +1,8 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { KustoCommand } from '../command.js';
+import type { GlobalArgs } from '../global-options.js';
+import { projectDirOf } from '../targets/resolve-targets.js';
 
 /** A package `kusto-db version` reports; `version` is undefined when it is not installed. */
 export interface InstalledVersion {
@@ -29,12 +31,14 @@ export function readInstalledVersions(cwd: string): InstalledVersion[] {
   });
 }
 
-export const versionCommand: KustoCommand<{ json: boolean }> = {
+export const versionCommand: KustoCommand<GlobalArgs & { json: boolean }> = {
   command: 'version',
   describe: 'Show the versions of kusto-db, @kusto/db, prisma and @prisma/client',
   builder: (yargs) => yargs.option('json', { type: 'boolean', default: false, describe: 'Print JSON' }),
-  run(args, { cwd, io }) {
-    const versions = readInstalledVersions(cwd);
+  run(args, context) {
+    const { io } = context;
+    // The project's packages (--cwd), then kusto-db's own: a global kusto-db reports the app's prisma.
+    const versions = readInstalledVersions(projectDirOf(args, context));
     if (args.json) {
       io.out(JSON.stringify(Object.fromEntries(versions.map((v) => [v.name, v.version ?? null]))));
     } else {

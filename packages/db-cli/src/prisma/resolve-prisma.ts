@@ -8,6 +8,8 @@ export interface PrismaBin {
   /** The JavaScript entry point of the `prisma` bin, run with the current Node. */
   readonly entry: string;
   readonly version: string | undefined;
+  /** Its `package.json`. */
+  readonly manifest: string;
   /** Whether it came from the project or, as a fallback, from `@kusto/db-cli`'s own dependencies. */
   readonly from: 'project' | 'kusto-db';
 }
@@ -21,7 +23,7 @@ function fromManifest(manifestPath: string, from: PrismaBin['from']): PrismaBin 
   const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as PrismaManifest;
   const bin = typeof manifest.bin === 'string' ? manifest.bin : manifest.bin?.['prisma'];
   if (!bin) return undefined;
-  return { entry: path.resolve(path.dirname(manifestPath), bin), version: manifest.version, from };
+  return { entry: path.resolve(path.dirname(manifestPath), bin), version: manifest.version, manifest: manifestPath, from };
 }
 
 /**

@@ -27,12 +27,16 @@ export interface CountdownOptions {
 }
 
 /**
- * Counts down one line per second, then resolves `elapsed`; Ctrl+C (or SIGTERM) resolves
- * `aborted` at once. Every timer is cleared on both paths.
+ * Counts down one line per second, then resolves `elapsed`; Ctrl+C (or SIGTERM, or the parent
+ * process going away: see `createProcessInterrupts`) resolves `aborted` at once. Every timer is cleared on both paths.
  */
 export async function countdown(options: CountdownOptions, context: Pick<CliContext, 'io' | 'sleep' | 'onInterrupt'>): Promise<'elapsed' | 'aborted'> {
   const controller = new AbortController();
-  const unsubscribe = context.onInterrupt(() => controller.abort());
+  let cause: NodeJS.Signals | undefined;
+  const unsubscribe = context.onInterrupt((signal) => {
+    cause ??= signal;
+    controller.abort();
+  });
   try {
     context.io.err(`${options.label} starts in ${options.seconds} s. Press Ctrl+C to abort.`);
     for (let left = options.seconds; left > 0; left--) {
@@ -41,7 +45,8 @@ export async function countdown(options: CountdownOptions, context: Pick<CliCont
       await context.sleep(1000, controller.signal);
     }
     if (controller.signal.aborted) {
-      context.io.err('Aborted: nothing was changed.');
+      // SIGHUP: the terminal closed, or the wrapper that started us (npx, npm run) went away.
+      context.io.err(cause === 'SIGHUP' ? 'Aborted (the terminal or the process that started kusto-db went away): nothing was changed.' : 'Aborted: nothing was changed.');
       return 'aborted';
     }
     return 'elapsed';

@@ -28,7 +28,7 @@ async function kusto(
   };
   const exitCode = await runCli(argv, {
     cwd: project,
-    env: { PATH: process.env.PATH, FAKE_PRISMA_LOG: log, RDS_USER_URL: url },
+    env: { PATH: process.env.PATH, FAKE_PRISMA_LOG: log, RDS_USER_URL: url, PRISMA_SCHEMA_ENGINE_BINARY: process.execPath },
     io: output.io,
     interactive,
     prompt,
@@ -77,7 +77,7 @@ test('a missing URL variable stops a destructive command before any prompt', asy
   let prompted = false;
   const exitCode = await runCli(['push', '-d', 'user'], {
     cwd: project,
-    env: { PATH: process.env.PATH, FAKE_PRISMA_LOG: log },
+    env: { PATH: process.env.PATH, FAKE_PRISMA_LOG: log, PRISMA_SCHEMA_ENGINE_BINARY: process.execPath },
     io: output.io,
     interactive: true,
     prompt: () => {

@@ -5,7 +5,8 @@ import type { CliContext } from '../context.js';
 import { palette } from '../output/colors.js';
 import { formatDuration, renderTable } from '../output/table.js';
 
-export type DatabaseResultKind = 'ok' | 'failed' | 'cancelled';
+/** `skipped`: nothing to do for that database (e.g. it has no seed); not a failure. */
+export type DatabaseResultKind = 'ok' | 'skipped' | 'failed' | 'cancelled';
 
 /** What the work on one database produced. */
 export interface DatabaseWork {
@@ -30,7 +31,7 @@ export interface ForEachOptions {
   readonly verbose?: boolean;
 }
 
-const MARK: Record<DatabaseResultKind, string> = { ok: '✔', failed: '✖', cancelled: '■' };
+const MARK: Record<DatabaseResultKind, string> = { ok: '✔', skipped: '-', failed: '✖', cancelled: '■' };
 
 /**
  * Runs `work` for every database with at most `concurrency` at a time, printing a progress line
@@ -67,11 +68,11 @@ export async function forEachDatabase(
       if (done.result === 'cancelled') cancelled = true;
       const outcome: DatabaseOutcome = { database: folder.name, ms: context.now() - started, ...done };
       outcomes[index] = outcome;
-      const color = outcome.result === 'ok' ? paint.ok : outcome.result === 'failed' ? paint.fail : paint.warn;
+      const color = outcome.result === 'ok' ? paint.ok : outcome.result === 'failed' ? paint.fail : outcome.result === 'skipped' ? paint.dim : paint.warn;
       context.io.out(
         `${color(MARK[outcome.result])} ${paint.bold(folder.name)} ${options.action} ${outcome.result} ${paint.dim(`(${formatDuration(outcome.ms)})`)}${outcome.detail ? `: ${outcome.detail}` : ''}`,
       );
-      if (outcome.output && (outcome.result !== 'ok' || options.verbose)) {
+      if (outcome.output && ((outcome.result !== 'ok' && outcome.result !== 'skipped') || options.verbose)) {
         for (const line of outcome.output.trimEnd().split('\n')) context.io.out(`    ${line}`);
       }
     }
@@ -95,7 +96,7 @@ export function summarize(outcomes: readonly DatabaseOutcome[], context: Pick<Cl
     (cell, row, column) => {
       if (column !== 1) return cell;
       const result = outcomes[row]?.result;
-      return result === 'ok' ? paint.ok(cell) : result === 'failed' ? paint.fail(cell) : paint.warn(cell);
+      return result === 'ok' ? paint.ok(cell) : result === 'failed' ? paint.fail(cell) : result === 'skipped' ? paint.dim(cell) : paint.warn(cell);
     },
   );
   for (const line of lines) context.io.out(line);

@@ -38,17 +38,32 @@ export default defineConfig({
 `;
 }
 
+/**
+ * The folder's \`seed.ts\`. It runs as written whether the project is ESM (\`"type": "module"\`) or
+ * CommonJS (what \`npm init -y\` writes), so it has no top-level \`await\` (esbuild cannot emit it
+ * as CommonJS) and no \`import.meta\`. \`kusto-db seed\` (like Prisma's \`migrations.seed\`) runs it
+ * in its database folder, so the database root is that folder's parent.
+ */
 export function renderSeed(database: string): string {
   return `// Seed data for database "${database}": kusto-db seed -d ${database}
+// Runs in this folder (kusto-db seed does that), so the database root is its parent.
 import { createKustoDb } from '@kusto/db';
+import path from 'node:path';
 
-const kusto = createKustoDb();
-try {
-  const db = await kusto.getClient(${JSON.stringify(database)});
-  // Create rows here, e.g. await db.example.create({ data: {} });
-  void db;
-} finally {
-  await kusto.disconnectAll();
+async function seed(): Promise<void> {
+  const kusto = createKustoDb({ root: path.resolve('..') });
+  try {
+    const db = await kusto.getClient(${JSON.stringify(database)});
+    // Create rows here, e.g. await db.example.create({ data: {} });
+    void db;
+  } finally {
+    await kusto.disconnectAll();
+  }
 }
+
+seed().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});
 `;
 }

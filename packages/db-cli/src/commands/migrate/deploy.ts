@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { EXIT_CANCELLED, EXIT_FAILED, EXIT_OK } from '../../command.js';
 import type { CliContext } from '../../context.js';
 import { palette } from '../../output/colors.js';
@@ -6,13 +7,14 @@ import { countdown, resolveWaitSeconds } from '../../safety/countdown.js';
 import { resolveTargets } from '../../targets/resolve-targets.js';
 import type { DeployResult } from '@kusto/migrate';
 import { describeVia } from '../../targets/connection-url.js';
+import { migrationFolders } from '../../targets/migration-folders.js';
 import { describeRunnerError, loadRunner, prepareRunnerTargets, withInterruptSignal, type RunnerTarget } from '../runner-support.js';
 import type { MigrateType } from '../migrate.js';
 
 /** One database's line in the deploy summary. `notRun`: an earlier database failed, so it was not touched. */
 interface DeployOutcome {
   readonly database: string;
-  readonly result: 'applied' | 'up to date' | 'failed' | 'not run';
+  readonly result: 'applied' | 'up to date' | 'no migrations' | 'failed' | 'not run';
   readonly applied: number;
   readonly ms: number | undefined;
 }
@@ -31,9 +33,16 @@ function report(target: RunnerTarget, result: DeployResult, context: CliContext)
   for (const warning of result.warnings) context.io.err(`${paint.warn('!')} ${name}: ${warning}`);
   const time = `${describeVia(target)} ${paint.dim(`(${formatDuration(result.durationMs)})`)}`;
   if (result.ok) {
-    const detail = applied === 0 ? 'nothing to do, up to date' : `applied ${applied} migration${applied === 1 ? '' : 's'}`;
+    // Nothing applied because the folder has no migrations at all: say so, and where they would be.
+    const none = applied === 0 && migrationFolders(target.folder.migrationsDir).length === 0;
+    const where = path.relative(context.cwd, target.folder.migrationsDir) || target.folder.migrationsDir;
+    const detail = none
+      ? `no migrations: ${where}/ has none (create one with kusto-db migrate -t dev -n <name> -d ${name}, or write ${where}/<timestamp>_<name>/migration.sql)`
+      : applied === 0
+        ? 'nothing to do, up to date'
+        : `applied ${applied} migration${applied === 1 ? '' : 's'}`;
     context.io.out(`${paint.ok('✔')} ${paint.bold(name)} deploy ${time}: ${detail}`);
-    return { database: name, result: applied === 0 ? 'up to date' : 'applied', applied, ms: result.durationMs };
+    return { database: name, result: none ? 'no migrations' : applied === 0 ? 'up to date' : 'applied', applied, ms: result.durationMs };
   }
   context.io.out(`${paint.fail('✖')} ${paint.bold(name)} deploy failed ${time}`);
   if (result.error) for (const line of describeRunnerError(result.error, target.url)) context.io.err(`    ${line}`);

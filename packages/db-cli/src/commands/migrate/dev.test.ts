@@ -15,7 +15,7 @@ async function dev(name: string, extraEnv: Record<string, string>) {
   const output = capture();
   const exitCode = await runCli(['migrate', '-t', 'dev', '-d', 'user', '-n', name], {
     cwd: project,
-    env: { PATH: process.env.PATH, FAKE_PRISMA_LOG: log, RDS_USER_URL: 'postgresql://u:p@h/user', ...extraEnv },
+    env: { PATH: process.env.PATH, FAKE_PRISMA_LOG: log, RDS_USER_URL: 'postgresql://u:p@h/user', PRISMA_SCHEMA_ENGINE_BINARY: process.execPath, ...extraEnv },
     io: output.io,
     poolerProbe: stubPoolerProbe(),
   });

@@ -8,6 +8,7 @@ import { EXIT_CANCELLED } from '../../command.js';
 import type { CliContext } from '../../context.js';
 import { CliError } from '../../errors.js';
 import { runPrisma } from '../../prisma/run-prisma.js';
+import { requireSchemaEngine } from '../../prisma/schema-engine.js';
 import { prismaUrlVars, requireConnection, type PrismaUrlVars } from '../../targets/connection-url.js';
 import { migrationFolders } from '../../targets/migration-folders.js';
 import { resolveTargets } from '../../targets/resolve-targets.js';
@@ -48,6 +49,7 @@ export const migrateDev: MigrateType = {
     const { projectDir, databases } = resolveTargets(args, 'one-required', context, 'migrate -t dev');
     const folder = databases[0]!;
     assertPrisma7Schema(folder);
+    await requireSchemaEngine('migrate -t dev', folder, projectDir, context);
     // Prisma applies the new migration under its migration lock: one server session.
     const urlVars = prismaUrlVars(await requireConnection(folder, context, 'session'));
     const before = new Set(migrationFolders(folder.migrationsDir));

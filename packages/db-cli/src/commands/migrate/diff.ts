@@ -2,6 +2,7 @@ import path from 'node:path';
 import { assertPrisma7Schema } from '../../checks/schema-checks.js';
 import { CliError } from '../../errors.js';
 import { runPrisma } from '../../prisma/run-prisma.js';
+import { requireSchemaEngine } from '../../prisma/schema-engine.js';
 import { prismaUrlVars, requireConnection } from '../../targets/connection-url.js';
 import { urlEnvVarOf } from '../../targets/database-url.js';
 import { resolveTargets } from '../../targets/resolve-targets.js';
@@ -43,6 +44,7 @@ export const migrateDiff: MigrateType = {
     if (!prismaArgs.some((arg) => arg.startsWith('--from-')) || !prismaArgs.some((arg) => arg.startsWith('--to-'))) {
       throw new CliError('USAGE', 'migrate -t diff needs one --from-… and one --to-… option (see kusto-db migrate --help).');
     }
+    await requireSchemaEngine('migrate -t diff', folder, projectDir, context);
     // Only a config datasource reads the database (no lock): then the direct URL when set.
     const urlVars =
       args['fromConfigDatasource'] === true || args['toConfigDatasource'] === true
