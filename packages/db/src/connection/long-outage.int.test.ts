@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startPostgres, startTcpProxy, type PostgresServer, type TcpProxy } from '@kusto/test-servers';
+import { HEALTH_DEFAULTS } from '../defaults.js';
+import { DatabaseUnavailableError } from '../errors.js';
+import { createKustoDb } from '../manager.js';
+import { fixtureProject, schemaFor, USER_MODELS } from '../test-support/fixture-project.js';
+
+// A real 30 s outage (the server stopped behind a TCP proxy that counts every connection attempt),
+// with the default health settings: the circuit must not grow so long that recovery lags the
+// server, and the probes must stay few.
+
+const OUTAGE_MS = 30_000;
+
+let server: PostgresServer;
+let proxy: TcpProxy;
+let project: string;
+let directUrl: string;
+
+beforeAll(async () => {
+  [server, project] = await Promise.all([startPostgres({ backend: 'embedded' }), fixtureProject({ main: schemaFor('postgresql', USER_MODELS) })]);
+  directUrl = await server.createDatabase('long_outage');
+  proxy = await startTcpProxy({ targetHost: server.host, targetPort: server.port });
+}, 60_000);
+
+afterAll(async () => {
+  await proxy?.close();
+  await server?.close();
+});
+
+interface Probe {
+  $queryRawUnsafe<T>(sql: string): Promise<T>;
+}
+
+describe(`an outage of ${OUTAGE_MS / 1_000} s under steady traffic, default health settings`, () => {
+  test('the circuit never stays open longer than maxCooldownMs, the server sees at most ~2 connection attempts per second, and the first call after one cooldown works', async () => {
+    const m = createKustoDb({
+      cwd: project,
+      env: { RDS_MAIN_URL: proxy.url(directUrl) },
+      profile: 'traditional',
+      checkIntervalMs: 50,
+      checkTimeoutMs: 3_000, // the first check of a new client also loads Prisma's query compiler
+    });
+    const openings: number[] = [];
+    m.on('circuitOpen', ({ retryAfterMs }) => openings.push(retryAfterMs));
+    const query = async () => {
+      const client = (await m.getClient('main')) as unknown as Probe;
+      await client.$queryRawUnsafe('SELECT 1');
+    };
+    try {
+      await query();
+
+      await server.stop();
+      const acceptedBefore = proxy.acceptedCount;
+      const outcomes: unknown[] = [];
+      // A caller every 50 ms: every cooldown that ends finds one to probe with (the worst case for probe rate).
+      for (const end = Date.now() + OUTAGE_MS; Date.now() < end; await sleep(50)) {
+        outcomes.push(await query().then(() => 'ok', (error: unknown) => error));
+      }
+      const attempts = proxy.acceptedCount - acceptedBefore;
+
+      expect(outcomes.every((outcome) => outcome instanceof DatabaseUnavailableError)).toBe(true);
+      expect(openings.length).toBeGreaterThan(10);
+      expect(Math.max(...openings)).toBeLessThanOrEqual(HEALTH_DEFAULTS.maxCooldownMs);
+      // Jitter: not every opening lasts the same, so a fleet's probes spread out.
+      expect(new Set(openings).size).toBeGreaterThan(1);
+      // One connection per probe, a probe at most every maxCooldownMs / 2; the first failure's
+      // retries (maxRetries 3) come on top.
+      const perSecond = (2_000 / HEALTH_DEFAULTS.maxCooldownMs) * (OUTAGE_MS / 1_000);
+      expect(attempts).toBeLessThanOrEqual(perSecond + 1 + 3);
+      expect(attempts).toBeGreaterThan(OUTAGE_MS / 1_000 / 2);
+
+      await server.start();
+      // Whatever the outage's length, the circuit lets the next probe through within one cooldown.
+      const retryAfterMs = m.statusOf('main').retryAfterMs;
+      expect(retryAfterMs).toBeLessThanOrEqual(HEALTH_DEFAULTS.maxCooldownMs);
+      await sleep(retryAfterMs + 10);
+      await query();
+      expect(m.statusOf('main')).toMatchObject({ state: 'ready', consecutiveFailures: 0, reconnectCount: 1 });
+    } finally {
+      await m.disconnectAll();
+    }
+  }, OUTAGE_MS + 60_000);
+});
