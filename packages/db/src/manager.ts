@@ -15,6 +15,7 @@ import { connectionStatus, type ConnectionStatus } from './connection/connection
 import { parseDatabaseUrl } from './connection/database-url.js';
 import { bounded } from './connection/health-check.js';
 import { declaresTransactionPooler } from './connection/pooler.js';
+import { primaryHealthQuery } from './connection/primary-check.js';
 import { loadPrismaClient, type PrismaClientConstructor, type PrismaClientLike } from './connection/prisma-client.js';
 import { PROFILE_DEFAULTS } from './defaults.js';
 import { discoverDatabases, type DatabaseFolder, type Discovery, type SkippedFolder } from './discovery/discover.js';
@@ -278,13 +279,15 @@ export class KustoDb extends KustoDbEmitter {
       now: this.now,
       random: this.options.random ?? Math.random,
       scrub: (text) => scrubSecrets(text, currentUrl),
+      // A primary must accept writes: its check fails on a read-only server (a failover's old writer).
+      healthQuery: primaryHealthQuery(folder.schema.provider),
       isStale: () => currentUrl !== undefined && resolveUrlSource(folder, databaseOptions, this.env).url !== currentUrl,
       build: (onConnectionError) => {
         // The URL is read at every build, so a rotated secret is picked up by the next rebuild.
         const source = resolveUrlSource(folder, databaseOptions, this.env);
         const raw = requireUrl(folder, source);
         currentUrl = raw;
-        const built = this.buildClient(name, folder, raw, source.source, onConnectionError);
+        const built = this.buildClient(name, folder, raw, source.source, onConnectionError, () => resolveUrlSource(folder, databaseOptions, this.env).url);
         defineRoleMethods(built.client, this.roleMethods(name));
         return built;
       },
@@ -298,9 +301,17 @@ export class KustoDb extends KustoDbEmitter {
   /**
    * A new client and adapter for `raw` (the primary's URL or a replica's), with the pool resolved
    * from the profile, the URL's parameters and the options. `source` names where `raw` came from
-   * in errors, never the URL itself.
+   * in errors, never the URL itself. `currentRaw` re-reads that URL from the configuration: new
+   * connections of the pool use it when only its credentials changed (a rotated password).
    */
-  private buildClient(name: string, folder: DatabaseFolder, raw: string, source: string, onConnectionError: (error: Error) => void): BuiltClient {
+  private buildClient(
+    name: string,
+    folder: DatabaseFolder,
+    raw: string,
+    source: string,
+    onConnectionError: (error: Error) => void,
+    currentRaw: () => string | undefined,
+  ): BuiltClient {
     const provider = folder.schema.provider;
     if (!provider) throw new SchemaError(name, folder.schemaPath, 'the datasource block has no provider');
     const url = parseDatabaseUrl(name, provider, raw, source);
@@ -316,6 +327,15 @@ export class KustoDb extends KustoDbEmitter {
         dir: folder.dir,
         onConnectionError,
         custom: databaseOptions?.adapter,
+        currentUrl: () => {
+          const next = currentRaw();
+          if (next === undefined || next === raw) return next === raw ? url.url : undefined;
+          try {
+            return parseDatabaseUrl(name, provider, next, source).url;
+          } catch {
+            return undefined; // an invalid new URL fails loudly at the next rebuild
+          }
+        },
       },
       this.loader,
     );
@@ -374,7 +394,8 @@ export class KustoDb extends KustoDbEmitter {
         const raw = current.urls[position - 1];
         if (raw === undefined) throw new MissingUrlError(name, current.envVar);
         const source = replicaSourceLabel(current.source, position, current.urls.length);
-        return { built: this.buildClient(name, folder, raw, source, onConnectionError), url: raw };
+        const now = () => resolveReadUrlSource(folder, databaseOptions, this.env).urls[position - 1];
+        return { built: this.buildClient(name, folder, raw, source, onConnectionError, now), url: raw };
       },
     });
   }

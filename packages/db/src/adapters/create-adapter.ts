@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { UnsupportedProviderError } from '../errors.js';
 import type { AdapterFactory, PoolOptions } from '../options.js';
 import type { ModuleLoader } from './module-loader.js';
+import { boundedClientClass, cancelActiveQuery, destroyConnection, hasActiveQuery } from './pg-client.js';
 
 /** Pool counters, when the pool is ours. */
 export interface PoolStats {
@@ -31,6 +32,27 @@ export interface AdapterRequest {
   readonly dir: string;
   readonly onConnectionError: (error: Error) => void;
   readonly custom: AdapterFactory | undefined;
+  /**
+   * The driver URL this database has in its configuration now (re-read from the environment), for
+   * new connections of a pool we own: a rotated password is used at once. Default: `url` always.
+   */
+  readonly currentUrl?: () => string | undefined;
+}
+
+/**
+ * Whether `next` reaches the same server, database and parameters as `built`, differing only in
+ * its credentials (a rotated password or user): then new connections may use it before a rebuild.
+ */
+function sameTargetOtherCredentials(built: string, next: string): boolean {
+  if (next === built) return false;
+  try {
+    const a = new URL(built);
+    const b = new URL(next);
+    a.username = a.password = b.username = b.password = '';
+    return a.toString() === b.toString();
+  } catch {
+    return false;
+  }
 }
 
 /** Which package serves each provider. */
@@ -51,9 +73,19 @@ function buildPostgres(request: AdapterRequest, loader: ModuleLoader): BuiltAdap
     request.provider,
   );
   // The adapter tells an external pool from a config with `instanceof pg.Pool`: use its own pg.
-  const { Pool } = loader.loadDependencyOf<typeof pg>(entry, 'pg');
+  const { Pool, Client } = loader.loadDependencyOf<typeof pg>(entry, 'pg');
   const { pool: options } = request;
+  const cancels = new Set<Promise<void>>();
   const pool = new Pool({
+    Client: boundedClientClass(Client, {
+      queryTimeoutMs: options.queryTimeoutMillis,
+      connectionString: () => {
+        const now = request.currentUrl?.();
+        return now !== undefined && sameTargetOtherCredentials(request.url, now) ? now : undefined;
+      },
+      onTimeout: request.onConnectionError,
+      cancels,
+    }),
     connectionString: request.url,
     max: options.max,
     min: options.min,
@@ -82,9 +114,13 @@ function buildPostgres(request: AdapterRequest, loader: ModuleLoader): BuiltAdap
     factory,
     stats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     dispose: () =>
-      (ended ??= endWithin(pool.end(), DISPOSE_GRACE_MS, () => {
-        for (const client of open) (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
-      })),
+      (ended ??= endWithin(pool.end(), DISPOSE_GRACE_MS, async () => {
+        // Still running after the grace period: cancelled on the server (the socket going away
+        // does not stop a query there), then cut.
+        const config = pool.options as pg.ClientConfig;
+        await Promise.all([...open].filter(hasActiveQuery).map((client) => cancelActiveQuery(Client, config, client)));
+        for (const client of open) destroyConnection(client);
+      }).then(() => Promise.all([...cancels]).then(() => undefined))),
   };
 }
 
@@ -92,7 +128,7 @@ function buildPostgres(request: AdapterRequest, loader: ModuleLoader): BuiltAdap
 export const DISPOSE_GRACE_MS = 1_000;
 
 /** Resolves when `ending` settles; if it has not within `graceMs`, calls `force` and waits once more. */
-async function endWithin(ending: Promise<void>, graceMs: number, force: () => void): Promise<void> {
+async function endWithin(ending: Promise<void>, graceMs: number, force: () => Promise<void>): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const settled = ending.then(
     () => true,
@@ -103,7 +139,7 @@ async function endWithin(ending: Promise<void>, graceMs: number, force: () => vo
   });
   try {
     if (await Promise.race([settled, graceOver])) return;
-    force();
+    await force();
     await settled;
   } finally {
     clearTimeout(timer);
