@@ -19,7 +19,15 @@ import { primaryHealthQuery } from './connection/primary-check.js';
 import { loadPrismaClient, type PrismaClientConstructor, type PrismaClientLike } from './connection/prisma-client.js';
 import { PROFILE_DEFAULTS } from './defaults.js';
 import { discoverDatabases, type DatabaseFolder, type Discovery, type SkippedFolder } from './discovery/discover.js';
-import { ManagerClosedError, MissingUrlError, SchemaError, SessionUnavailableError, UnknownDatabaseError } from './errors.js';
+import {
+  isConfigurationError,
+  ManagerClosedError,
+  MissingUrlError,
+  SchemaError,
+  SessionUnavailableError,
+  UnknownDatabaseError,
+  type KustoDbErrorCode,
+} from './errors.js';
 import { KustoDbEmitter } from './events.js';
 import { assertDatabaseName } from './naming/database-name.js';
 import { redactUrl, scrubSecrets } from './naming/redact-url.js';
@@ -53,6 +61,11 @@ export interface DatabaseHealth {
   readonly state: ConnectionState;
   readonly latencyMs: number | undefined;
   readonly error: string | undefined;
+  /**
+   * The stable code of a configuration mistake that keeps the database from being used (e.g.
+   * `MISSING_URL`, with `error` naming the variable to set); undefined otherwise.
+   */
+  readonly configurationError?: KustoDbErrorCode;
   readonly retryAfterMs: number;
   /** Read replicas, checked alongside; `healthy` is the primary's alone. Empty without replicas. */
   readonly replicas: readonly ReplicaHealth[];
@@ -249,7 +262,7 @@ export class KustoDb extends KustoDbEmitter {
     try {
       connection = this.connections.get(name) ?? this.connectionFor(name);
     } catch (error) {
-      return { healthy: false, state: 'idle', latencyMs: undefined, error: (error as Error).message, retryAfterMs: 0 };
+      return { healthy: false, state: 'idle', latencyMs: undefined, error: (error as Error).message, ...configurationCode(error), retryAfterMs: 0 };
     }
     try {
       await bounded(connection.check(), bound, () => new Error(`no answer within ${bound} ms`));
@@ -262,6 +275,7 @@ export class KustoDb extends KustoDbEmitter {
         state: snapshot.state,
         latencyMs: undefined,
         error: (error as Error).message,
+        ...configurationCode(error),
         retryAfterMs: snapshot.retryAfterMs,
       };
     }
@@ -399,6 +413,10 @@ export class KustoDb extends KustoDbEmitter {
       },
     });
   }
+}
+
+function configurationCode(error: unknown): { configurationError?: KustoDbErrorCode } {
+  return isConfigurationError(error) ? { configurationError: error.code } : {};
 }
 
 /** Creates a manager. Nothing is read or connected until it is used. */
