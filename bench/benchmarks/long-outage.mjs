@@ -27,18 +27,16 @@ export async function run({ server, projects, urls, quick, log }) {
     managed: await startTcpProxy({ targetHost: target.hostname, targetPort: Number(target.port) }),
     bare: await startTcpProxy({ targetHost: target.hostname, targetPort: Number(target.port) }),
   };
+  const managerOptions = { databases: { user: { url: proxies.managed.url(urls.recovery) } } };
+  // One process per app, so the bare app's fast 500s do not take the managed app's CPU.
   const app = await startAppServer(
-    {
-      project: projects.four,
-      variants: ['middleware', 'bare'],
-      managerOptions: { databases: { user: { url: proxies.managed.url(urls.recovery) } } },
-      middlewareOptions: { continueOnFailure: false },
-      bareUrl: proxies.bare.url(urls.recovery),
-    },
+    { project: projects.four, variants: ['middleware'], managerOptions, middlewareOptions: { continueOnFailure: false } },
     {},
     'long-outage',
   );
-  const outages = quick ? [10_000] : [10_000, 30_000, 120_000];
+  const bareApp = await startAppServer({ project: projects.four, variants: ['bare'], managerOptions, bareUrl: proxies.bare.url(urls.recovery) }, {}, 'long-outage-bare');
+  // Two rounds of the shorter outages (their figure is a median), one of 120 s.
+  const outages = quick ? [10_000] : [10_000, 30_000, 10_000, 30_000, 120_000];
   const results = [];
   try {
     for (const downMs of outages) {
@@ -47,7 +45,7 @@ export async function run({ server, projects, urls, quick, log }) {
       const maxMs = downMs + 60_000;
       const loads = {
         managed: startOpenLoad({ port: app.ports.middleware, path: path_, everyMs: EVERY_MS, timeoutMs: HUNG_MS, maxMs }),
-        bare: startOpenLoad({ port: app.ports.bare, path: path_, everyMs: EVERY_MS, timeoutMs: HUNG_MS, maxMs }),
+        bare: startOpenLoad({ port: bareApp.ports.bare, path: path_, everyMs: EVERY_MS, timeoutMs: HUNG_MS, maxMs }),
       };
       const from = performance.now();
       await sleep(2_000);
@@ -106,19 +104,25 @@ export async function run({ server, projects, urls, quick, log }) {
     }
   } finally {
     await app.close();
+    await bareApp.close();
     await proxies.managed.close();
     await proxies.bare.close();
   }
-  const rows = results.map((round) => ({
-    figure: `first 200 after Postgres accepts again, ${round.downMs / 1_000} s outage`,
-    baseline: `bare PrismaClient ${Math.round(round.recoveryMs.bare)} ms; ${1_000 / EVERY_MS} req/s per app; ${round.timeline}`,
-    value: round.recoveryMs.managed,
-    unit: 'ms',
-    spread: undefined,
-    target: `≤ ${TARGET_MS} ms`,
-    pass: round.recoveryMs.managed <= TARGET_MS,
-    detail: round,
-  }));
+  const rows = [...new Set(outages)].map((downMs) => {
+    const rounds = results.filter((round) => round.downMs === downMs);
+    const managed = summarize(rounds.map((round) => round.recoveryMs.managed));
+    const bare = summarize(rounds.map((round) => round.recoveryMs.bare));
+    return {
+      figure: `first 200 after Postgres accepts again, ${downMs / 1_000} s outage`,
+      baseline: `bare PrismaClient ${Math.round(bare.median)} ms; ${1_000 / EVERY_MS} req/s per app; ${rounds.length} round(s); ${rounds[0].timeline}`,
+      value: managed.median,
+      unit: 'ms',
+      spread: rounds.length > 1 ? [managed.min, managed.max] : undefined,
+      target: `≤ ${TARGET_MS} ms`,
+      pass: managed.max <= TARGET_MS,
+      detail: { rounds },
+    };
+  });
   const rates = summarize(results.map((round) => round.attemptsPerSecond.managed));
   const bareRates = summarize(results.map((round) => round.attemptsPerSecond.bare));
   rows.push({

@@ -27,17 +27,14 @@ export async function run({ projects, urls, quick, log }) {
     managed: await startTcpProxy({ targetHost: target.hostname, targetPort: Number(target.port) }),
     bare: await startTcpProxy({ targetHost: target.hostname, targetPort: Number(target.port) }),
   };
+  const managerOptions = { databases: { user: { url: proxies.managed.url(urls.blackhole) } } };
+  // One process per app, so neither takes the other's CPU.
   const app = await startAppServer(
-    {
-      project: projects.four,
-      variants: ['middleware', 'bare'],
-      managerOptions: { databases: { user: { url: proxies.managed.url(urls.blackhole) } } },
-      middlewareOptions: { continueOnFailure: false },
-      bareUrl: proxies.bare.url(urls.blackhole),
-    },
+    { project: projects.four, variants: ['middleware'], managerOptions, middlewareOptions: { continueOnFailure: false } },
     {},
     'silent-socket',
   );
+  const bareApp = await startAppServer({ project: projects.four, variants: ['bare'], managerOptions, bareUrl: proxies.bare.url(urls.blackhole) }, {}, 'silent-socket-bare');
   const watchMs = quick ? 20_000 : 35_000;
   let round;
   try {
@@ -46,7 +43,7 @@ export async function run({ projects, urls, quick, log }) {
     const maxMs = watchMs + 5_000;
     const loads = {
       managed: startOpenLoad({ port: app.ports.middleware, path: path_, everyMs: EVERY_MS, timeoutMs: HUNG_MS, maxMs }),
-      bare: startOpenLoad({ port: app.ports.bare, path: path_, everyMs: EVERY_MS, timeoutMs: HUNG_MS, maxMs }),
+      bare: startOpenLoad({ port: bareApp.ports.bare, path: path_, everyMs: EVERY_MS, timeoutMs: HUNG_MS, maxMs }),
     };
     const from = performance.now();
     await sleep(2_000);
@@ -87,6 +84,7 @@ export async function run({ projects, urls, quick, log }) {
     );
   } finally {
     await app.close();
+    await bareApp.close();
     await proxies.managed.close();
     await proxies.bare.close();
   }

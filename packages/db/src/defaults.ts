@@ -6,8 +6,8 @@ export const HEALTH_DEFAULTS = {
   checkTimeoutMs: 2_000,
   retryDelayMs: 100,
   maxRetryDelayMs: 2_000,
-  cooldownMs: 1_000,
-  maxCooldownMs: 1_000,
+  cooldownMs: 750,
+  maxCooldownMs: 750,
   fastRecoveryWindowMs: 10_000,
 } as const satisfies HealthOptions;
 

@@ -67,16 +67,16 @@ export interface HealthOptions {
   readonly maxRetryDelayMs?: number;
   /**
    * How long the circuit stays open after a failed check before one caller probes again; each
-   * opening lasts a random time in `[cooldownMs / 2, cooldownMs]` (jitter, so a fleet does not
+   * opening lasts a random time in `[⅔ · cooldownMs, cooldownMs]` (jitter, so a fleet does not
    * probe in lockstep). A probe against a down server costs one refused or timed-out connect, so
-   * the default keeps recovery within about a second of the server accepting again, at most two
-   * connection attempts per second per process. Default 1 000 ms.
+   * the default keeps recovery within about a second of the server accepting again, however long
+   * the outage, with at most two connection attempts per second per process. Default 750 ms.
    */
   readonly cooldownMs?: number;
   /**
    * Upper bound of the cooldown, which doubles per failed probe past `fastRecoveryWindowMs` when
-   * set above `cooldownMs`. Also the longest a recovered server waits for the first probe.
-   * Default 1 000 ms.
+   * set above `cooldownMs`. Also about the longest a recovered server waits for the first probe.
+   * Default 750 ms.
    */
   readonly maxCooldownMs?: number;
   /**

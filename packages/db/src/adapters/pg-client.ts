@@ -136,16 +136,26 @@ export function boundedClientClass(Base: typeof pg.Client, options: BoundedClien
       const timer = setTimeout(() => this.giveUp(timeoutMs), timeoutMs);
       timer.unref();
       const done = () => clearTimeout(timer);
-      const last = args.length - 1;
-      const callback = args[last];
-      if (typeof callback === 'function') {
-        args[last] = (...results: unknown[]) => {
+      const settled =
+        (callback: unknown) =>
+        (...results: unknown[]) => {
           done();
           (callback as (...r: unknown[]) => void)(...results);
         };
+      // The three ways pg takes a callback: last argument, `config.callback`, or none (a promise).
+      const last = args.length - 1;
+      if (typeof args[last] === 'function') args[last] = settled(args[last]);
+      else if (typeof first === 'object' && first !== null && typeof (first as { callback?: unknown }).callback === 'function') {
+        args[0] = { ...first, callback: settled((first as { callback: unknown }).callback) };
       }
-      const result = (super.query as (...a: QueryArgs) => unknown)(...args);
-      if (result !== undefined && typeof (result as Promise<unknown>).then === 'function') (result as Promise<unknown>).then(done, done);
+      let result: unknown;
+      try {
+        result = (super.query as (...a: QueryArgs) => unknown)(...args);
+      } catch (error) {
+        done();
+        throw error;
+      }
+      if (result !== undefined && result !== null && typeof (result as Promise<unknown>).then === 'function') (result as Promise<unknown>).then(done, done);
       return result;
     }
 

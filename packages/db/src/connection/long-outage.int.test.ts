@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startPostgres, startTcpProxy, type PostgresServer, type TcpProxy } from '@kusto/test-servers';
 import { HEALTH_DEFAULTS } from '../defaults.js';
+import { COOLDOWN_JITTER_FLOOR } from './backoff.js';
 import { DatabaseUnavailableError } from '../errors.js';
 import { createKustoDb } from '../manager.js';
 import { fixtureProject, schemaFor, USER_MODELS } from '../test-support/fixture-project.js';
@@ -64,10 +65,11 @@ describe(`an outage of ${OUTAGE_MS / 1_000} s under steady traffic, default heal
       expect(Math.max(...openings)).toBeLessThanOrEqual(HEALTH_DEFAULTS.maxCooldownMs);
       // Jitter: not every opening lasts the same, so a fleet's probes spread out.
       expect(new Set(openings).size).toBeGreaterThan(1);
-      // One connection per probe, a probe at most every maxCooldownMs / 2; the first failure's
-      // retries (maxRetries 3) come on top.
-      const perSecond = (2_000 / HEALTH_DEFAULTS.maxCooldownMs) * (OUTAGE_MS / 1_000);
-      expect(attempts).toBeLessThanOrEqual(perSecond + 1 + 3);
+      // One connection per probe, a probe at most every ⅔ of the cooldown (2 per second at the
+      // defaults); the first failure's retries (maxRetries 3) come on top.
+      const atMost = OUTAGE_MS / (COOLDOWN_JITTER_FLOOR * HEALTH_DEFAULTS.maxCooldownMs);
+      expect(atMost).toBeLessThanOrEqual((2 * OUTAGE_MS) / 1_000 + 1);
+      expect(attempts).toBeLessThanOrEqual(atMost + 1 + 3);
       expect(attempts).toBeGreaterThan(OUTAGE_MS / 1_000 / 2);
 
       await server.start();
