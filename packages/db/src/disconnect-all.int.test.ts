@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { createTestDatabase, type TestDatabase } from '@kusto/test-servers/testing';
+import type { MariaDbServer } from '@kusto/test-servers';
+import { createTestDatabase, mariadbAvailability, startTestMariaDb, type TestDatabase } from '@kusto/test-servers/testing';
 import { ManagerClosedError } from './errors.js';
 import { createKustoDb } from './manager.js';
 import { fixtureProject, schemaFor, USER_MODELS } from './test-support/fixture-project.js';
@@ -30,22 +31,37 @@ const script = (profile: string, disconnect: boolean) => `
   ${disconnect ? "await db.disconnectAll(); await db.disconnectAll(); console.log('closed');" : "console.log('idle');"}
 `;
 
+const runScenario = async (profile: string, disconnect: boolean, cwd: string, url: string) =>
+  (await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script(profile, disconnect), cwd, url], { timeout: 20_000 })).stdout.trim();
+
 test('after disconnectAll() the process exits by itself: no timer, socket or pool is left open', async () => {
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    ['--input-type=module', '-e', script('traditional', true), project, database.url],
-    { timeout: 20_000 },
-  );
-  expect(stdout.trim()).toBe('closed');
+  expect(await runScenario('traditional', true, project, database.url)).toBe('closed');
 });
 
 test('in the serverless profile an idle process exits by itself even without disconnectAll()', async () => {
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    ['--input-type=module', '-e', script('serverless', false), project, database.url],
-    { timeout: 20_000 },
-  );
-  expect(stdout.trim()).toBe('idle');
+  expect(await runScenario('serverless', false, project, database.url)).toBe('idle');
+});
+
+const mariadb = await mariadbAvailability();
+(mariadb.available ? describe : describe.skip)(`on MySQL (MariaDB)${mariadb.available ? '' : ` (skipped: ${mariadb.reason})`}`, () => {
+  let server: MariaDbServer;
+  let mysqlProject: string;
+  let url: string;
+
+  beforeAll(async () => {
+    [server, mysqlProject] = await Promise.all([startTestMariaDb(), fixtureProject({ main: schemaFor('mysql', USER_MODELS) })]);
+    url = await server.createDatabase('disconnect_all');
+  }, 60_000);
+
+  afterAll(() => server?.close());
+
+  test('after disconnectAll() the process exits by itself', async () => {
+    expect(await runScenario('traditional', true, mysqlProject, url)).toBe('closed');
+  });
+
+  test('in the serverless profile an idle process exits by itself (the connector\'s idle sockets and reaper timer do not hold it)', async () => {
+    expect(await runScenario('serverless', false, mysqlProject, url)).toBe('idle');
+  });
 });
 
 test('a disconnected manager refuses new work with a clear error', async () => {

@@ -9,6 +9,7 @@ export type KustoDbErrorCode =
   | 'CLIENT_NOT_GENERATED'
   | 'ADAPTER_NOT_INSTALLED'
   | 'UNSUPPORTED_PROVIDER'
+  | 'DATABASE_FILE_UNAVAILABLE'
   | 'DATABASE_UNAVAILABLE'
   | 'MANAGER_CLOSED'
   | 'SESSION_UNAVAILABLE';
@@ -135,6 +136,24 @@ export class UnsupportedProviderError extends KustoDbError {
       'UNSUPPORTED_PROVIDER',
       `Database "${database}" uses provider "${provider}", which has no built-in driver adapter. ` +
         'Pass `databases.<name>.adapter` (a factory returning a Prisma driver adapter) to createKustoDb().',
+    );
+  }
+}
+
+/** A SQLite database file that cannot be opened or written: a missing folder, a folder for a file, no write permission. */
+export class DatabaseFileError extends KustoDbError {
+  constructor(
+    readonly database: string,
+    /** Where the URL came from: its variable, or `options`. */
+    readonly urlSource: string,
+    /** The file, resolved from the database folder. */
+    readonly file: string,
+    problem: string,
+    fix: string,
+  ) {
+    super(
+      'DATABASE_FILE_UNAVAILABLE',
+      `The SQLite file of database "${database}" (${file}, from ${urlSource}) cannot be used: ${problem}. To fix it, ${fix}.`,
     );
   }
 }

@@ -171,7 +171,7 @@ describe('bad input gets a clear error that says what to do', () => {
       {
         main: schemaFor('postgresql', USER_MODELS),
         nogen: schemaFor('postgresql', USER_MODELS),
-        legacy: schemaFor('mysql', USER_MODELS),
+        legacy: schemaFor('sqlserver', USER_MODELS),
       },
       ['nogen'],
     );
@@ -226,8 +226,9 @@ describe('bad input gets a clear error that says what to do', () => {
   });
 
   test('a missing adapter package is named with the install command', async () => {
-    const m = manager({ RDS_LEGACY_URL: 'mysql://app:pw@127.0.0.1:3306/legacy' });
+    // @prisma/adapter-mssql is the one adapter this workspace does not install.
+    const m = manager({ RDS_LEGACY_URL: 'sqlserver://127.0.0.1:1433;database=legacy;user=app;password=pw' });
     await expect(m.getClient('legacy')).rejects.toThrow(AdapterNotInstalledError);
-    await expect(m.getClient('legacy')).rejects.toThrow(/needs the driver adapter package @prisma\/adapter-mariadb/);
+    await expect(m.getClient('legacy')).rejects.toThrow(/needs the driver adapter package @prisma\/adapter-mssql/);
   });
 });

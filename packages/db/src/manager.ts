@@ -15,7 +15,6 @@ import { connectionStatus, type ConnectionStatus } from './connection/connection
 import { parseDatabaseUrl } from './connection/database-url.js';
 import { bounded } from './connection/health-check.js';
 import { declaresTransactionPooler } from './connection/pooler.js';
-import { primaryHealthQuery } from './connection/primary-check.js';
 import { loadPrismaClient, type PrismaClientConstructor, type PrismaClientLike } from './connection/prisma-client.js';
 import { PROFILE_DEFAULTS } from './defaults.js';
 import { discoverDatabases, type DatabaseFolder, type Discovery, type SkippedFolder } from './discovery/discover.js';
@@ -294,7 +293,7 @@ export class KustoDb extends KustoDbEmitter {
       random: this.options.random ?? Math.random,
       scrub: (text) => scrubSecrets(text, currentUrl),
       // A primary must accept writes: its check fails on a read-only server (a failover's old writer).
-      healthQuery: primaryHealthQuery(folder.schema.provider),
+      role: 'primary',
       isStale: () => currentUrl !== undefined && resolveUrlSource(folder, databaseOptions, this.env).url !== currentUrl,
       build: (onConnectionError) => {
         // The URL is read at every build, so a rotated secret is picked up by the next rebuild.
@@ -336,6 +335,7 @@ export class KustoDb extends KustoDbEmitter {
         database: name,
         provider,
         url: url.url,
+        urlSource: source,
         schema: url.schema,
         pool: resolvePool(this.profile.profile, url.pool, this.options.pool, databaseOptions?.pool),
         dir: folder.dir,

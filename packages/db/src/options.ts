@@ -3,14 +3,16 @@ import type { RootLayout } from './discovery/discover.js';
 import type { ProfileName, ProfileOption } from './profiles/profile.js';
 
 /**
- * Pool settings for databases whose pool we own (`postgresql`). Precedence, lowest first:
+ * Pool settings for databases whose pool we own: `postgresql`/`cockroachdb` (pg) and `mysql` (the
+ * `mariadb` connector); for `sqlite` only `connectionTimeoutMillis` applies (the busy timeout).
+ * See the README's provider table for how each maps onto its driver. Precedence, lowest first:
  * profile defaults, URL parameters (`connection_limit`, `pool_timeout`, `connect_timeout`),
  * the manager's `pool`, the database's `pool`.
  */
 export interface PoolOptions {
   /** Most open connections. Default 10 (traditional), 2 (serverless). URL: `connection_limit`. */
   readonly max?: number;
-  /** Connections kept open while idle. Default 0. */
+  /** Connections kept open while idle. Default 0 (MySQL: at least 1, the connector opens connections only to keep that many idle). */
   readonly min?: number;
   /** Close a connection idle this long. Default 30 000 ms (traditional), 5 000 ms (serverless). */
   readonly idleTimeoutMillis?: number;
@@ -18,6 +20,8 @@ export interface PoolOptions {
    * Give up acquiring a connection (waiting for a free one and opening it) after this long.
    * Default 5 000 ms; never 0, which in pg waits forever on a server that never answers.
    * URL: the larger of `pool_timeout` and `connect_timeout` (seconds), since pg has one timeout for both.
+   * MySQL: both `acquireTimeout` and `connectTimeout`. SQLite: the busy timeout (how long a statement
+   * waits for another connection's lock; better-sqlite3 blocks the event loop meanwhile).
    */
   readonly connectionTimeoutMillis?: number;
   /** Let the process exit while the pool is idle. Default false (traditional), true (serverless). */

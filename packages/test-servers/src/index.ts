@@ -33,3 +33,22 @@ export {
   type StartPostgresOptions,
 } from './start-postgres.js';
 export { startTcpProxy, type ProxyMode, type TcpProxy, type TcpProxyOptions } from './tcp-proxy.js';
+export type { MariaDbBackendKind } from './mariadb/backend.js';
+export {
+  locateMariaDb,
+  MARIADB_BINARY_ENV,
+  MARIADB_FALLBACK_PATHS,
+  mariadbAvailability,
+  type LocateMariaDbOptions,
+  type MariaDbAvailability,
+} from './mariadb/binary.js';
+export { DEFAULT_MARIADB_IMAGE } from './mariadb/container-server.js';
+export {
+  DEFAULT_MARIADB_MAX_CONNECTIONS,
+  DEFAULT_MARIADB_READY_TIMEOUT_MS,
+  DEFAULT_MARIADB_USER,
+  MARIADB_BACKEND_ENV,
+  startMariaDb,
+  type MariaDbServer,
+  type StartMariaDbOptions,
+} from './mariadb/start-mariadb.js';

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { quoteIdentifier } from './identifiers.js';
+import { startMariaDb, type MariaDbServer, type StartMariaDbOptions } from './mariadb/start-mariadb.js';
 import { startPgBouncer, type PgBouncer, type StartPgBouncerOptions } from './pgbouncer/start-pgbouncer.js';
 import { withClient } from './with-client.js';
 import { SHARED_BACKEND_ENV, SHARED_URL_ENV } from './jest/shared-server.js';
@@ -72,3 +73,30 @@ export function startTestPgBouncer(
 }
 
 export { pgbouncerAvailability, type PgBouncerAvailability } from './pgbouncer/binary.js';
+
+export { mariadbAvailability, type MariaDbAvailability } from './mariadb/binary.js';
+
+/**
+ * Starts a MariaDB of its own for a test file (`startMariaDb()` with its defaults; about a second
+ * on the binary backend). Close it in `afterAll`. Tests that need it should skip with
+ * `mariadbAvailability()`'s reason when it says MariaDB cannot run here:
+ *
+ * ```ts
+ * const mariadb = await mariadbAvailability();
+ * const suite = mariadb.available ? describe : describe.skip;
+ * suite(`on MariaDB${mariadb.available ? '' : ` (skipped: ${mariadb.reason})`}`, () => { … });
+ * ```
+ */
+export function startTestMariaDb(options: StartMariaDbOptions = {}): Promise<MariaDbServer> {
+  return startMariaDb(options);
+}
+
+/** Creates a uniquely named database (`<label>_<random>`) on `server`, like `createTestDatabase()` on Postgres. */
+export async function createTestMariaDbDatabase(server: MariaDbServer, label = 'test'): Promise<TestDatabase> {
+  const slug = label.toLowerCase().replace(/[^a-z0-9_]+/g, '_').slice(0, 40);
+  const name = `${slug}_${randomBytes(4).toString('hex')}`;
+  const url = await server.createDatabase(name);
+  return { name, url, drop: () => server.dropDatabase(name) };
+}
+
+export { providerServers, type ProviderServer, type ProviderServerKit } from './provider-servers.js';

@@ -1,214 +1,18 @@
-import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import { constants as osConstants } from 'node:os';
-import path from 'node:path';
-import type pg from 'pg';
 import { UnsupportedProviderError } from '../errors.js';
-import type { AdapterFactory, PoolOptions } from '../options.js';
+import type { AdapterFactory } from '../options.js';
+import { providerFor } from '../providers/index.js';
+import type { BuiltAdapter, ProviderRequest } from '../providers/provider.js';
 import type { ModuleLoader } from './module-loader.js';
-import { boundedClientClass, cancelActiveQuery, destroyConnection, hasActiveQuery } from './pg-client.js';
 
-/** Pool counters, when the pool is ours. */
-export interface PoolStats {
-  readonly total: number;
-  readonly idle: number;
-  readonly waiting: number;
-}
+export type { BuiltAdapter, PoolStats } from '../providers/provider.js';
+export { ADAPTER_PACKAGES } from '../providers/index.js';
+export { DISPOSE_GRACE_MS } from '../providers/dispose.js';
 
-/** A driver adapter factory and the resources behind it. */
-export interface BuiltAdapter {
-  readonly factory: SqlDriverAdapterFactory;
-  stats(): PoolStats | undefined;
-  /** Closes what the adapter opened (our pool). Safe to call twice. */
-  dispose(): Promise<void>;
-}
-
-export interface AdapterRequest {
-  readonly database: string;
-  readonly provider: string;
-  readonly url: string;
-  readonly schema: string | undefined;
-  readonly pool: Readonly<Required<PoolOptions>>;
-  /** Folder of the database, base of relative SQLite file paths. */
-  readonly dir: string;
-  readonly onConnectionError: (error: Error) => void;
+export interface AdapterRequest extends ProviderRequest {
   readonly custom: AdapterFactory | undefined;
-  /**
-   * The driver URL this database has in its configuration now (re-read from the environment), for
-   * new connections of a pool we own: a rotated password is used at once. Default: `url` always.
-   */
-  readonly currentUrl?: () => string | undefined;
 }
 
-/**
- * Whether `next` reaches the same server, database and parameters as `built`, differing only in
- * its credentials (a rotated password or user): then new connections may use it before a rebuild.
- */
-function sameTargetOtherCredentials(built: string, next: string): boolean {
-  if (next === built) return false;
-  try {
-    const a = new URL(built);
-    const b = new URL(next);
-    a.username = a.password = b.username = b.password = '';
-    return a.toString() === b.toString();
-  } catch {
-    return false;
-  }
-}
-
-/** Which package serves each provider. */
-export const ADAPTER_PACKAGES: Readonly<Record<string, string>> = {
-  postgresql: '@prisma/adapter-pg',
-  cockroachdb: '@prisma/adapter-pg',
-  mysql: '@prisma/adapter-mariadb',
-  sqlite: '@prisma/adapter-better-sqlite3',
-  sqlserver: '@prisma/adapter-mssql',
-};
-
-type Constructor = new (...args: never[]) => SqlDriverAdapterFactory;
-
-function buildPostgres(request: AdapterRequest, loader: ModuleLoader): BuiltAdapter {
-  const { module, entry } = loader.loadAdapter<{ PrismaPg: new (pool: pg.Pool, options: object) => SqlDriverAdapterFactory }>(
-    '@prisma/adapter-pg',
-    request.database,
-    request.provider,
-  );
-  // The adapter tells an external pool from a config with `instanceof pg.Pool`: use its own pg.
-  const { Pool, Client } = loader.loadDependencyOf<typeof pg>(entry, 'pg');
-  const { pool: options } = request;
-  const cancels = new Set<Promise<void>>();
-  const pool = new Pool({
-    Client: boundedClientClass(Client, {
-      queryTimeoutMs: options.queryTimeoutMillis,
-      connectionString: () => {
-        const now = request.currentUrl?.();
-        return now !== undefined && sameTargetOtherCredentials(request.url, now) ? now : undefined;
-      },
-      onTimeout: request.onConnectionError,
-      cancels,
-    }),
-    connectionString: request.url,
-    max: options.max,
-    min: options.min,
-    idleTimeoutMillis: options.idleTimeoutMillis,
-    connectionTimeoutMillis: options.connectionTimeoutMillis,
-    allowExitOnIdle: options.allowExitOnIdle,
-    keepAlive: options.keepAlive,
-    keepAliveInitialDelayMillis: 10_000,
-    maxLifetimeSeconds: options.maxLifetimeSeconds,
-  });
-  // An idle connection that dies (server restart, terminated backend) emits `error` on the pool;
-  // without a listener that crashes the process. pg-pool has already evicted the connection.
-  pool.on('error', request.onConnectionError);
-  tagConnectionFailures(pool);
-  const factory = new module.PrismaPg(pool, {
-    ...(request.schema ? { schema: request.schema } : {}),
-    onConnectionError: request.onConnectionError,
-  });
-  // pool.end() waits for every checked-out connection to come back; one stuck on a peer that
-  // never answers would hold it (and disconnectAll) until TCP keep-alive gives up, minutes later.
-  const open = new Set<pg.PoolClient>();
-  pool.on('connect', (client) => open.add(client));
-  pool.on('remove', (client) => open.delete(client));
-  let ended: Promise<void> | undefined;
-  return {
-    factory,
-    stats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
-    dispose: () =>
-      (ended ??= endWithin(pool.end(), DISPOSE_GRACE_MS, async () => {
-        // Still running after the grace period: cancelled on the server (the socket going away
-        // does not stop a query there), then cut.
-        const config = pool.options as pg.ClientConfig;
-        await Promise.all([...open].filter(hasActiveQuery).map((client) => cancelActiveQuery(Client, config, client)));
-        for (const client of open) destroyConnection(client);
-      }).then(() => Promise.all([...cancels]).then(() => undefined))),
-  };
-}
-
-/** How long a disposed pool may take to close its connections before they are destroyed. */
-export const DISPOSE_GRACE_MS = 1_000;
-
-/** Resolves when `ending` settles; if it has not within `graceMs`, calls `force` and waits once more. */
-async function endWithin(ending: Promise<void>, graceMs: number, force: () => Promise<void>): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const settled = ending.then(
-    () => true,
-    () => true,
-  );
-  const graceOver = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), graceMs);
-  });
-  try {
-    if (await Promise.race([settled, graceOver])) return;
-    await force();
-    await settled;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/**
- * pg reports some connection failures as plain `Error`s without a code: "timeout exceeded when
- * trying to connect" from the pool, and "Connection terminated unexpectedly" when the peer closes
- * the socket, whether a connection was being opened or a query was running on it (a pooler such as
- * PgBouncer stopping closes sockets without a Postgres error message). The Prisma adapter then passes
- * them on unclassified and a route answers 500 for what is an outage. They are connection failures
- * by where they come from, so those lacking a code get the socket code the adapter maps to
- * `ConnectionClosed`; the message is kept as it was:
- * - every error from acquiring a connection;
- * - every error a connected client emits as an `error` event: pg emits there only what broke the
- *   connection, and it is the very object the client's pending queries are rejected with (on the
- *   next tick, so it is tagged first). Errors the server sent (with a SQLSTATE) keep their code.
- */
-function tagConnectionFailures(pool: pg.Pool): void {
-  const tag = (error: unknown): unknown => {
-    if (error instanceof Error && typeof (error as { code?: unknown }).code !== 'string') {
-      Object.assign(error, { code: 'ECONNRESET', errno: -(osConstants.errno.ECONNRESET ?? 104), syscall: 'read' });
-    }
-    return error;
-  };
-  pool.on('connect', (client) => client.on('error', tag));
-  const acquire = pool.connect.bind(pool) as (callback?: (...args: unknown[]) => void) => Promise<pg.PoolClient> | undefined;
-  // pg-pool's own query() acquires through connect(callback); user code and the adapter use the promise form.
-  pool.connect = ((callback?: (error: unknown, ...rest: unknown[]) => void) => {
-    if (callback) return acquire((error: unknown, ...rest: unknown[]) => callback(error ? tag(error) : error, ...rest));
-    return (acquire() as Promise<pg.PoolClient>).catch((error: unknown) => {
-      tag(error);
-      throw error;
-    });
-  }) as pg.Pool['connect'];
-}
-
-function sqliteUrl(url: string, dir: string): string {
-  const file = url.replace(/^file:/, '');
-  if (file === ':memory:' || path.isAbsolute(file)) return url;
-  return `file:${path.resolve(dir, file)}`;
-}
-
-function buildOther(request: AdapterRequest, loader: ModuleLoader): BuiltAdapter {
-  const packageName = ADAPTER_PACKAGES[request.provider];
-  if (!packageName) throw new UnsupportedProviderError(request.database, request.provider);
-  const { module } = loader.loadAdapter<Record<string, Constructor>>(packageName, request.database, request.provider);
-  let factory: SqlDriverAdapterFactory;
-  switch (request.provider) {
-    case 'sqlite': {
-      const Adapter = module.PrismaBetterSqlite3 as unknown as new (config: { url: string }) => SqlDriverAdapterFactory;
-      factory = new Adapter({ url: sqliteUrl(request.url, request.dir) });
-      break;
-    }
-    case 'mysql': {
-      const Adapter = module.PrismaMariaDb as unknown as new (url: string) => SqlDriverAdapterFactory;
-      factory = new Adapter(request.url);
-      break;
-    }
-    default: {
-      const Adapter = module.PrismaMssql as unknown as new (url: string) => SqlDriverAdapterFactory;
-      factory = new Adapter(request.url);
-    }
-  }
-  return { factory, stats: () => undefined, dispose: () => Promise.resolve() };
-}
-
-/** The driver adapter for a database: the user's factory, else the provider's Prisma adapter. */
+/** The driver adapter for a database: the user's factory, else the provider's Prisma adapter (see `providers/`). */
 export function createAdapter(request: AdapterRequest, loader: ModuleLoader): BuiltAdapter {
   if (request.custom) {
     const factory = request.custom({
@@ -220,6 +24,11 @@ export function createAdapter(request: AdapterRequest, loader: ModuleLoader): Bu
     });
     return { factory, stats: () => undefined, dispose: () => Promise.resolve() };
   }
-  if (request.provider === 'postgresql' || request.provider === 'cockroachdb') return buildPostgres(request, loader);
-  return buildOther(request, loader);
+  const provider = providerFor(request.provider);
+  if (!provider) throw new UnsupportedProviderError(request.database, request.provider);
+  return {
+    healthCheck: { sql: provider.healthCheckSql },
+    ...(provider.primaryHealthCheck ? { primaryHealthCheck: provider.primaryHealthCheck } : {}),
+    ...provider.build(request, loader),
+  };
 }

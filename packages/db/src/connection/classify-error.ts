@@ -1,3 +1,5 @@
+import { PROVIDERS } from '../providers/index.js';
+
 /**
  * What a failure means for the connection:
  * - `connection`: the database cannot be reached or dropped us (rebuild, retry, circuit);
@@ -47,42 +49,23 @@ const SOCKET_CODES = new Set([
   'ENETDOWN',
 ]);
 
-/**
- * SQLSTATEs that end or refuse the session (https://www.postgresql.org/docs/current/errcodes-appendix.html):
- * class 08 connection exception; 57P01 admin_shutdown, 57P02 crash_shutdown, 57P03
- * cannot_connect_now, 57P05 idle_session_timeout, 25P03 idle_in_transaction_session_timeout
- * (the server closes the connection after sending them), 53300 too_many_connections.
- */
-const SESSION_ENDED_STATES = new Set(['57P01', '57P02', '57P03', '57P05', '25P03', '53300']);
-
-/** 25006 read_only_sql_transaction: a write on a server that is (now) read-only. */
-const READ_ONLY_STATES = new Set(['25006']);
-
-/** SQLSTATE classes: the session-ending ones above; 28 invalid authorization; read-only. */
-function sqlStateKind(code: string): FailureKind | undefined {
-  if (/^08[0-9A-Z]{3}$/.test(code) || SESSION_ENDED_STATES.has(code)) return 'connection';
-  if (/^28[0-9A-Z]{3}$/.test(code)) return 'auth';
-  if (READ_ONLY_STATES.has(code)) return 'readOnly';
-  return undefined;
-}
-
 function kindOfOne(value: Record<string, unknown>): FailureKind | undefined {
   if (value.name === 'HealthCheckTimeoutError' || value.name === 'QueryTimeoutError') return 'timeout';
   if (value.name === 'ReadOnlyServerError') return 'readOnly';
   if (value.code === 'DATABASE_UNAVAILABLE') return 'connection';
   const kind = value.kind;
-  if (typeof kind === 'string') {
-    if (kind in ADAPTER_KINDS) return ADAPTER_KINDS[kind];
-    if (kind === 'postgres' && typeof value.code === 'string') return sqlStateKind(value.code);
-  }
+  if (typeof kind === 'string' && kind in ADAPTER_KINDS) return ADAPTER_KINDS[kind];
   for (const key of ['code', 'errorCode', 'originalCode']) {
     const code = value[key];
     if (typeof code !== 'string') continue;
     if (code in PRISMA_CODES) return PRISMA_CODES[code];
     if (SOCKET_CODES.has(code)) return 'connection';
     if (code === 'ETIMEDOUT') return 'timeout';
-    const state = sqlStateKind(code);
-    if (state) return state;
+  }
+  // Each driver's own codes: Postgres SQLSTATEs, MySQL/mariadb error numbers, SQLite result codes…
+  for (const provider of PROVIDERS) {
+    const own = provider.classify(value);
+    if (own) return own;
   }
   return undefined;
 }

@@ -5,7 +5,7 @@ import { DatabaseUnavailableError, ManagerClosedError } from '../errors.js';
 import type { KustoDbEmitter } from '../events.js';
 import { backoffDelay, jitteredCooldown, nextCooldown } from './backoff.js';
 import { classifyError, type FailureKind } from './classify-error.js';
-import { initialiseClient, runHealthCheck, SELECT_ONE, type HealthQuery } from './health-check.js';
+import { initialiseClient, runHealthCheck, SELECT_ONE } from './health-check.js';
 import type { PrismaClientLike } from './prisma-client.js';
 import { sanitizeError } from './sanitize-error.js';
 
@@ -36,10 +36,10 @@ export interface ConnectionDependencies {
   /** Removes the URL and password from driver text. */
   readonly scrub: (text: string) => string;
   /**
-   * What a health check runs. A primary's check also fails on a read-only server (see
-   * `primaryHealthQuery`); a replica's is `SELECT 1`. Default `SELECT 1`.
+   * `primary` runs the provider's primary check (which fails on a read-only server where the
+   * provider can tell), `replica` the plain one: replicas are expected to be read-only.
    */
-  readonly healthQuery?: HealthQuery;
+  readonly role: 'primary' | 'replica';
 }
 
 /** A snapshot of one connection for `status()`. */
@@ -267,7 +267,10 @@ export class Connection {
         this.clientReady.set(built, ready);
       }
       await ready;
-      const latency = await runHealthCheck(built.client, this.deps.health.checkTimeoutMs, this.deps.now, this.deps.healthQuery ?? SELECT_ONE);
+      // A primary must accept writes: where the provider can tell, its check also fails on a
+      // read-only server. Replicas (and providers without such a probe) run the plain check.
+      const query = this.deps.role === 'primary' ? (built.adapter.primaryHealthCheck ?? built.adapter.healthCheck) : built.adapter.healthCheck;
+      const latency = await runHealthCheck(built.client, this.deps.health.checkTimeoutMs, this.deps.now, query ?? SELECT_ONE);
       // Closed while the check was out: report that, and never bring the connection back to life.
       if (this.state === 'closed' || this.current !== built) throw new ManagerClosedError();
       this.lastCheckAt = new Date();

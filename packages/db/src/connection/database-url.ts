@@ -1,15 +1,12 @@
 import { InvalidUrlError } from '../errors.js';
 import type { PoolOptions } from '../options.js';
+import { PROVIDERS, providerFor } from '../providers/index.js';
 import { takePoolerFlag } from './pooler.js';
 
-/** URL schemes each provider accepts. */
-const SCHEMES: Readonly<Record<string, readonly string[]>> = {
-  postgresql: ['postgresql:', 'postgres:'],
-  cockroachdb: ['postgresql:', 'postgres:'],
-  mysql: ['mysql:', 'mariadb:'],
-  sqlite: ['file:'],
-  sqlserver: ['sqlserver:'],
-};
+/** The datasource provider whose URLs use `scheme`, for "did you mean" hints. */
+function providerOfScheme(scheme: string): string | undefined {
+  return PROVIDERS.find((provider) => provider.urlSchemes.includes(scheme))?.prismaProviders[0];
+}
 
 /** Prisma's URL parameters that `@kusto/db` turns into pool settings, and removes from the URL. */
 export const POOL_URL_PARAMETERS = ['connection_limit', 'pool_timeout', 'connect_timeout'] as const;
@@ -40,18 +37,29 @@ function positiveNumber(database: string, source: string, name: string, value: s
  * Error messages never include the URL, which holds a password.
  */
 export function parseDatabaseUrl(database: string, provider: string, raw: string, source: string): DatabaseUrl {
+  // SQL Server URLs are JDBC-style (`sqlserver://host:1433;database=x;user=y`), not WHATWG URLs.
+  if (provider === 'sqlserver') {
+    if (!raw.startsWith('sqlserver://')) {
+      throw new InvalidUrlError(database, source, `it does not start with sqlserver:// (expected e.g. ${providerFor(provider)?.exampleUrl})`);
+    }
+    return { url: raw, pool: {}, schema: undefined, transactionPooler: false };
+  }
   let parsed: URL;
   try {
     parsed = new URL(raw);
   } catch {
     throw new InvalidUrlError(database, source, 'it does not parse as a URL (expected e.g. postgresql://user:password@host:5432/name)');
   }
-  const schemes = SCHEMES[provider];
-  if (schemes && !schemes.includes(parsed.protocol)) {
+  const known = providerFor(provider);
+  if (known && !known.urlSchemes.includes(parsed.protocol)) {
+    const meant = providerOfScheme(parsed.protocol);
+    const fix =
+      `set ${source} to a URL like ${known.exampleUrl}` +
+      (meant ? `, or change the datasource provider in schema.prisma to "${meant}" if that is the database you mean` : '');
     throw new InvalidUrlError(
       database,
       source,
-      `scheme "${parsed.protocol}" does not match provider "${provider}" (expected ${schemes.join(' or ')})`,
+      `scheme "${parsed.protocol}" does not match provider "${provider}" (expected ${known.urlSchemes.join(' or ')}): ${fix}`,
     );
   }
   if (provider === 'sqlite') return { url: raw, pool: {}, schema: undefined, transactionPooler: false };
@@ -77,5 +85,7 @@ export function parseDatabaseUrl(database: string, provider: string, raw: string
   const schema = params.get('schema') ?? undefined;
   const transactionPooler = takePoolerFlag(params);
   for (const name of [...POOL_URL_PARAMETERS, 'schema']) params.delete(name);
-  return { url: parsed.toString(), pool, schema, transactionPooler };
+  const url = parsed.toString();
+  known?.checkUrl?.(database, source, url);
+  return { url, pool, schema, transactionPooler };
 }

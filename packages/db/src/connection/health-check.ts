@@ -47,7 +47,10 @@ export class ReadOnlyServerError extends Error {
   }
 }
 
-/** What a health check runs, and how its rows tell a read-only server. */
+/**
+ * What a health check runs: `SELECT 1`, or a provider's own statement (SQLite reads its schema
+ * page), and for a primary how its rows tell a read-only server.
+ */
 export interface HealthQuery {
   readonly sql: string;
   /** Whether the rows say the server accepts only reads. Default: never (replicas, other providers). */

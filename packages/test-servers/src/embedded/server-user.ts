@@ -21,10 +21,11 @@ async function lookup(name: string): Promise<ServerUser | undefined> {
 }
 
 /**
- * `undefined` when this process is not root (the server runs as us). As root: the `postgres`
- * account, created as a system user without a home folder or login shell where it is missing.
+ * `undefined` when this process is not root (the server runs as us). As root: the `name` account
+ * (default `postgres`; MariaDB uses `mysql`), created as a system user without a home folder or
+ * login shell where it is missing. `program` names the server in the error message.
  */
-export async function resolveServerUser(name = 'postgres'): Promise<ServerUser | undefined> {
+export async function resolveServerUser(name = 'postgres', program = 'Postgres'): Promise<ServerUser | undefined> {
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) return undefined;
   const existing = await lookup(name);
   if (existing) return existing;
@@ -32,7 +33,7 @@ export async function resolveServerUser(name = 'postgres'): Promise<ServerUser |
     await run('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', name]);
   } catch (cause) {
     throw new TestServerError(
-      `Postgres refuses to run as root and there is no "${name}" user to run it as; creating one with useradd failed. ` +
+      `${program} refuses to run as root and there is no "${name}" user to run it as; creating one with useradd failed. ` +
         `Create it yourself (useradd --system --user-group ${name}) or run as an unprivileged user.`,
       'NO_SERVER_USER',
       { cause },

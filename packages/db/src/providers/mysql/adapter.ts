@@ -1,0 +1,215 @@
+import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import type { ModuleLoader } from '../../adapters/module-loader.js';
+import { DISPOSE_GRACE_MS } from '../dispose.js';
+import type { BuiltAdapter, ProviderRequest } from '../provider.js';
+import { mysqlConnectionSettings } from './url.js';
+
+/** The part of a `mariadb` connection we use (the connector's own types stay out of our declarations). */
+interface Connection {
+  destroy(): void;
+}
+
+/** The part of a `mariadb` promise pool we and the adapter use. */
+interface Pool {
+  readonly closed: boolean;
+  totalConnections(): number;
+  idleConnections(): number;
+  taskQueueSize(): number;
+  getConnection(): Promise<Connection>;
+  query(sql: unknown, values?: unknown): Promise<unknown>;
+  execute(sql: unknown, values?: unknown): Promise<unknown>;
+  end(): Promise<void>;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+}
+
+/** `mariadb.createPool` options we set (the connector accepts many more). */
+export type PoolConfig = Readonly<Record<string, unknown>>;
+
+interface MariaDbModule {
+  createPool(config: PoolConfig): Pool;
+  createConnection(config: PoolConfig): Promise<Connection>;
+}
+type PrismaMariaDbClass = new (pool: FailFastPool, options: object) => SqlDriverAdapterFactory;
+
+/** TCP keep-alive delay on every connection when `keepAlive` is on (the `mariadb` option `keepAliveDelay`). */
+export const MYSQL_KEEP_ALIVE_DELAY_MS = 10_000;
+
+/** The `mariadb` pool configuration for the resolved pool options. */
+export function mysqlPoolConfig(request: ProviderRequest): PoolConfig {
+  const { pool } = request;
+  const settings = mysqlConnectionSettings(request.database, request.urlSource ?? 'options', request.url);
+  return {
+    ...settings,
+    connectionLimit: pool.max,
+    // The connector's pool opens a connection only to keep `minimumIdle` of them idle (its default
+    // keeps `connectionLimit` open at all times), so 0 would never open one: at least 1.
+    minimumIdle: Math.min(Math.max(pool.min, 1), pool.max),
+    // Seconds; 0 never closes an idle connection. The connector reaps idle connections from an
+    // interval timer it never unrefs, which keeps the process alive: with `allowExitOnIdle` it is off.
+    idleTimeout: pool.allowExitOnIdle ? 0 : Math.ceil(pool.idleTimeoutMillis / 1_000),
+    // One bound for waiting for a free connection and for opening one, as for pg.
+    acquireTimeout: pool.connectionTimeoutMillis,
+    connectTimeout: pool.connectionTimeoutMillis,
+    keepAliveDelay: pool.keepAlive ? MYSQL_KEEP_ALIVE_DELAY_MS : 0,
+    // What @prisma/adapter-mariadb sets on pools it creates itself (prepared statements are not cached).
+    prepareCacheLength: 0,
+    // The connector writes a statement's parameters (row values) into its error messages otherwise.
+    logParam: false,
+  };
+}
+
+/**
+ * The `mariadb` pool as `@prisma/adapter-mariadb` uses it (`query`, `execute`, `getConnection`,
+ * `end`), failing fast with the real cause when it has no connection at all.
+ *
+ * The connector's pool never reports why it cannot connect to a caller that is waiting: it
+ * retries in the background and rejects the caller only when `acquireTimeout` ends, with
+ * "pool timeout" (45028), and the refused connection, the wrong password or the unknown database
+ * is at best a `cause`. So while the pool holds no connection, one direct connection attempt
+ * (shared by every concurrent caller) runs first: its failure is the caller's error at once
+ * (ECONNREFUSED, 1045, 1049… in milliseconds), its success lets the callers on to the pool. A pool
+ * with a connection open serves as the connector does.
+ *
+ * A failed attempt also retires the pool: callers queued in it when its connections died would
+ * otherwise wait out `acquireTimeout`, and its own reconnect loop (every 500 ms, then backing off)
+ * would delay the first answer after the server is back. Ending it rejects them at once (45037,
+ * a connection failure) without running their statements; the next successful attempt starts a
+ * fresh pool, which connects immediately.
+ */
+export class FailFastPool {
+  #pool: Pool | undefined;
+  #probe: Promise<void> | undefined;
+  #ended = false;
+  readonly #retired = new Set<Promise<void>>();
+
+  constructor(
+    private readonly createPool: () => Pool,
+    private readonly probe: () => Promise<Connection>,
+  ) {
+    this.#pool = createPool();
+  }
+
+  /** The current pool's counters (zeros while none is open). */
+  stats(): { total: number; idle: number; waiting: number } {
+    const pool = this.#pool;
+    return pool
+      ? { total: pool.totalConnections(), idle: pool.idleConnections(), waiting: pool.taskQueueSize() }
+      : { total: 0, idle: 0, waiting: 0 };
+  }
+
+  /** The pool to use now, or the probe to wait for first. */
+  private acquire(): Pool | Promise<Pool> {
+    const pool = this.#pool;
+    if (this.#ended) return pool ?? Promise.reject(poolClosed());
+    if (pool !== undefined && (pool.totalConnections() > 0 || pool.closed)) return pool;
+    this.#probe ??= this.probe()
+      .then(
+        (connection) => {
+          connection.destroy();
+          if (!this.#ended) this.#pool ??= this.createPool();
+        },
+        (error: unknown) => {
+          this.retire();
+          throw error;
+        },
+      )
+      .finally(() => {
+        this.#probe = undefined;
+      });
+    return this.#probe.then(() => this.#pool ?? this.acquire());
+  }
+
+  private retire(): void {
+    const pool = this.#pool;
+    if (!pool) return;
+    this.#pool = undefined;
+    const ending = endPool(pool).finally(() => this.#retired.delete(ending));
+    this.#retired.add(ending);
+  }
+
+  private run<T>(work: (pool: Pool) => Promise<T>): Promise<T> {
+    const pool = this.acquire();
+    return pool instanceof Promise ? pool.then(work) : work(pool);
+  }
+
+  getConnection(): Promise<Connection> {
+    return this.run((pool) => pool.getConnection());
+  }
+
+  query(sql: unknown, values?: unknown): Promise<unknown> {
+    return this.run((pool) => pool.query(sql, values));
+  }
+
+  execute(sql: unknown, values?: unknown): Promise<unknown> {
+    return this.run((pool) => pool.execute(sql, values));
+  }
+
+  /** Ends the current pool and waits for retired ones (each bounded). */
+  async end(): Promise<void> {
+    this.#ended = true;
+    this.retire();
+    await Promise.all([...this.#retired]);
+  }
+}
+
+/** What the connector itself throws for a closed pool (45027), for calls after `end()`. */
+function poolClosed(): Error {
+  return Object.assign(new Error('pool is already closed'), { errno: 45027, code: 'ER_POOL_ALREADY_CLOSED', sqlState: 'HY000', sqlMessage: 'pool is already closed' });
+}
+
+/** `@prisma/adapter-mariadb` over a `mariadb` pool we configure and own (the adapter takes a pool). */
+export function buildMysqlAdapter(request: ProviderRequest, loader: ModuleLoader): BuiltAdapter {
+  const { module, entry } = loader.loadAdapter<{ PrismaMariaDb: PrismaMariaDbClass }>(
+    '@prisma/adapter-mariadb',
+    request.database,
+    request.provider,
+  );
+  // The connector the adapter itself uses, so both agree on error classes and protocol details.
+  const mariadb = loader.loadDependencyOf<MariaDbModule>(entry, 'mariadb');
+  const config = mysqlPoolConfig(request);
+  const createPool = () => {
+    const pool = mariadb.createPool(config);
+    // The pool emits `error` when it fails to open connections in the background; without a
+    // listener that would crash the process.
+    pool.on('error', request.onConnectionError);
+    if (request.pool.allowExitOnIdle) letExitWhileIdle(pool);
+    return pool;
+  };
+  const facade = new FailFastPool(createPool, () => mariadb.createConnection(config));
+  const factory = new module.PrismaMariaDb(facade, { onConnectionError: request.onConnectionError });
+  let ended: Promise<void> | undefined;
+  return {
+    factory,
+    stats: () => facade.stats(),
+    dispose: () => (ended ??= facade.end()),
+  };
+}
+
+/** The part of the connector's base connection the pool's events hand out. */
+interface PooledConnection {
+  readonly socket?: { ref(): void; unref(): void };
+}
+
+/** Like pg's `allowExitOnIdle`: idle connections' sockets do not keep the process alive; one in use does. */
+function letExitWhileIdle(pool: Pool): void {
+  const events = pool as unknown as { on(event: 'connection' | 'acquire' | 'release', listener: (connection: PooledConnection) => void): void };
+  events.on('connection', (connection) => connection.socket?.unref());
+  events.on('release', (connection) => connection.socket?.unref());
+  events.on('acquire', (connection) => connection.socket?.ref());
+}
+
+/**
+ * `pool.end()` waits for connections in use to come back; one stuck on a peer that never answers
+ * would hold it. Past the grace period the pool is left to its sockets' own timeouts.
+ */
+async function endPool(pool: Pool): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const grace = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, DISPOSE_GRACE_MS).unref();
+  });
+  try {
+    await Promise.race([pool.end().catch(() => undefined), grace]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,70 @@
+import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { accessSync, constants, statSync } from 'node:fs';
+import path from 'node:path';
+import type { ModuleLoader } from '../../adapters/module-loader.js';
+import { DatabaseFileError } from '../../errors.js';
+import type { BuiltAdapter, ProviderRequest } from '../provider.js';
+
+type PrismaBetterSqlite3Class = new (config: { url: string; timeout: number }) => SqlDriverAdapterFactory;
+
+/** The file a `file:` URL names, relative paths resolved from the database folder; `:memory:` as is. */
+export function sqliteFile(url: string, dir: string): string {
+  const file = url.replace(/^file:/, '');
+  if (file === ':memory:' || path.isAbsolute(file)) return file;
+  return path.resolve(dir, file);
+}
+
+function writable(target: string): boolean {
+  try {
+    accessSync(target, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Refuses a database file SQLite could not open or write, with the reason, before the driver
+ * reports a bare SQLITE_CANTOPEN: a missing folder (SQLite creates the file, never its folder),
+ * a path that is a folder, a file or folder this process may not write. A missing file is fine:
+ * SQLite creates it.
+ */
+export function checkSqliteFile(request: ProviderRequest, file: string): void {
+  if (file === ':memory:') return;
+  const source = request.urlSource ?? 'options';
+  const fail = (problem: string, fix: string): never => {
+    throw new DatabaseFileError(request.database, source, file, problem, fix);
+  };
+  const folder = path.dirname(file);
+  const folderStat = statSync(folder, { throwIfNoEntry: false });
+  if (!folderStat) fail(`its folder ${folder} does not exist`, `create it (mkdir -p ${folder}), or point ${source} at a file in an existing folder`);
+  else if (!folderStat.isDirectory()) fail(`${folder} is not a folder`, `point ${source} at a file in a folder`);
+  const fileStat = statSync(file, { throwIfNoEntry: false });
+  if (!fileStat) {
+    // SQLite creates the file, and its journal beside it: the folder must be writable.
+    if (!writable(folder)) fail(`its folder ${folder} is not writable by this process`, 'fix the folder\'s permissions');
+    return;
+  }
+  if (fileStat.isDirectory()) fail('the path is a folder, not a file', `point ${source} at a file, e.g. file:./dev.db`);
+  if (!writable(file)) fail('the file is not writable by this process', 'fix the file\'s permissions');
+  // The rollback journal is created beside the file at the first write.
+  if (!writable(folder)) fail(`its folder ${folder} is not writable by this process (SQLite writes its journal there)`, 'fix the folder\'s permissions');
+}
+
+/**
+ * `@prisma/adapter-better-sqlite3` with the file resolved from the database folder and a busy
+ * timeout (how long a statement waits for another connection's lock before SQLITE_BUSY) of
+ * `pool.connectionTimeoutMillis`. better-sqlite3 is synchronous: that wait blocks the event loop.
+ */
+export function buildSqliteAdapter(request: ProviderRequest, loader: ModuleLoader): BuiltAdapter {
+  const { module } = loader.loadAdapter<{ PrismaBetterSqlite3: PrismaBetterSqlite3Class }>(
+    '@prisma/adapter-better-sqlite3',
+    request.database,
+    request.provider,
+  );
+  const file = sqliteFile(request.url, request.dir);
+  checkSqliteFile(request, file);
+  const url = file === ':memory:' ? request.url : `file:${file}`;
+  const factory = new module.PrismaBetterSqlite3({ url, timeout: request.pool.connectionTimeoutMillis });
+  return { factory, stats: () => undefined, dispose: () => Promise.resolve() };
+}

@@ -1,0 +1,141 @@
+import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
+import { existsSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { classifyError, isConnectionFailure } from '../../connection/classify-error.js';
+import { DatabaseFileError, DatabaseUnavailableError } from '../../errors.js';
+import type { ErrorEvent } from '../../events.js';
+import { createKustoDb, type KustoDb } from '../../manager.js';
+import type { KustoDbOptions } from '../../options.js';
+import { fixtureProject, schemaFor, USER_MODELS } from '../../test-support/fixture-project.js';
+
+// SQLite through @prisma/adapter-better-sqlite3 on real files: where the file is, what is wrong
+// with it, and another connection holding the database locked.
+
+/** The part of better-sqlite3 used here (it ships no types; @types/better-sqlite3 is not a dependency). */
+interface SqliteDatabase {
+  exec(sql: string): void;
+  prepare(sql: string): { get(): unknown };
+  close(): void;
+}
+const Database = createRequire(import.meta.url)('better-sqlite3') as new (file: string, options?: { readonly?: boolean }) => SqliteDatabase;
+
+interface Client {
+  user: { create(args: { data: { email: string } }): Promise<unknown>; count(): Promise<number> };
+}
+
+const OPTIONS: KustoDbOptions = { profile: 'traditional', checkIntervalMs: 0, maxRetries: 0, cooldownMs: 50 };
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+
+let project: string;
+let dbDir: string;
+const managers: KustoDb[] = [];
+
+function manager(url: string, options: KustoDbOptions = {}): KustoDb {
+  const m = createKustoDb({ cwd: project, env: { RDS_LOCAL_URL: url }, ...OPTIONS, ...options });
+  managers.push(m);
+  return m;
+}
+
+async function freshFile(name: string): Promise<string> {
+  const file = path.join(dbDir, 'data', name);
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.exec('CREATE TABLE "User" (id INTEGER PRIMARY KEY AUTOINCREMENT, email TEXT NOT NULL UNIQUE, name TEXT)');
+  db.close();
+  return file;
+}
+
+beforeAll(async () => {
+  project = await fixtureProject({ local: schemaFor('sqlite', USER_MODELS) });
+  dbDir = path.join(project, 'src', 'app', 'db', 'local');
+}, 60_000);
+
+afterEach(async () => {
+  await Promise.all(managers.splice(0).map((m) => m.disconnectAll()));
+});
+
+afterAll(async () => {
+  await fs.rm(path.join(dbDir, 'data'), { recursive: true, force: true });
+});
+
+describe('where the file is', () => {
+  test('a relative file: URL is resolved from the database folder, not the working directory', async () => {
+    await freshFile('relative.db');
+    const client = (await manager('file:./data/relative.db').getClient('local')) as unknown as Client;
+    await client.user.create({ data: { email: 'a@example.com' } });
+    const direct = new Database(path.join(dbDir, 'data', 'relative.db'), { readonly: true });
+    expect(direct.prepare('SELECT count(*) AS n FROM "User"').get()).toEqual({ n: 1 });
+    direct.close();
+  });
+
+  test('a missing folder is one clear error naming the database, the folder, the variable and the fix', async () => {
+    const error = await manager('file:./nowhere/dev.db').getClient('local').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DatabaseFileError);
+    const folder = path.join(dbDir, 'nowhere');
+    expect(error).toMatchObject({
+      code: 'DATABASE_FILE_UNAVAILABLE',
+      database: 'local',
+      urlSource: 'RDS_LOCAL_URL',
+      message:
+        `The SQLite file of database "local" (${path.join(folder, 'dev.db')}, from RDS_LOCAL_URL) cannot be used: its folder ${folder} does not exist. ` +
+        `To fix it, create it (mkdir -p ${folder}), or point RDS_LOCAL_URL at a file in an existing folder.`,
+    });
+    // Nothing was created on the way.
+    expect(existsSync(folder)).toBe(false);
+  });
+
+  test('a folder where the file should be is named as such', async () => {
+    await fs.mkdir(path.join(dbDir, 'data', 'a-folder.db'), { recursive: true });
+    await expect(manager('file:./data/a-folder.db').getClient('local')).rejects.toThrow(/the path is a folder, not a file/);
+  });
+
+  (isRoot ? test.skip : test)(`a file this process may not write is named as such${isRoot ? ' (skipped: root may write any file)' : ''}`, async () => {
+    const file = await freshFile('read-only.db');
+    await fs.chmod(file, 0o444);
+    await expect(manager('file:./data/read-only.db').getClient('local')).rejects.toThrow(/the file is not writable by this process/);
+  });
+});
+
+describe('the health check reads the database', () => {
+  test('a file that is not a SQLite database fails the check as a connection failure', async () => {
+    await fs.mkdir(path.join(dbDir, 'data'), { recursive: true });
+    await fs.writeFile(path.join(dbDir, 'data', 'garbage.db'), 'this is not a database, just text long enough to be read as a header'.repeat(20));
+    const m = manager('file:./data/garbage.db');
+    const errors: ErrorEvent[] = [];
+    m.on('error', (event) => errors.push(event));
+    const error = await m.getClient('local').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DatabaseUnavailableError);
+    expect(errors.map((event) => event.kind)).toEqual(['connection']);
+    expect(String((error as Error).message)).toMatch(/not a database/);
+  });
+});
+
+describe('a database locked by another connection', () => {
+  test('SQLITE_BUSY after the busy timeout is a timeout (503 material), the check fails while locked and passes once released', async () => {
+    const file = await freshFile('locked.db');
+    const m = manager('file:./data/locked.db', { pool: { connectionTimeoutMillis: 200 } });
+    const client = (await m.getClient('local')) as unknown as Client;
+    expect(await client.user.count()).toBe(0);
+
+    const holder = new Database(file);
+    holder.exec('BEGIN EXCLUSIVE');
+    try {
+      const busy = await client.user.create({ data: { email: 'blocked@example.com' } }).catch((e: unknown) => e);
+      expect(busy).toBeInstanceOf(Error);
+      expect(classifyError(busy)).toBe('timeout');
+      expect(isConnectionFailure(busy)).toBe(true);
+      // The health check reads the schema page, which an exclusive lock forbids (a bare SELECT 1
+      // touches no page and would pass on a database nobody can use).
+      await expect(m.getClient('local')).rejects.toBeInstanceOf(DatabaseUnavailableError);
+    } finally {
+      holder.exec('ROLLBACK');
+      holder.close();
+    }
+    await new Promise((resolve) => setTimeout(resolve, m.statusOf('local').retryAfterMs + 10));
+    const recovered = (await m.getClient('local')) as unknown as Client;
+    await recovered.user.create({ data: { email: 'after@example.com' } });
+    expect(await recovered.user.count()).toBe(1);
+  });
+});
