@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startPostgres, startTcpProxy, type PostgresServer, type TcpProxy } from '@kusto/test-servers';
+import { startTcpProxy, type TcpProxy } from '@kusto/test-servers';
+import { providerServers, type ProviderServer } from '@kusto/test-servers/testing';
 import { HEALTH_DEFAULTS } from '../defaults.js';
 import { COOLDOWN_JITTER_FLOOR } from './backoff.js';
 import { DatabaseUnavailableError } from '../errors.js';
@@ -8,32 +9,36 @@ import { createKustoDb } from '../manager.js';
 import { fixtureProject, schemaFor, USER_MODELS } from '../test-support/fixture-project.js';
 
 // A real 30 s outage (the server stopped behind a TCP proxy that counts every connection attempt),
-// with the default health settings: the circuit must not grow so long that recovery lags the
-// server, and the probes must stay few.
+// with the default health settings, on each provider with a real server here: the circuit must not
+// grow so long that recovery lags the server, and the probes must stay few.
 
 const OUTAGE_MS = 30_000;
-
-let server: PostgresServer;
-let proxy: TcpProxy;
-let project: string;
-let directUrl: string;
-
-beforeAll(async () => {
-  [server, project] = await Promise.all([startPostgres({ backend: 'embedded' }), fixtureProject({ main: schemaFor('postgresql', USER_MODELS) })]);
-  directUrl = await server.createDatabase('long_outage');
-  proxy = await startTcpProxy({ targetHost: server.host, targetPort: server.port });
-}, 60_000);
-
-afterAll(async () => {
-  await proxy?.close();
-  await server?.close();
-});
 
 interface Probe {
   $queryRawUnsafe<T>(sql: string): Promise<T>;
 }
 
-describe(`an outage of ${OUTAGE_MS / 1_000} s under steady traffic, default health settings`, () => {
+const kits = await providerServers();
+
+for (const kit of kits) {
+  const suite = kit.available ? describe : describe.skip;
+  suite(`an outage of ${OUTAGE_MS / 1_000} s under steady traffic, default health settings, on ${kit.name}${kit.available ? '' : ` (skipped: ${kit.reason})`}`, () => {
+  let server: ProviderServer;
+  let proxy: TcpProxy;
+  let project: string;
+  let directUrl: string;
+
+  beforeAll(async () => {
+    [server, project] = await Promise.all([kit.start(), fixtureProject({ main: schemaFor(kit.provider, USER_MODELS) })]);
+    directUrl = await server.createDatabase('long_outage');
+    proxy = await startTcpProxy({ targetHost: server.host, targetPort: server.port });
+  }, 120_000);
+
+  afterAll(async () => {
+    await proxy?.close();
+    await server?.close();
+  });
+
   test('the circuit never stays open longer than maxCooldownMs, the server sees at most ~2 connection attempts per second, and the first call after one cooldown works', async () => {
     const m = createKustoDb({
       cwd: project,
@@ -83,4 +88,5 @@ describe(`an outage of ${OUTAGE_MS / 1_000} s under steady traffic, default heal
       await m.disconnectAll();
     }
   }, OUTAGE_MS + 60_000);
-});
+  });
+}
