@@ -51,7 +51,7 @@ function printTestSummary() {
 const tasks = {
   test() {
     fs.rmSync(path.join(root, '.test-results'), { recursive: true, force: true });
-    const status = run('pnpm', ['exec', 'turbo', 'run', 'typecheck', 'lint', 'test', '--output-logs=new-only', '--log-order=grouped', '--concurrency=2', ...process.argv.slice(3)]);
+    const status = run('pnpm', ['exec', 'turbo', 'run', 'typecheck', 'lint', 'test', '--output-logs=new-only', '--log-order=grouped', '--concurrency=2', '--continue', ...process.argv.slice(3)]);
     printTestSummary();
     return status;
   },

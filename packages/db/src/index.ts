@@ -37,6 +37,6 @@ export { splitReadUrls } from './replicas/read-urls.js';
 export type { ReplicaHealth, ReplicaStatus } from './replicas/replica-set.js';
 export { READ_OPERATIONS } from './replicas/routing.js';
 export type * from './options.js';
-export { detectProfile, resolveProfile, SERVERLESS_ENV_VARS, type DetectedProfile, type ProfileName, type ProfileOption } from './profiles/profile.js';
+export { detectProfile, resolveProfile, SERVERLESS_ENV_VARS, type DetectedProfile, type ProfileDecision, type ProfileName, type ProfileOption } from './profiles/profile.js';
 export type { ClientFor, DatabaseName, KustoDatabases, ReplicaRoutingMethods, WithReplicaRouting } from './types/databases.js';
 export { DEFAULT_TYPES_FILE, renderDatabaseTypes, writeDatabaseTypes } from './types/render-database-types.js';

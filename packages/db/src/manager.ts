@@ -31,7 +31,7 @@ import { KustoDbEmitter } from './events.js';
 import { assertDatabaseName } from './naming/database-name.js';
 import { redactUrl, scrubSecrets } from './naming/redact-url.js';
 import type { KustoDbOptions } from './options.js';
-import { resolveProfile, type DetectedProfile } from './profiles/profile.js';
+import { resolveProfile, type DetectedProfile, type ProfileDecision } from './profiles/profile.js';
 import { parseReadUrls, replicaSourceLabel } from './replicas/read-urls.js';
 import { configuredReplicaStatus, ReplicaSet, type ReplicaHealth, type ReplicaStatus } from './replicas/replica-set.js';
 import { defineRoleMethods, type RoleMethods } from './replicas/routing.js';
@@ -53,6 +53,8 @@ export interface DatabaseStatus extends ConnectionStatus {
   readonly direct: { readonly envVar: string; readonly urlSet: boolean; readonly target: string | undefined };
   /** Read replicas (`RDS_<NAME>_READ_URL`), in order; empty without. They never change `state`. */
   readonly replicas: readonly ReplicaStatus[];
+  /** The profile's two decisions, each with its reason: the check policy and the pool. */
+  readonly profile: { readonly checks: ProfileDecision; readonly pool: ProfileDecision };
 }
 
 export interface DatabaseHealth {
@@ -92,7 +94,7 @@ export interface HealthCheckOptions {
  * created on its first `getClient`/`getClientSync`, so unused databases cost nothing.
  */
 export class KustoDb extends KustoDbEmitter {
-  /** The profile in force and why it was chosen. */
+  /** The profile in force and why: `profile`/`reason` for the check policy, `pool` for the pool. */
   readonly profile: DetectedProfile;
   private discovery: Discovery | undefined;
   private readonly connections = new Map<string, Connection>();
@@ -106,7 +108,7 @@ export class KustoDb extends KustoDbEmitter {
   constructor(private readonly options: KustoDbOptions = {}) {
     super();
     this.env = options.env ?? process.env;
-    this.profile = resolveProfile(options.profile, this.env);
+    this.profile = resolveProfile(options.profile, this.env, options.poolProfile);
     this.loader = new ModuleLoader(options.cwd ?? process.cwd());
     this.now = options.now ?? (() => performance.now());
   }
@@ -220,6 +222,7 @@ export class KustoDb extends KustoDbEmitter {
       pooled: source.url !== undefined && declaresTransactionPooler(source.url),
       direct: { envVar: direct.envVar, urlSet: direct.url !== undefined, target: direct.url === undefined ? undefined : redactUrl(direct.url) },
       replicas: this.replicaStatus(name, folder),
+      profile: { checks: { profile: this.profile.profile, reason: this.profile.reason }, pool: this.profile.pool },
     };
   }
 
@@ -337,7 +340,7 @@ export class KustoDb extends KustoDbEmitter {
         url: url.url,
         urlSource: source,
         schema: url.schema,
-        pool: resolvePool(this.profile.profile, url.pool, this.options.pool, databaseOptions?.pool),
+        pool: resolvePool(this.profile.pool.profile, url.pool, this.options.pool, databaseOptions?.pool),
         dir: folder.dir,
         onConnectionError,
         custom: databaseOptions?.adapter,

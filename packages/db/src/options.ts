@@ -5,7 +5,8 @@ import type { ProfileName, ProfileOption } from './profiles/profile.js';
 /**
  * Pool settings for databases whose pool we own: `postgresql`/`cockroachdb` (pg) and `mysql` (the
  * `mariadb` connector); for `sqlite` only `connectionTimeoutMillis` applies (the busy timeout).
- * See the README's provider table for how each maps onto its driver. Precedence, lowest first:
+ * See the README's provider table for how each maps onto its driver. "traditional"/"serverless"
+ * below are the pool profile (`poolProfile`: serverless only on a function platform). Precedence, lowest first:
  * profile defaults, URL parameters (`connection_limit`, `pool_timeout`, `connect_timeout`),
  * the manager's `pool`, the database's `pool`.
  */
@@ -129,8 +130,18 @@ export interface KustoDbOptions extends HealthOptions {
   readonly layout?: RootLayout;
   /** Base of a relative root. Default `process.cwd()`. */
   readonly cwd?: string;
-  /** Default `auto`: detected from the environment (see `detectProfile`). */
+  /**
+   * The check policy (`checkIntervalMs`, `maxRetries`, `continueOnFailure`) and, unless
+   * `poolProfile` is set, the pool. Default `auto`: `serverless` on a function platform or with
+   * `NODE_ENV=production`, else `traditional` (see `detectProfile`).
+   */
   readonly profile?: ProfileOption;
+  /**
+   * The pool alone (`max`, `idleTimeoutMillis`, `allowExitOnIdle`). Default `auto`: follows a set
+   * `profile`; detected, `serverless` only on a function platform (Lambda, Vercel, Cloud Functions,
+   * Azure Functions: their own variables), so a long-lived server keeps its pool with `NODE_ENV=production`.
+   */
+  readonly poolProfile?: ProfileOption;
   /** Where URLs and profile variables are read. Default `process.env`. */
   readonly env?: NodeJS.ProcessEnv;
   /** Pool settings for every database. */

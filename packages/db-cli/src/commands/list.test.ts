@@ -86,7 +86,10 @@ test('debug reports versions, profile, root and per-database checks, URLs redact
   const report = JSON.parse(out.join('\n')) as Record<string, unknown> & { databases: { name: string; checks: { rule: string; ok: boolean }[] }[] };
   expect(report).toMatchObject({
     node: process.version,
-    profile: { name: 'serverless', reason: 'NODE_ENV=production' },
+    profile: {
+      checks: { name: 'serverless', reason: 'NODE_ENV=production' },
+      pool: { name: 'traditional', reason: 'NODE_ENV=production, but no function platform variable: a long-lived process' },
+    },
     projectDir: project,
     root: path.join(project, 'src/app/db'),
   });
@@ -101,7 +104,8 @@ test('debug without a database root still reports the environment', async () => 
   const missing = capture();
   expect(await runCli(['debug', '--root', 'nowhere'], { cwd: project, env, io: missing.io })).toBe(0);
   expect(missing.out.join('\n')).toMatch(/root\s+The database root .*nowhere does not exist/);
-  expect(out.join('\n')).toMatch(/profile\s+traditional/);
+  expect(out.join('\n')).toMatch(/checks\s+traditional \(no serverless platform variable/);
+  expect(out.join('\n')).toMatch(/pool\s+traditional \(no function platform variable: a long-lived process\)/);
 });
 
 describe('behind a connection pooler', () => {

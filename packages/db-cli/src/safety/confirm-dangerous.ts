@@ -36,6 +36,15 @@ export interface ConfirmationResult {
   readonly message?: string;
 }
 
+/** Why `action` may not run here: no terminal to confirm it and no `force`; `undefined` when it may ask or go on. */
+export function refusalWithoutTerminal(
+  action: Pick<DangerousAction, 'action' | 'database'>,
+  options: Pick<ConfirmOptions, 'force' | 'interactive'>,
+): string | undefined {
+  if (options.force || options.interactive) return undefined;
+  return `Refusing to run kusto-db ${action.action} -d ${action.database} without a terminal to confirm it. Run it in a terminal, or add --force if you are sure.`;
+}
+
 /**
  * Asks the person to type back a fresh random code, {@link CONFIRMATION_ROUNDS} times. Any
  * mismatch cancels at once. Without a terminal it refuses unless `force` is set.
@@ -47,12 +56,8 @@ export async function confirmDangerous(action: DangerousAction, options: Confirm
     io.err('--force given: not asking for confirmation.');
     return { outcome: 'forced' };
   }
-  if (!options.interactive) {
-    return {
-      outcome: 'refused',
-      message: `Refusing to run kusto-db ${action.action} -d ${action.database} without a terminal to confirm it. Run it in a terminal, or add --force if you are sure.`,
-    };
-  }
+  const refusal = refusalWithoutTerminal(action, options);
+  if (refusal) return { outcome: 'refused', message: refusal };
   const rounds = options.rounds ?? CONFIRMATION_ROUNDS;
   for (let round = 1; round <= rounds; round++) {
     const code = createConfirmationCode(options.random);

@@ -96,3 +96,23 @@ test('a transaction pooler alone stops migrate -t reset (it takes the migration 
   const push = await kusto(['push', '-d', 'user'], true, undefined, pooled);
   expect({ exitCode: push.exitCode, ran: push.ran, prompts: push.asked.length }).toEqual({ exitCode: 0, ran: 1, prompts: 2 });
 });
+
+test.each([...DANGEROUS, 'rollback'])(
+  '%s: without a terminal it refuses before touching the database (an unreachable one: no probe, no connection error)',
+  async (command) => {
+    const output = capture();
+    const probe = stubPoolerProbe();
+    const exitCode = await runCli([...command.split(' '), '-d', 'user'], {
+      cwd: project,
+      env: { PATH: process.env.PATH, FAKE_PRISMA_LOG: log, RDS_USER_URL: 'postgresql://u:p@127.0.0.1:1/user' },
+      io: output.io,
+      interactive: false,
+      prompt: () => Promise.reject(new Error('no prompt without a terminal')),
+      poolerProbe: probe,
+    });
+    expect({ exitCode, probed: probe.asked.length, ran: readFakePrismaCalls(log).length }).toEqual({ exitCode: 1, probed: 0, ran: 0 });
+    expect(output.err.join('\n')).toBe(
+      `kusto-db: Refusing to run kusto-db ${command} -d user without a terminal to confirm it. Run it in a terminal, or add --force if you are sure.`,
+    );
+  },
+);

@@ -3,7 +3,7 @@ import { EXIT_CANCELLED, EXIT_FAILED, type CommandResult } from '../command.js';
 import type { CliContext } from '../context.js';
 import type { GlobalArgs } from '../global-options.js';
 import { resolveTargets, type Targets } from '../targets/resolve-targets.js';
-import { confirmDangerous, type ConfirmationOutcome } from './confirm-dangerous.js';
+import { confirmDangerous, refusalWithoutTerminal, type ConfirmationOutcome } from './confirm-dangerous.js';
 import type { RandomInt } from './confirmation-code.js';
 
 export interface GuardedTarget {
@@ -18,7 +18,7 @@ export interface GuardOptions {
   readonly consequence: string;
   readonly force: boolean;
   /**
-   * Checks run after `-d` resolved and before asking (e.g. the URL variable is set, a rollback's
+   * Checks run after `-d` resolved and the terminal-or-`--force` rule passed, before asking (e.g. the URL variable is set, a rollback's
    * plan is possible); throw a user error to stop, or return a result to stop with it.
    */
   readonly precheck?: (folder: DatabaseFolder) => void | CommandResult | Promise<void | CommandResult>;
@@ -28,12 +28,19 @@ export interface GuardOptions {
 
 /**
  * The checks every destructive command passes, in this order: `-d` resolved (`--force` does not
- * replace it), the command's own prechecks, a terminal or `--force`, the two-code confirmation.
+ * replace it), a terminal or `--force`, the command's own prechecks (which may need the database),
+ * the two-code confirmation.
  * Returns the target to work on, or the result to return when it must not run (1 refused, 130 cancelled).
  */
 export async function guardDangerous(args: GlobalArgs, options: GuardOptions, context: CliContext): Promise<GuardedTarget | CommandResult> {
   const targets = resolveTargets(args, 'one-required', context, options.action);
   const folder = targets.databases[0]!;
+  // Before the prechecks: they may connect (a rollback's plan), and a refusal needs no database.
+  const refusal = refusalWithoutTerminal({ action: options.action, database: folder.name }, { force: options.force, interactive: context.interactive });
+  if (refusal) {
+    context.io.err(`kusto-db: ${refusal}`);
+    return { exitCode: EXIT_FAILED };
+  }
   const stop = await options.precheck?.(folder);
   if (stop) return stop;
   const confirmation = await confirmDangerous(

@@ -185,6 +185,16 @@ for (const kit of kits) {
       await waitUntil('recovery after heal', async () => (await query(m).catch(() => 0)) === 1);
     });
 
+    test('disconnectAll() finishes while the server accepts TCP and never answers (hung connections do not hold it)', async () => {
+      const m = createKustoDb({ cwd: project, env: { RDS_MAIN_URL: proxy.url(url) }, ...FAST, checkTimeoutMs: 500 });
+      expect(await query(m)).toBe(1);
+      proxy.blackhole();
+      await sleep(FAST.checkIntervalMs! + 10);
+      await expect(m.getClient('main')).rejects.toBeInstanceOf(DatabaseUnavailableError);
+      const outcome = await Promise.race([m.disconnectAll().then(() => 'closed'), sleep(15_000).then(() => 'still waiting after 15 s')]);
+      expect(outcome).toBe('closed');
+    });
+
     test('down at boot: the cause is named (connection refused), and a later call connects once the server is up', async () => {
       await server.stop();
       const { m, error, errors } = await failedBoot(url);
@@ -266,6 +276,17 @@ for (const kit of kits) {
       const count = async () => ((await m.getClient('main')) as unknown as Client).user.count();
       await waitUntil('a count after the restart', async () => (await count().catch(() => -1)) >= 0);
       expect(await count()).toBe(before);
+    });
+
+    if (kit.provider === 'mysql') test('bad MySQL input is one clear error each, naming the database, the variable and what to do', async () => {
+      const unknown = await manager(`${url}?connectionLimit=5`).getClient('main').catch((e: unknown) => e);
+      expect(unknown).toMatchObject({ code: 'INVALID_URL', database: 'main', source: 'RDS_MAIN_URL' });
+      expect(String((unknown as Error).message)).toMatch(/unknown parameter "connectionLimit" for a MySQL URL; supported: connection_limit.*Remove it/);
+      expect(String((unknown as Error).message)).not.toContain(new URL(url).password);
+      const file = await manager('file:./dev.db').getClient('main').catch((e: unknown) => e);
+      expect(String((file as Error).message)).toMatch(
+        /database "main" \(from RDS_MAIN_URL\).*scheme "file:" does not match provider "mysql".*set RDS_MAIN_URL to a URL like mysql:\/\/.*change the datasource provider in schema.prisma to "sqlite"/,
+      );
     });
 
     test('pool: { max: 2 } is honoured: 20 concurrent slow queries use at most 2 server sessions', async () => {

@@ -32,14 +32,19 @@ describe('startPgBouncer options', () => {
     expect([DEFAULT_PGBOUNCER_POOL_MODE, DEFAULT_PGBOUNCER_POOL_SIZE, DEFAULT_PGBOUNCER_MAX_CLIENT_CONN]).toEqual(['transaction', 5, 1000]);
   });
 
+  // Where PgBouncer is missing as where it is installed: the options are checked before the program is looked up.
+  const nowhere = { PGBOUNCER_BINARY: '/nowhere/pgbouncer' };
   test.each<[string, StartPgBouncerOptions, RegExp]>([
     ['no password for a { host, port } upstream', { upstream }, /needs the server password/],
     ['an unknown pool mode', { upstream, password: 'x', poolMode: 'pipeline' as never }, /poolMode must be one of session, transaction, statement/],
     ['a pool of 0', { upstream, password: 'x', defaultPoolSize: 0 }, /defaultPoolSize must be a positive integer/],
     ['a fractional client limit', { upstream, password: 'x', maxClientConn: 1.5 }, /maxClientConn must be a positive integer/],
     ['a port out of range', { upstream, password: 'x', port: 70_000 }, /port must be a TCP port number/],
-  ])('refuses %s before starting anything', async (_, options, message) => {
-    await expect(startPgBouncer(options)).rejects.toMatchObject({ code: 'INVALID_OPTIONS', message: expect.stringMatching(message) });
+  ])('refuses %s before starting anything, even with no pgbouncer program', async (_, options, message) => {
+    await expect(startPgBouncer({ ...options, env: nowhere })).rejects.toMatchObject({
+      code: 'INVALID_OPTIONS',
+      message: expect.stringMatching(message),
+    });
   });
 
   test('a missing program says how to install it', async () => {

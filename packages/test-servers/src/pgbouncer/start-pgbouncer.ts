@@ -155,6 +155,9 @@ function resolveConfig(options: StartPgBouncerOptions): { config: PgBouncerConfi
   if (options.port !== undefined && !(Number.isInteger(options.port) && options.port > 0 && options.port < 65_536)) {
     invalid(`port must be a TCP port number, got ${options.port}.`);
   }
+  const defaultPoolSize = positiveInteger('defaultPoolSize', options.defaultPoolSize ?? DEFAULT_PGBOUNCER_POOL_SIZE);
+  const maxClientConn = positiveInteger('maxClientConn', options.maxClientConn ?? DEFAULT_PGBOUNCER_MAX_CLIENT_CONN);
+  // Only once every option is known good: a wrong option is reported as such even where PgBouncer is missing.
   const located = locatePgBouncer({ binary: options.binary, env: options.env });
   if ('reason' in located) throw new TestServerError(`Cannot start PgBouncer: ${located.reason}.`, 'BINARIES_NOT_FOUND');
   return {
@@ -164,8 +167,8 @@ function resolveConfig(options: StartPgBouncerOptions): { config: PgBouncerConfi
       upstream: { host: upstream.host, port: upstream.port },
       user: options.user ?? server?.user ?? DEFAULT_USER,
       poolMode,
-      defaultPoolSize: positiveInteger('defaultPoolSize', options.defaultPoolSize ?? DEFAULT_PGBOUNCER_POOL_SIZE),
-      maxClientConn: positiveInteger('maxClientConn', options.maxClientConn ?? DEFAULT_PGBOUNCER_MAX_CLIENT_CONN),
+      defaultPoolSize,
+      maxClientConn,
       port: options.port,
       settings: { ...options.settings },
       readyTimeoutMs: options.readyTimeoutMs ?? DEFAULT_PGBOUNCER_READY_TIMEOUT_MS,
