@@ -36,12 +36,14 @@ export interface DbConnectionMiddlewareOptions {
 
 type Outcome = DatabaseFailure | undefined;
 
-/** A configuration mistake of one database, caught while ensuring it. */
-class Misconfigured {
+/** A configuration mistake of one database, caught while ensuring it (never leaves this module). */
+class Misconfigured extends Error {
   constructor(
     readonly database: string,
     readonly error: KustoDbError,
-  ) {}
+  ) {
+    super(error.message, { cause: error });
+  }
 }
 
 /** Throws `UnknownDatabaseError` (listing the known names) or `InvalidDatabaseNameError` for a bad name. */
