@@ -1,10 +1,14 @@
 // Child process: Express apps over one @kusto/db manager, so HTTP load (driven by the parent)
 // and the server do not share an event loop. Config comes as JSON in argv[2]; the listening
 // ports go back over IPC. Messages: { type: 'status' } → manager.status(); { type: 'close' }.
+// Variant `bare` is the same route on a bare PrismaClient (its own PrismaPg with the adapter's
+// defaults, no manager, Express's own error handling): what an app without the toolkit does.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { PrismaPg } from '@prisma/adapter-pg';
 import express from 'express';
 import { createKustoDb } from '@kusto/db';
 import { createDbConnectionMiddleware, createDbErrorHandler } from '@kusto/express-db';
+import { loadGeneratedClient } from './setup.mjs';
 
 const config = JSON.parse(process.argv[2]);
 const manager = createKustoDb({ cwd: config.project, profile: 'traditional', ...config.managerOptions });
@@ -29,15 +33,33 @@ function buildApp(withMiddleware) {
   return app;
 }
 
+let bare;
+function buildBareApp() {
+  const PrismaClient = loadGeneratedClient(config.project, 'user');
+  bare = new PrismaClient({ adapter: new PrismaPg({ connectionString: config.bareUrl }) });
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  app.get('/users/:id', async (req, res) => {
+    const user = await bare.user.findUnique({ where: { id: Number(req.params.id) } });
+    res.json(user);
+  });
+  // Express's default handler would log every stack; a plain 500 is what it answers anyway.
+  app.use((error, _req, res, _next) => void res.status(500).json({ error: String(error?.message ?? error).split('\n')[0] }));
+  return app;
+}
+
 const servers = {};
 for (const variant of config.variants) {
-  const server = buildApp(variant === 'middleware').listen(0, '127.0.0.1');
+  const server = (variant === 'bare' ? buildBareApp() : buildApp(variant === 'middleware')).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   server.keepAliveTimeout = 30_000;
   servers[variant] = server;
 }
 // Warm the client (first query loads the engine) so every benchmark starts from a ready app.
-await (await manager.getClient('user')).user.findUnique({ where: { id: 1 } });
+// (A process serving only `bare` leaves the manager unused: not even a connection.)
+if (config.variants.some((variant) => variant !== 'bare')) await (await manager.getClient('user')).user.findUnique({ where: { id: 1 } });
+await bare?.user.findUnique({ where: { id: 1 } });
 
 // Event-loop delay since the last status request: shows stalls of the server process itself.
 const loopDelay = monitorEventLoopDelay({ resolution: 5 });
@@ -52,6 +74,7 @@ process.on('message', async (message) => {
   if (message.type === 'close') {
     for (const server of Object.values(servers)) server.closeAllConnections();
     await Promise.all(Object.values(servers).map((server) => new Promise((resolve) => server.close(resolve))));
+    await Promise.race([bare?.$disconnect(), new Promise((resolve) => setTimeout(resolve, 2_000))]);
     await manager.disconnectAll();
     process.disconnect();
   }

@@ -35,6 +35,8 @@ test('pool defaults shared by both profiles are documented', () => {
   expect(docOf('connectionTimeoutMillis')).toContain(`Default ${ms(PROFILE_DEFAULTS.traditional.pool.connectionTimeoutMillis)} ms`);
   expect(docOf('keepAlive')).toContain(`Default ${String(PROFILE_DEFAULTS.traditional.pool.keepAlive)}`);
   expect(docOf('min')).toContain(`Default ${PROFILE_DEFAULTS.traditional.pool.min}`);
+  expect(docOf('queryTimeoutMillis')).toContain(`Default ${ms(PROFILE_DEFAULTS.traditional.pool.queryTimeoutMillis)} ms`);
+  expect(PROFILE_DEFAULTS.serverless.pool.queryTimeoutMillis).toBe(PROFILE_DEFAULTS.traditional.pool.queryTimeoutMillis);
   expect(PROFILE_DEFAULTS.serverless.continueOnFailure).toBe(false);
   expect(PROFILE_DEFAULTS.traditional.continueOnFailure).toBe(true);
 });

@@ -6,8 +6,8 @@ export const HEALTH_DEFAULTS = {
   checkTimeoutMs: 2_000,
   retryDelayMs: 100,
   maxRetryDelayMs: 2_000,
-  cooldownMs: 250,
-  maxCooldownMs: 30_000,
+  cooldownMs: 750,
+  maxCooldownMs: 750,
   fastRecoveryWindowMs: 10_000,
 } as const satisfies HealthOptions;
 
@@ -16,6 +16,7 @@ const COMMON_POOL = {
   connectionTimeoutMillis: 5_000,
   keepAlive: true,
   maxLifetimeSeconds: 0,
+  queryTimeoutMillis: 10_000,
 } as const;
 
 /** What each profile picks. */

@@ -215,3 +215,14 @@ export class SessionUnavailableError extends KustoDbError {
     );
   }
 }
+
+/**
+ * Whether `error` is a configuration mistake (a missing or invalid URL, an unknown database, a
+ * missing client or adapter…): nothing to retry, the operator has to act, and its message names
+ * what to change without any secret or host. Unavailability and a closed manager are not.
+ */
+export function isConfigurationError(error: unknown): error is KustoDbError {
+  return error instanceof KustoDbError && !RUNTIME_CODES.has(error.code);
+}
+
+const RUNTIME_CODES: ReadonlySet<KustoDbErrorCode> = new Set(['DATABASE_UNAVAILABLE', 'MANAGER_CLOSED', 'SESSION_UNAVAILABLE']);

@@ -18,7 +18,15 @@ import { declaresTransactionPooler } from './connection/pooler.js';
 import { loadPrismaClient, type PrismaClientConstructor, type PrismaClientLike } from './connection/prisma-client.js';
 import { PROFILE_DEFAULTS } from './defaults.js';
 import { discoverDatabases, type DatabaseFolder, type Discovery, type SkippedFolder } from './discovery/discover.js';
-import { ManagerClosedError, MissingUrlError, SchemaError, SessionUnavailableError, UnknownDatabaseError } from './errors.js';
+import {
+  isConfigurationError,
+  ManagerClosedError,
+  MissingUrlError,
+  SchemaError,
+  SessionUnavailableError,
+  UnknownDatabaseError,
+  type KustoDbErrorCode,
+} from './errors.js';
 import { KustoDbEmitter } from './events.js';
 import { assertDatabaseName } from './naming/database-name.js';
 import { redactUrl, scrubSecrets } from './naming/redact-url.js';
@@ -54,6 +62,11 @@ export interface DatabaseHealth {
   readonly state: ConnectionState;
   readonly latencyMs: number | undefined;
   readonly error: string | undefined;
+  /**
+   * The stable code of a configuration mistake that keeps the database from being used (e.g.
+   * `MISSING_URL`, with `error` naming the variable to set); undefined otherwise.
+   */
+  readonly configurationError?: KustoDbErrorCode;
   readonly retryAfterMs: number;
   /** Read replicas, checked alongside; `healthy` is the primary's alone. Empty without replicas. */
   readonly replicas: readonly ReplicaHealth[];
@@ -251,7 +264,7 @@ export class KustoDb extends KustoDbEmitter {
     try {
       connection = this.connections.get(name) ?? this.connectionFor(name);
     } catch (error) {
-      return { healthy: false, state: 'idle', latencyMs: undefined, error: (error as Error).message, retryAfterMs: 0 };
+      return { healthy: false, state: 'idle', latencyMs: undefined, error: (error as Error).message, ...configurationCode(error), retryAfterMs: 0 };
     }
     try {
       await bounded(connection.check(), bound, () => new Error(`no answer within ${bound} ms`));
@@ -264,6 +277,7 @@ export class KustoDb extends KustoDbEmitter {
         state: snapshot.state,
         latencyMs: undefined,
         error: (error as Error).message,
+        ...configurationCode(error),
         retryAfterMs: snapshot.retryAfterMs,
       };
     }
@@ -281,13 +295,15 @@ export class KustoDb extends KustoDbEmitter {
       now: this.now,
       random: this.options.random ?? Math.random,
       scrub: (text) => scrubSecrets(text, currentUrl),
+      // A primary must accept writes: its check fails on a read-only server (a failover's old writer).
+      role: 'primary',
       isStale: () => currentUrl !== undefined && resolveUrlSource(folder, databaseOptions, this.env).url !== currentUrl,
       build: (onConnectionError) => {
         // The URL is read at every build, so a rotated secret is picked up by the next rebuild.
         const source = resolveUrlSource(folder, databaseOptions, this.env);
         const raw = requireUrl(folder, source);
         currentUrl = raw;
-        const built = this.buildClient(name, folder, raw, source.source, onConnectionError);
+        const built = this.buildClient(name, folder, raw, source.source, onConnectionError, () => resolveUrlSource(folder, databaseOptions, this.env).url);
         defineRoleMethods(built.client, this.roleMethods(name));
         return built;
       },
@@ -301,9 +317,17 @@ export class KustoDb extends KustoDbEmitter {
   /**
    * A new client and adapter for `raw` (the primary's URL or a replica's), with the pool resolved
    * from the profile, the URL's parameters and the options. `source` names where `raw` came from
-   * in errors, never the URL itself.
+   * in errors, never the URL itself. `currentRaw` re-reads that URL from the configuration: new
+   * connections of the pool use it when only its credentials changed (a rotated password).
    */
-  private buildClient(name: string, folder: DatabaseFolder, raw: string, source: string, onConnectionError: (error: Error) => void): BuiltClient {
+  private buildClient(
+    name: string,
+    folder: DatabaseFolder,
+    raw: string,
+    source: string,
+    onConnectionError: (error: Error) => void,
+    currentRaw: () => string | undefined,
+  ): BuiltClient {
     const provider = folder.schema.provider;
     if (!provider) throw new SchemaError(name, folder.schemaPath, 'the datasource block has no provider');
     const url = parseDatabaseUrl(name, provider, raw, source);
@@ -320,6 +344,15 @@ export class KustoDb extends KustoDbEmitter {
         dir: folder.dir,
         onConnectionError,
         custom: databaseOptions?.adapter,
+        currentUrl: () => {
+          const next = currentRaw();
+          if (next === undefined || next === raw) return next === raw ? url.url : undefined;
+          try {
+            return parseDatabaseUrl(name, provider, next, source).url;
+          } catch {
+            return undefined; // an invalid new URL fails loudly at the next rebuild
+          }
+        },
       },
       this.loader,
     );
@@ -378,10 +411,15 @@ export class KustoDb extends KustoDbEmitter {
         const raw = current.urls[position - 1];
         if (raw === undefined) throw new MissingUrlError(name, current.envVar);
         const source = replicaSourceLabel(current.source, position, current.urls.length);
-        return { built: this.buildClient(name, folder, raw, source, onConnectionError), url: raw };
+        const now = () => resolveReadUrlSource(folder, databaseOptions, this.env).urls[position - 1];
+        return { built: this.buildClient(name, folder, raw, source, onConnectionError, now), url: raw };
       },
     });
   }
+}
+
+function configurationCode(error: unknown): { configurationError?: KustoDbErrorCode } {
+  return isConfigurationError(error) ? { configurationError: error.code } : {};
 }
 
 /** Creates a manager. Nothing is read or connected until it is used. */

@@ -31,6 +31,15 @@ export interface PoolOptions {
   readonly keepAlive?: boolean;
   /** Close a connection after it has lived this long, in seconds (0 = never). Default 0. */
   readonly maxLifetimeSeconds?: number;
+  /**
+   * Bound on every query, in ms, measured in this process (0 = unbounded). A query without an
+   * answer for this long (a socket a NAT or load balancer dropped without a FIN/RST, a server
+   * frozen mid-query) fails with a timeout, which the middleware answers with 503; its connection
+   * is closed, freeing the pool slot, and the query is cancelled on the server where it still
+   * answers (a cancel request, which also works through PgBouncer). Raise it for queries meant to
+   * run longer (reports), per database. Default 10 000 ms.
+   */
+  readonly queryTimeoutMillis?: number;
 }
 
 /** What a custom adapter factory receives. */
@@ -61,9 +70,19 @@ export interface HealthOptions {
   readonly retryDelayMs?: number;
   /** Upper bound of one backoff. Default 2 000 ms. */
   readonly maxRetryDelayMs?: number;
-  /** First time the circuit stays open. Doubles while the database stays down. Default 250 ms. */
+  /**
+   * How long the circuit stays open after a failed check before one caller probes again; each
+   * opening lasts a random time in `[⅔ · cooldownMs, cooldownMs]` (jitter, so a fleet does not
+   * probe in lockstep). A probe against a down server costs one refused or timed-out connect, so
+   * the default keeps recovery within about a second of the server accepting again, however long
+   * the outage, with at most two connection attempts per second per process. Default 750 ms.
+   */
   readonly cooldownMs?: number;
-  /** Upper bound of the cooldown. Default 30 000 ms. */
+  /**
+   * Upper bound of the cooldown, which doubles per failed probe past `fastRecoveryWindowMs` when
+   * set above `cooldownMs`. Also about the longest a recovered server waits for the first probe.
+   * Default 750 ms.
+   */
   readonly maxCooldownMs?: number;
   /**
    * For this long into an outage the cooldown does not grow: a restart or failover, which takes

@@ -58,6 +58,23 @@ test('blackhole: an open connection stops answering', async () => {
   }
 });
 
+test('stall: an open connection stops answering while a new one is forwarded', async () => {
+  const stalled = client({ query_timeout: 300 });
+  const fresh = client();
+  await stalled.c.connect();
+  try {
+    proxy.stall();
+    await expect(stalled.c.query('SELECT 1')).rejects.toThrow(/timeout/i);
+    expect(stalled.errors).toEqual([]);
+    await fresh.c.connect();
+    expect((await fresh.c.query('SELECT 2 AS two')).rows).toEqual([{ two: 2 }]);
+    expect(proxy.mode).toBe('forward');
+  } finally {
+    proxy.heal();
+    await Promise.all([stalled.c.end().catch(() => undefined), fresh.c.end().catch(() => undefined)]);
+  }
+});
+
 test('cut drops live connections, and heal lets new ones through', async () => {
   const { c } = client();
   await c.connect();

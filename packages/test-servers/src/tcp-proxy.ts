@@ -23,6 +23,11 @@ export interface TcpProxy {
   url(url: string): string;
   /** Accept connections and never answer: new ones are held silent, open ones stop forwarding. */
   blackhole(): void;
+  /**
+   * Open connections stop forwarding and stay open without a word (no FIN, no RST), as when a NAT
+   * or load balancer forgets them; new connections are forwarded as usual. `heal()` drops the stalled ones.
+   */
+  stall(): void;
   /** Destroy every open connection (both sides), as a network cut or a server crash would. */
   cut(): void;
   /** Forward again; connections held by a blackhole are dropped so clients notice. */
@@ -33,6 +38,7 @@ export interface TcpProxy {
 interface Link {
   readonly client: net.Socket;
   upstream: net.Socket | undefined;
+  silenced: boolean;
 }
 
 /** Starts a TCP proxy on 127.0.0.1 in front of `targetHost:targetPort`. */
@@ -57,9 +63,19 @@ export async function startTcpProxy(options: TcpProxyOptions): Promise<TcpProxy>
     upstream.pipe(link.client);
   };
 
+  /** Stops forwarding both ways and swallows what arrives, keeping both sockets open. */
+  const silence = (link: Link) => {
+    if (!link.upstream || link.silenced) return;
+    link.silenced = true;
+    link.client.unpipe(link.upstream);
+    link.upstream.unpipe(link.client);
+    link.client.on('data', () => undefined);
+    link.upstream.on('data', () => undefined);
+  };
+
   const server = net.createServer((client) => {
     accepted += 1;
-    const link: Link = { client, upstream: undefined };
+    const link: Link = { client, upstream: undefined, silenced: false };
     links.add(link);
     client.on('error', () => destroy(link));
     client.on('close', () => destroy(link));
@@ -94,20 +110,16 @@ export async function startTcpProxy(options: TcpProxyOptions): Promise<TcpProxy>
     },
     blackhole() {
       mode = 'blackhole';
-      for (const link of links) {
-        if (!link.upstream) continue;
-        // Stop forwarding both ways and swallow what arrives, keeping both sockets open.
-        link.client.unpipe(link.upstream);
-        link.upstream.unpipe(link.client);
-        link.client.on('data', () => undefined);
-        link.upstream.on('data', () => undefined);
-      }
+      for (const link of links) silence(link);
+    },
+    stall() {
+      for (const link of links) silence(link);
     },
     cut() {
       for (const link of [...links]) destroy(link);
     },
     heal() {
-      if (mode === 'blackhole') for (const link of [...links]) destroy(link);
+      for (const link of [...links]) if (mode === 'blackhole' || link.silenced) destroy(link);
       mode = 'forward';
     },
     async close() {

@@ -26,5 +26,9 @@ export function createAdapter(request: AdapterRequest, loader: ModuleLoader): Bu
   }
   const provider = providerFor(request.provider);
   if (!provider) throw new UnsupportedProviderError(request.database, request.provider);
-  return { healthCheck: { sql: provider.healthCheckSql }, ...provider.build(request, loader) };
+  return {
+    healthCheck: { sql: provider.healthCheckSql },
+    ...(provider.primaryHealthCheck ? { primaryHealthCheck: provider.primaryHealthCheck } : {}),
+    ...provider.build(request, loader),
+  };
 }

@@ -50,7 +50,8 @@ const SOCKET_CODES = new Set([
 ]);
 
 function kindOfOne(value: Record<string, unknown>): FailureKind | undefined {
-  if (value.name === 'HealthCheckTimeoutError') return 'timeout';
+  if (value.name === 'HealthCheckTimeoutError' || value.name === 'QueryTimeoutError') return 'timeout';
+  if (value.name === 'ReadOnlyServerError') return 'readOnly';
   if (value.code === 'DATABASE_UNAVAILABLE') return 'connection';
   const kind = value.kind;
   if (typeof kind === 'string' && kind in ADAPTER_KINDS) return ADAPTER_KINDS[kind];

@@ -3,9 +3,9 @@ import type { BuiltAdapter, PoolStats } from '../adapters/create-adapter.js';
 import type { HealthConfig } from '../config.js';
 import { DatabaseUnavailableError, ManagerClosedError } from '../errors.js';
 import type { KustoDbEmitter } from '../events.js';
-import { backoffDelay, nextCooldown } from './backoff.js';
+import { backoffDelay, jitteredCooldown, nextCooldown } from './backoff.js';
 import { classifyError, type FailureKind } from './classify-error.js';
-import { initialiseClient, runHealthCheck } from './health-check.js';
+import { initialiseClient, runHealthCheck, SELECT_ONE } from './health-check.js';
 import type { PrismaClientLike } from './prisma-client.js';
 import { sanitizeError } from './sanitize-error.js';
 
@@ -35,6 +35,11 @@ export interface ConnectionDependencies {
   readonly random: () => number;
   /** Removes the URL and password from driver text. */
   readonly scrub: (text: string) => string;
+  /**
+   * `primary` runs the provider's primary check (which fails on a read-only server where the
+   * provider can tell), `replica` the plain one: replicas are expected to be read-only.
+   */
+  readonly role: 'primary' | 'replica';
 }
 
 /** A snapshot of one connection for `status()`. */
@@ -214,8 +219,18 @@ export class Connection {
 
     let attempts = 0;
     let last = first;
+    // A refused login with a URL that changed since the client was built (a rotated password whose
+    // new URL is already in the environment): rebuild from it at once, before any caller gets a 503.
+    if (last.kind === 'auth' && this.deps.isStale()) {
+      this.retire();
+      this.current = this.build();
+      last = await this.runCheck();
+      if (last.ok) return this.succeed(0);
+    }
     // A timeout or a refused login will not be cured by asking again at once; a probe gets one try.
-    const retryable = (outcome: CheckOutcome) => outcome.kind === 'connection' || outcome.kind === 'query';
+    // A read-only primary is asked again on a new pool: after a failover, DNS sends new connections
+    // to the new writer.
+    const retryable = (outcome: CheckOutcome) => outcome.kind === 'connection' || outcome.kind === 'query' || outcome.kind === 'readOnly';
     while (!probe && retryable(last) && attempts < this.deps.health.maxRetries) {
       attempts += 1;
       this.state = 'reconnecting';
@@ -229,7 +244,7 @@ export class Connection {
       // The same client recovers once the server answers (pg evicts dead connections), and a
       // new one costs a compile of Prisma's query compiler that blocks the event loop: rebuild
       // only when the settings changed (a rotated password) or the client was retired.
-      if (!this.current || this.deps.isStale()) {
+      if (!this.current || this.deps.isStale() || last.kind === 'readOnly') {
         this.retire();
         this.current = this.build();
       }
@@ -252,7 +267,10 @@ export class Connection {
         this.clientReady.set(built, ready);
       }
       await ready;
-      const latency = await runHealthCheck(built.client, this.deps.health.checkTimeoutMs, this.deps.now, built.adapter.healthCheck);
+      // A primary must accept writes: where the provider can tell, its check also fails on a
+      // read-only server. Replicas (and providers without such a probe) run the plain check.
+      const query = this.deps.role === 'primary' ? (built.adapter.primaryHealthCheck ?? built.adapter.healthCheck) : built.adapter.healthCheck;
+      const latency = await runHealthCheck(built.client, this.deps.health.checkTimeoutMs, this.deps.now, query ?? SELECT_ONE);
       // Closed while the check was out: report that, and never bring the connection back to life.
       if (this.state === 'closed' || this.current !== built) throw new ManagerClosedError();
       this.lastCheckAt = new Date();
@@ -301,7 +319,8 @@ export class Connection {
 
   private openCircuit(error: Error, kind: FailureKind): DatabaseUnavailableError {
     const now = this.deps.now();
-    const retryAfterMs = this.cooldownMs;
+    // Jittered, so the instances of a fleet probe a recovering server spread out, not in lockstep.
+    const retryAfterMs = jitteredCooldown(this.cooldownMs, this.deps.random);
     this.state = 'down';
     this.circuitOpenCount += 1;
     this.openUntil = now + retryAfterMs;
@@ -310,8 +329,9 @@ export class Connection {
       this.cooldownMs = nextCooldown(this.cooldownMs, this.deps.health.maxCooldownMs);
     }
     // A check that got no answer may have left connections hung on a silent peer (no RST, no
-    // error until TCP keep-alive gives up, minutes later): the next probe starts from a new pool.
-    if (kind === 'timeout') this.retire();
+    // error until TCP keep-alive gives up, minutes later), and a read-only primary's connections
+    // lead to the old writer: the next probe starts from a new pool.
+    if (kind === 'timeout' || kind === 'readOnly') this.retire();
     this.deps.events.emit('circuitOpen', {
       database: this.deps.name,
       retryAfterMs,

@@ -193,6 +193,35 @@ describe('backends terminated by the server', () => {
   });
 });
 
+describe('sessions the server ends for being idle', () => {
+  test('idle_session_timeout ending pooled connections (57P05) is reported as a connection failure, and the next call works', async () => {
+    const admin = async (text: string) => {
+      const client = new pg.Client({ connectionString: directUrl });
+      await client.connect();
+      try {
+        await client.query(text);
+      } finally {
+        await client.end();
+      }
+    };
+    await admin("ALTER SYSTEM SET idle_session_timeout = '300ms'");
+    await admin('SELECT pg_reload_conf()');
+    try {
+      const m = manager(directUrl, { checkIntervalMs: 60_000 });
+      const poolErrors: ErrorEvent[] = [];
+      m.on('error', (event) => event.during === 'pool' && poolErrors.push(event));
+      await Promise.all(Array.from({ length: 3 }, () => query(m)));
+      await waitUntil(() => Promise.resolve(poolErrors.length > 0), 10_000);
+      expect(poolErrors[0]!.error).toMatchObject({ code: '57P05' });
+      expect(poolErrors.map((event) => event.kind)).toEqual(poolErrors.map(() => 'connection'));
+      expect(await query(m)).toBe(1);
+    } finally {
+      await admin('ALTER SYSTEM RESET idle_session_timeout');
+      await admin('SELECT pg_reload_conf()');
+    }
+  });
+});
+
 describe('connections cut without a word (a pooler or load balancer going away)', () => {
   test('queries in flight fail as connection failures (503 material), not as query errors, and the next call recovers', async () => {
     const m = manager(proxy.url(directUrl), { checkIntervalMs: 60_000 });
@@ -307,7 +336,8 @@ describe('database down at boot', () => {
 
   test('while the database stays down the cooldown grows, and a single probe goes out per cooldown', async () => {
     await server.stop();
-    const m = manager(proxy.url(directUrl), { maxRetries: 0, cooldownMs: 100, maxCooldownMs: 400, fastRecoveryWindowMs: 0 });
+    // random 1: each opening lasts its whole cooldown (no jitter), so the numbers are exact.
+    const m = manager(proxy.url(directUrl), { maxRetries: 0, cooldownMs: 100, maxCooldownMs: 400, fastRecoveryWindowMs: 0, random: () => 1 });
     const openings: number[] = [];
     m.on('circuitOpen', ({ retryAfterMs }) => openings.push(retryAfterMs));
     for (let i = 0; i < 4; i++) {
@@ -319,7 +349,7 @@ describe('database down at boot', () => {
 
   test('within the fast-recovery window the cooldown stays short, so a restart is noticed quickly', async () => {
     await server.stop();
-    const m = manager(proxy.url(directUrl), { maxRetries: 0, cooldownMs: 100, fastRecoveryWindowMs: 60_000 });
+    const m = manager(proxy.url(directUrl), { maxRetries: 0, cooldownMs: 100, maxCooldownMs: 30_000, fastRecoveryWindowMs: 60_000, random: () => 1 });
     const openings: number[] = [];
     m.on('circuitOpen', ({ retryAfterMs }) => openings.push(retryAfterMs));
     for (let i = 0; i < 4; i++) {

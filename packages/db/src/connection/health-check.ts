@@ -35,16 +35,41 @@ export function initialiseClient(client: PrismaClientLike): Promise<void> {
   return bounded(client.$connect(), CLIENT_INIT_TIMEOUT_MS, () => new HealthCheckTimeoutError(CLIENT_INIT_TIMEOUT_MS));
 }
 
-/** What a health check runs: `SELECT 1`, or a provider's own statement (SQLite reads its schema page). */
-export interface HealthQuery {
-  readonly sql: string;
+/** A server that answered but accepts only reads, found by the health check of a primary. */
+export class ReadOnlyServerError extends Error {
+  override readonly name = 'ReadOnlyServerError';
+
+  constructor(readonly detail: string) {
+    super(
+      `the server accepts only reads (${detail}): a failover may have left this primary read-only. ` +
+        'New connections are opened until one reaches a writer again.',
+    );
+  }
 }
 
+/**
+ * What a health check runs: `SELECT 1`, or a provider's own statement (SQLite reads its schema
+ * page), and for a primary how its rows tell a read-only server.
+ */
+export interface HealthQuery {
+  readonly sql: string;
+  /** Whether the rows say the server accepts only reads. Default: never (replicas, other providers). */
+  readonly readOnly?: (rows: readonly Record<string, unknown>[]) => boolean;
+  /** What the rows said, in a read-only failure's message. */
+  readonly readOnlyDetail?: string;
+}
+
+/** The check of a replica, or of a provider without a read-only probe. */
 export const SELECT_ONE: HealthQuery = { sql: 'SELECT 1' };
 
-/** Runs the health query through the client, bounded by `timeoutMs`. Resolves with the latency. */
+/**
+ * Runs the health query (`SELECT 1`, or a primary's read-only probe) through the client, bounded
+ * by `timeoutMs`. Resolves with the latency; rejects with {@link ReadOnlyServerError} when the
+ * query says the server accepts only reads.
+ */
 export async function runHealthCheck(client: PrismaClientLike, timeoutMs: number, now: () => number, query: HealthQuery = SELECT_ONE): Promise<number> {
   const started = now();
-  await bounded(client.$queryRawUnsafe(query.sql), timeoutMs, () => new HealthCheckTimeoutError(timeoutMs));
+  const rows = await bounded(client.$queryRawUnsafe<Record<string, unknown>[]>(query.sql), timeoutMs, () => new HealthCheckTimeoutError(timeoutMs));
+  if (query.readOnly?.(rows)) throw new ReadOnlyServerError(query.readOnlyDetail ?? 'read-only');
   return now() - started;
 }

@@ -2,7 +2,7 @@
 export const DISPOSE_GRACE_MS = 1_000;
 
 /** Resolves when `ending` settles; if it has not within `graceMs`, calls `force` and waits once more. */
-export async function endWithin(ending: Promise<void>, graceMs: number, force: () => void): Promise<void> {
+export async function endWithin(ending: Promise<void>, graceMs: number, force: () => void | Promise<void>): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const settled = ending.then(
     () => true,
@@ -13,7 +13,7 @@ export async function endWithin(ending: Promise<void>, graceMs: number, force: (
   });
   try {
     if (await Promise.race([settled, graceOver])) return;
-    force();
+    await force();
     await settled;
   } finally {
     clearTimeout(timer);

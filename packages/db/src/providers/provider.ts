@@ -1,6 +1,7 @@
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { ModuleLoader } from '../adapters/module-loader.js';
 import type { FailureKind } from '../connection/classify-error.js';
+import type { HealthQuery } from '../connection/health-check.js';
 import type { PoolOptions } from '../options.js';
 
 /** Pool counters, when the pool is ours. */
@@ -18,7 +19,9 @@ export interface BuiltAdapter {
   readonly factory: SqlDriverAdapterFactory;
   stats(): PoolStats | undefined;
   /** What the health check runs. Default `SELECT 1`. */
-  readonly healthCheck?: { readonly sql: string };
+  readonly healthCheck?: HealthQuery;
+  /** What a primary's health check runs: also fails on a read-only server. Default `healthCheck`. */
+  readonly primaryHealthCheck?: HealthQuery;
   /** Closes what the adapter opened (our pool). Safe to call twice. */
   dispose(): Promise<void>;
 }
@@ -37,6 +40,11 @@ export interface ProviderRequest {
   /** Folder of the database, base of relative SQLite file paths. */
   readonly dir: string;
   readonly onConnectionError: (error: Error) => void;
+  /**
+   * The driver URL this database has in its configuration now (re-read from the environment), for
+   * new connections of a pool we own: a rotated password is used at once. Default: `url` always.
+   */
+  readonly currentUrl?: () => string | undefined;
 }
 
 /**
@@ -69,4 +77,9 @@ export interface DatabaseProvider {
   classify(value: Readonly<Record<string, unknown>>): FailureKind | undefined;
   /** What the health check runs. */
   readonly healthCheckSql: string;
+  /**
+   * The health check of a primary, which must accept writes: it fails with `ReadOnlyServerError`
+   * on a read-only server (a failover's old writer). Default: `healthCheckSql` (no such probe).
+   */
+  readonly primaryHealthCheck?: HealthQuery;
 }

@@ -113,6 +113,8 @@ export class ReplicaSet implements ReadRouter {
           // Names the replica in its own errors ("Database "user replica 2" is unavailable…"); events say `database` + `replica`.
           name: `${options.database} replica ${position}`,
           health,
+          // Replicas are read-only by design: the plain check.
+          role: 'replica',
           events: replicaEvents(options.events, options.database, position),
           now: options.now,
           random: options.random,

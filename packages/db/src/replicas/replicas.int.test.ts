@@ -278,6 +278,54 @@ describe('one replica', () => {
   });
 });
 
+describe('a replica that is read-only, as replicas are', () => {
+  test('stays in rotation and healthy: only a primary must accept writes', async () => {
+    const database = new URL(replicaA.url).pathname.slice(1);
+    await sql(primary.url, `ALTER DATABASE "${database}" SET default_transaction_read_only = on`);
+    try {
+      const m = manager([replicaA.url]);
+      const client = await blog(m);
+      expect(names(await client.author.findMany())).toEqual(['replica-a']);
+      expect(await client.$replica().$queryRawUnsafe('SHOW transaction_read_only')).toEqual([{ transaction_read_only: 'on' }]);
+      const report = await m.healthCheck();
+      expect(report.databases.main).toMatchObject({ healthy: true, replicas: [{ position: 1, healthy: true, inRotation: true }] });
+      expect(names(await client.author.findMany())).toEqual(['replica-a']);
+    } finally {
+      await sql(primary.url, `ALTER DATABASE "${database}" RESET default_transaction_read_only`);
+    }
+  });
+});
+
+describe('a replica that goes silent (its connections stop answering, no FIN or RST)', () => {
+  test('a routed read is bounded by pool.queryTimeoutMillis and answered by the primary; the replica stays out of rotation until its probe succeeds', async () => {
+    // A 60 s interval: the read itself meets the silent socket, not a health check.
+    const m = manager([proxy.url(replicaA.url)], { checkIntervalMs: 60_000, checkTimeoutMs: 1_000, pool: { queryTimeoutMillis: 1_000, connectionTimeoutMillis: 1_000 } });
+    const rotation: ReplicaRotationEvent[] = [];
+    m.on('replicaRotation', (event) => rotation.push(event));
+    const client = await blog(m);
+    expect(names(await client.author.findMany())).toEqual(['replica-a']);
+
+    proxy.blackhole();
+    expect(names(await client.author.findMany())).toEqual(['primary']);
+    expect(m.statusOf('main').replicas[0]).toMatchObject({ inRotation: false, fallbacks: 1 });
+    expect(rotation).toMatchObject([{ replica: 1, inRotation: false }]);
+    // Still silent: its probes fail, and reads keep going to the primary.
+    await sleep(1_500);
+    expect(names(await client.author.findMany())).toEqual(['primary']);
+    expect(m.statusOf('main').replicas[0]!.inRotation).toBe(false);
+    expect(m.statusOf('main').state).toBe('ready');
+
+    proxy.heal();
+    let seen: string[] = [];
+    for (const deadline = Date.now() + 20_000; Date.now() < deadline; await sleep(50)) {
+      seen = names(await client.author.findMany());
+      if (seen[0] === 'replica-a') break;
+    }
+    expect(seen).toEqual(['replica-a']);
+    expect(rotation.at(-1)).toMatchObject({ replica: 1, inRotation: true });
+  }, 60_000);
+});
+
 describe('two replicas', () => {
   test('reads alternate between them', async () => {
     const client = await blog(manager([replicaA.url, replicaB.url]));

@@ -1,6 +1,7 @@
-import { DatabaseUnavailableError, isConnectionFailure, type KustoDb } from '@kusto/db';
+import { DatabaseUnavailableError, isConfigurationError, isConnectionFailure, type KustoDb } from '@kusto/db';
 import type { ErrorRequestHandler, Request } from 'express';
 import { managerFrom } from '../resolve-manager.js';
+import { sendMisconfigured } from './configuration-response.js';
 import { sendUnavailable } from './unavailable-response.js';
 
 export interface DbErrorHandlerOptions {
@@ -21,12 +22,19 @@ export const DEFAULT_ERROR_RETRY_AFTER_MS = 1_000;
  * Express error handler: a connection-class error thrown by a route (Prisma P1001/P1017…,
  * driver-adapter "not reachable", `DatabaseUnavailableError`) becomes a 503 with `Retry-After`,
  * and the database is marked suspect so the next request re-checks it instead of trusting the
- * cache. Every other error passes on untouched.
+ * cache. A configuration mistake of `@kusto/db` (a URL variable not set, a client not generated)
+ * becomes a JSON 500 naming what to set. Every other error passes on untouched.
  */
 export function createDbErrorHandler(options: DbErrorHandlerOptions = {}): ErrorRequestHandler {
   const getManager = managerFrom(options.manager);
   return function kustoDbErrorHandler(error: unknown, req, res, next) {
-    if (res.headersSent || !isConnectionFailure(error)) return next(error);
+    if (res.headersSent) return next(error);
+    // A database the route asked for that cannot be used as configured (its URL variable unset…).
+    if (isConfigurationError(error)) {
+      const database = (error as { database?: unknown }).database;
+      return sendMisconfigured(res, typeof database === 'string' ? database : undefined, error);
+    }
+    if (!isConnectionFailure(error)) return next(error);
     let manager: KustoDb;
     try {
       manager = req.kusto?.db ?? getManager();

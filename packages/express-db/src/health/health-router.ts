@@ -55,6 +55,8 @@ function describe(status: DatabaseStatus, showTargets: boolean) {
     circuitOpenCount: status.circuitOpenCount,
     retryAfterMs: status.retryAfterMs,
     pool: status.pool,
+    // Which variable to set is no secret, and the first thing to know about a database that never starts.
+    ...(status.urlSet ? {} : { missingVariable: status.envVar }),
     // Driver messages name hosts ("Can't reach database server at db.internal:5432"): only with targets.
     ...(showTargets ? { envVar: status.envVar, target: status.target, lastError: status.lastError } : {}),
     ...describeReplicas(status, showTargets),
@@ -97,6 +99,9 @@ export function createHealthRouter(options: HealthRouterOptions = {}): HealthRou
             state: health.state,
             latencyMs: health.latencyMs,
             ...(health.healthy ? {} : { retryAfterMs: health.retryAfterMs }),
+            // A configuration mistake says what to change (its message names no host or secret).
+            ...(health.configurationError ? { configurationError: health.configurationError, reason: health.error } : {}),
+            ...(health.configurationError === 'MISSING_URL' ? { missingVariable: manager.statusOf(name).envVar } : {}),
             ...(showTargets ? { target: manager.statusOf(name).target } : {}),
             ...replicaReadiness(health, showTargets ? manager.statusOf(name).replicas : undefined),
           },

@@ -1,12 +1,18 @@
-import { DatabaseUnavailableError, type KustoDb } from '@kusto/db';
+import { DatabaseUnavailableError, isConfigurationError, type DatabaseName, type KustoDb, type KustoDbError } from '@kusto/db';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { sendMisconfigured } from '../errors/configuration-response.js';
 import { sendUnavailable } from '../errors/unavailable-response.js';
 import type { DatabaseFailure, KustoRequestContext } from '../request-context.js';
 import { managerFrom } from '../resolve-manager.js';
 
 export interface DbConnectionMiddlewareOptions {
-  /** Databases every request through this middleware needs. Default: all databases the manager knows. */
-  readonly databases?: readonly string[];
+  /**
+   * Databases every request through this middleware needs, by name (typed like `getClient`'s once
+   * `kusto-db generate` wrote the declaration). An unknown name throws `UnknownDatabaseError`,
+   * listing the known ones, when the middleware is created (or, when the database folders cannot
+   * be read yet, on its first request). Default: all databases the manager knows.
+   */
+  readonly databases?: readonly DatabaseName[];
   /**
    * Let requests continue when a database is unavailable, with the failures on `req.kusto.failures`.
    * Default: the manager's profile (true traditional, false serverless).
@@ -30,6 +36,21 @@ export interface DbConnectionMiddlewareOptions {
 
 type Outcome = DatabaseFailure | undefined;
 
+/** A configuration mistake of one database, caught while ensuring it (never leaves this module). */
+class Misconfigured extends Error {
+  constructor(
+    readonly database: string,
+    readonly error: KustoDbError,
+  ) {
+    super(error.message, { cause: error });
+  }
+}
+
+/** Throws `UnknownDatabaseError` (listing the known names) or `InvalidDatabaseNameError` for a bad name. */
+function assertKnown(manager: KustoDb, names: readonly string[]): void {
+  for (const name of names) manager.folder(name);
+}
+
 /**
  * Ensures the listed databases before the route runs, in parallel. Within the check interval a
  * healthy database costs no I/O. An unavailable one gives `onError`, or (with `continueOnFailure`)
@@ -39,6 +60,21 @@ export function createDbConnectionMiddleware(options: DbConnectionMiddlewareOpti
   const getManager = managerFrom(options.manager);
   const checkOptions = options.checkInterval === undefined ? undefined : { checkIntervalMs: options.checkInterval };
   let names: readonly string[] | undefined = options.databases;
+  // Names are checked once: here when the folders can be read now, else on the first request.
+  let namesChecked = false;
+  if (names !== undefined) {
+    let manager: KustoDb | undefined;
+    try {
+      manager = getManager();
+      manager.names();
+    } catch {
+      manager = undefined; // no manager or no folders yet: checked on the first request
+    }
+    if (manager) {
+      assertKnown(manager, names);
+      namesChecked = true;
+    }
+  }
   // Recoveries not yet reported: the first request to see the database healthy again claims each.
   const unclaimedReconnects = new Set<string>();
   let subscribedTo: KustoDb | undefined;
@@ -47,10 +83,18 @@ export function createDbConnectionMiddleware(options: DbConnectionMiddlewareOpti
     manager.getClient(database, checkOptions).then(
       () => undefined,
       (error: unknown) => {
+        if (isConfigurationError(error)) throw new Misconfigured(database, error);
         if (!(error instanceof DatabaseUnavailableError)) throw error;
         return { database, error, retryAfterMs: error.retryAfterMs };
       },
     );
+
+  // A database that cannot be used as configured (a URL variable not set…) answers a JSON 500
+  // saying what to set, never an HTML stack trace.
+  const fail = (res: Response, next: NextFunction) => (error: unknown) => {
+    if (error instanceof Misconfigured && !res.headersSent) return sendMisconfigured(res, error.database, error.error);
+    next(error instanceof Misconfigured ? error.error : error);
+  };
 
   const finish = async (req: Request, res: Response, next: NextFunction, databases: readonly string[], outcomes: Outcome[]) => {
     if (options.onReconnect) {
@@ -75,18 +119,22 @@ export function createDbConnectionMiddleware(options: DbConnectionMiddlewareOpti
     let databases: readonly string[];
     try {
       manager = getManager();
+      if (!namesChecked && names !== undefined) assertKnown(manager, names);
+      namesChecked = true;
       databases = names ??= manager.names();
       if (options.onReconnect && subscribedTo !== manager) {
         subscribedTo = manager;
         manager.on('reconnect', ({ database }) => unclaimedReconnects.add(database));
       }
     } catch (error) {
+      // Names that turned out unknown on the first request: JSON naming the known ones.
+      if (isConfigurationError(error)) return sendMisconfigured(res, undefined, error);
       return next(error);
     }
     const context: KustoRequestContext = { db: manager, failures: [] };
     req.kusto = context;
     Promise.all(databases.map((database) => ensure(manager, database)))
       .then((outcomes) => finish(req, res, next, databases, outcomes))
-      .catch(next);
+      .catch(fail(res, next));
   };
 }

@@ -54,14 +54,17 @@ export function finalErrorHandler(error: Error, _req: Request, res: Response, ne
   res.status(500).json({ unhandled: error.message });
 }
 
-/** How many times a `SELECT 1` ran in `databaseUrl`'s database, counted by pg_stat_statements. */
+/**
+ * How many health checks ran in `database`, counted by pg_stat_statements: `SELECT 1`, or a
+ * primary's read-only probe (`SELECT current_setting('transaction_read_only')`, normalised to `$1`).
+ */
 export async function countSelectOne(adminUrl: string, database: string): Promise<number> {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
     const result = await client.query<{ calls: string | null }>(
       `SELECT sum(calls) AS calls FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
-        WHERE d.datname = $1 AND s.query IN ('SELECT 1', 'SELECT $1')`,
+        WHERE d.datname = $1 AND s.query IN ('SELECT 1', 'SELECT $1', 'SELECT current_setting($1) AS read_only')`,
       [database],
     );
     return Number(result.rows[0]?.calls ?? 0);

@@ -4,7 +4,7 @@ import { InvalidUrlError } from '../../errors.js';
 import { mysqlPoolConfig } from './adapter.js';
 import { mysqlConnectionSettings } from './url.js';
 
-const pool = { max: 7, min: 1, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 4_000, allowExitOnIdle: false, keepAlive: true, maxLifetimeSeconds: 0 };
+const pool = { max: 7, min: 1, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 4_000, allowExitOnIdle: false, keepAlive: true, maxLifetimeSeconds: 0, queryTimeoutMillis: 10_000 };
 const request = (url: string) => ({ database: 'shop', provider: 'mysql', url, urlSource: 'RDS_SHOP_URL', schema: undefined, pool, dir: '/app/db/shop', onConnectionError: () => undefined });
 
 describe('MySQL URLs', () => {

@@ -4,6 +4,23 @@ import type pg from 'pg';
 import type { ModuleLoader } from '../../adapters/module-loader.js';
 import { DISPOSE_GRACE_MS, endWithin } from '../dispose.js';
 import type { BuiltAdapter, ProviderRequest } from '../provider.js';
+import { boundedClientClass, cancelActiveQuery, destroyConnection, hasActiveQuery } from './pg-client.js';
+
+/**
+ * Whether `next` reaches the same server, database and parameters as `built`, differing only in
+ * its credentials (a rotated password or user): then new connections may use it before a rebuild.
+ */
+function sameTargetOtherCredentials(built: string, next: string): boolean {
+  if (next === built) return false;
+  try {
+    const a = new URL(built);
+    const b = new URL(next);
+    a.username = a.password = b.username = b.password = '';
+    return a.toString() === b.toString();
+  } catch {
+    return false;
+  }
+}
 
 /** `@prisma/adapter-pg` over a `pg.Pool` we configure and own. */
 export function buildPostgresAdapter(request: ProviderRequest, loader: ModuleLoader): BuiltAdapter {
@@ -13,9 +30,21 @@ export function buildPostgresAdapter(request: ProviderRequest, loader: ModuleLoa
     request.provider,
   );
   // The adapter tells an external pool from a config with `instanceof pg.Pool`: use its own pg.
-  const { Pool } = loader.loadDependencyOf<typeof pg>(entry, 'pg');
+  const { Pool, Client } = loader.loadDependencyOf<typeof pg>(entry, 'pg');
   const { pool: options } = request;
+  const cancels = new Set<Promise<void>>();
   const pool = new Pool({
+    // Every query bounded (cancelled on the server, connection evicted), and new connections
+    // opened with the URL's current credentials: see pg-client.ts.
+    Client: boundedClientClass(Client, {
+      queryTimeoutMs: options.queryTimeoutMillis,
+      connectionString: () => {
+        const now = request.currentUrl?.();
+        return now !== undefined && sameTargetOtherCredentials(request.url, now) ? now : undefined;
+      },
+      onTimeout: request.onConnectionError,
+      cancels,
+    }),
     connectionString: request.url,
     max: options.max,
     min: options.min,
@@ -44,9 +73,13 @@ export function buildPostgresAdapter(request: ProviderRequest, loader: ModuleLoa
     factory,
     stats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     dispose: () =>
-      (ended ??= endWithin(pool.end(), DISPOSE_GRACE_MS, () => {
-        for (const client of open) (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
-      })),
+      (ended ??= endWithin(pool.end(), DISPOSE_GRACE_MS, async () => {
+        // Still running after the grace period: cancelled on the server (the socket going away
+        // does not stop a query there), then cut.
+        const config = pool.options as pg.ClientConfig;
+        await Promise.all([...open].filter(hasActiveQuery).map((client) => cancelActiveQuery(Client, config, client)));
+        for (const client of open) destroyConnection(client);
+      }).then(() => Promise.all([...cancels]).then(() => undefined))),
   };
 }
 
