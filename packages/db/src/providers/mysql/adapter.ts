@@ -2,11 +2,13 @@ import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { ModuleLoader } from '../../adapters/module-loader.js';
 import { DISPOSE_GRACE_MS } from '../dispose.js';
 import type { BuiltAdapter, ProviderRequest } from '../provider.js';
+import { boundQueries, type QueryableConnection } from './bounded-query.js';
 import { mysqlConnectionSettings } from './url.js';
 
 /** The part of a `mariadb` connection we use (the connector's own types stay out of our declarations). */
-interface Connection {
-  destroy(): void;
+interface Connection extends QueryableConnection {
+  release?(): Promise<void>;
+  end(): Promise<void>;
 }
 
 /** The part of a `mariadb` promise pool we and the adapter use. */
@@ -85,6 +87,8 @@ export class FailFastPool {
   constructor(
     private readonly createPool: () => Pool,
     private readonly probe: () => Promise<Connection>,
+    /** Applied to every connection handed out (the query bound). */
+    private readonly prepare: (connection: Connection) => Connection = (connection) => connection,
   ) {
     this.#pool = createPool();
   }
@@ -133,15 +137,27 @@ export class FailFastPool {
   }
 
   getConnection(): Promise<Connection> {
-    return this.run((pool) => pool.getConnection());
+    return this.run((pool) => pool.getConnection().then(this.prepare));
   }
 
+  // Through `getConnection` (what the connector's `pool.query` does inside), so every statement
+  // runs on a connection we bound.
   query(sql: unknown, values?: unknown): Promise<unknown> {
-    return this.run((pool) => pool.query(sql, values));
+    return this.onConnection((connection) => connection.query(sql, values));
   }
 
   execute(sql: unknown, values?: unknown): Promise<unknown> {
-    return this.run((pool) => pool.execute(sql, values));
+    return this.onConnection((connection) => connection.execute(sql, values));
+  }
+
+  private async onConnection<T>(work: (connection: Connection) => Promise<T>): Promise<T> {
+    const connection = await this.getConnection();
+    try {
+      return await work(connection);
+    } finally {
+      // Released to the pool (a destroyed one is only forgotten there).
+      await (connection.release ? connection.release() : connection.end()).catch(() => undefined);
+    }
   }
 
   /** Ends the current pool and waits for retired ones (each bounded). */
@@ -175,13 +191,25 @@ export function buildMysqlAdapter(request: ProviderRequest, loader: ModuleLoader
     if (request.pool.allowExitOnIdle) letExitWhileIdle(pool);
     return pool;
   };
-  const facade = new FailFastPool(createPool, () => mariadb.createConnection(config));
+  const kills = new Set<Promise<void>>();
+  const kill = async (threadId: number) => {
+    // Another connection, as the server answers it: `KILL QUERY` stops the statement, keeps the session.
+    const admin = await mariadb.createConnection(config);
+    try {
+      await admin.query(`KILL QUERY ${Math.trunc(threadId)}`);
+    } finally {
+      await admin.end().catch(() => admin.destroy());
+    }
+  };
+  const bound = (connection: Connection) =>
+    boundQueries(connection, { queryTimeoutMs: request.pool.queryTimeoutMillis, kill, onTimeout: request.onConnectionError, kills });
+  const facade = new FailFastPool(createPool, () => mariadb.createConnection(config), bound);
   const factory = new module.PrismaMariaDb(facade, { onConnectionError: request.onConnectionError });
   let ended: Promise<void> | undefined;
   return {
     factory,
     stats: () => facade.stats(),
-    dispose: () => (ended ??= facade.end()),
+    dispose: () => (ended ??= facade.end().then(() => Promise.all([...kills]).then(() => undefined))),
   };
 }
 
