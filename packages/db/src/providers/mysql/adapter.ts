@@ -37,9 +37,9 @@ type PrismaMariaDbClass = new (pool: FailFastPool, options: object) => SqlDriver
 export const MYSQL_KEEP_ALIVE_DELAY_MS = 10_000;
 
 /** The `mariadb` pool configuration for the resolved pool options. */
-export function mysqlPoolConfig(request: ProviderRequest): PoolConfig {
+export function mysqlPoolConfig(request: ProviderRequest, url: string = request.url): PoolConfig {
   const { pool } = request;
-  const settings = mysqlConnectionSettings(request.database, request.urlSource ?? 'options', request.url);
+  const settings = mysqlConnectionSettings(request.database, request.urlSource ?? 'options', url);
   return {
     ...settings,
     connectionLimit: pool.max,
@@ -89,6 +89,8 @@ export class FailFastPool {
     private readonly probe: () => Promise<Connection>,
     /** Applied to every connection handed out (the query bound). */
     private readonly prepare: (connection: Connection) => Connection = (connection) => connection,
+    /** Whether the current pool's credentials are outdated (rotated in the environment): then a fresh pool is used. */
+    private readonly stale: () => boolean = () => false,
   ) {
     this.#pool = createPool();
   }
@@ -105,6 +107,13 @@ export class FailFastPool {
   private acquire(): Pool | Promise<Pool> {
     const pool = this.#pool;
     if (this.#ended) return pool ?? Promise.reject(poolClosed());
+    if (pool !== undefined && !pool.closed && this.stale()) {
+      // New connections must use the new credentials now: connections of the old pool finish
+      // what they run and close; the new pool opens its connections with the current URL.
+      this.retire();
+      this.#pool = this.createPool();
+      return this.#pool;
+    }
     if (pool !== undefined && (pool.totalConnections() > 0 || pool.closed)) return pool;
     this.#probe ??= this.probe()
       .then(
@@ -182,8 +191,24 @@ export function buildMysqlAdapter(request: ProviderRequest, loader: ModuleLoader
   );
   // The connector the adapter itself uses, so both agree on error classes and protocol details.
   const mariadb = loader.loadDependencyOf<MariaDbModule>(entry, 'mariadb');
-  const config = mysqlPoolConfig(request);
+  let config = mysqlPoolConfig(request);
+  // The URL the current pool was built with: a rotated password (same server and database, other
+  // credentials) in the environment makes the next acquisition use a fresh pool with it.
+  let poolUrl = request.url;
+  const rotatedUrl = (): string | undefined => {
+    const now = request.currentUrl?.();
+    return now !== undefined && sameTargetOtherCredentials(poolUrl, now) ? now : undefined;
+  };
   const createPool = () => {
+    const rotated = rotatedUrl();
+    if (rotated !== undefined) {
+      try {
+        config = mysqlPoolConfig(request, rotated);
+        poolUrl = rotated;
+      } catch {
+        // A URL that does not parse is the rebuild's to report; this pool keeps the old one.
+      }
+    }
     const pool = mariadb.createPool(config);
     // The pool emits `error` when it fails to open connections in the background; without a
     // listener that would crash the process.
@@ -203,7 +228,7 @@ export function buildMysqlAdapter(request: ProviderRequest, loader: ModuleLoader
   };
   const bound = (connection: Connection) =>
     boundQueries(connection, { queryTimeoutMs: request.pool.queryTimeoutMillis, kill, onTimeout: request.onConnectionError, kills });
-  const facade = new FailFastPool(createPool, () => mariadb.createConnection(config), bound);
+  const facade = new FailFastPool(createPool, () => mariadb.createConnection(config), bound, () => rotatedUrl() !== undefined);
   const factory = new module.PrismaMariaDb(facade, { onConnectionError: request.onConnectionError });
   let ended: Promise<void> | undefined;
   return {
@@ -211,6 +236,19 @@ export function buildMysqlAdapter(request: ProviderRequest, loader: ModuleLoader
     stats: () => facade.stats(),
     dispose: () => (ended ??= facade.end().then(() => Promise.all([...kills]).then(() => undefined))),
   };
+}
+
+/** Whether `next` reaches the same server, database and parameters as `built`, with other credentials. */
+function sameTargetOtherCredentials(built: string, next: string): boolean {
+  if (next === built) return false;
+  try {
+    const a = new URL(built);
+    const b = new URL(next);
+    a.username = a.password = b.username = b.password = '';
+    return a.toString() === b.toString();
+  } catch {
+    return false;
+  }
 }
 
 /** The part of the connector's base connection the pool's events hand out. */
