@@ -2,7 +2,7 @@ import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { ModuleLoader } from '../../adapters/module-loader.js';
 import { DISPOSE_GRACE_MS } from '../dispose.js';
 import type { BuiltAdapter, ProviderRequest } from '../provider.js';
-import { boundQueries, type QueryableConnection } from './bounded-query.js';
+import { boundQueries, withinKillTimeout, type QueryableConnection } from './bounded-query.js';
 import { mysqlConnectionSettings } from './url.js';
 
 /** The part of a `mariadb` connection we use (the connector's own types stay out of our declarations). */
@@ -217,6 +217,7 @@ export function buildMysqlAdapter(request: ProviderRequest, loader: ModuleLoader
     return pool;
   };
   const kills = new Set<Promise<void>>();
+  const running = new Set<QueryableConnection>();
   const kill = async (threadId: number) => {
     // Another connection, as the server answers it: `KILL QUERY` stops the statement, keeps the session.
     const admin = await mariadb.createConnection(config);
@@ -227,14 +228,24 @@ export function buildMysqlAdapter(request: ProviderRequest, loader: ModuleLoader
     }
   };
   const bound = (connection: Connection) =>
-    boundQueries(connection, { queryTimeoutMs: request.pool.queryTimeoutMillis, kill, onTimeout: request.onConnectionError, kills });
+    boundQueries(connection, { queryTimeoutMs: request.pool.queryTimeoutMillis, kill, onTimeout: request.onConnectionError, kills, running });
   const facade = new FailFastPool(createPool, () => mariadb.createConnection(config), bound, () => rotatedUrl() !== undefined);
   const factory = new module.PrismaMariaDb(facade, { onConnectionError: request.onConnectionError });
   let ended: Promise<void> | undefined;
   return {
     factory,
     stats: () => facade.stats(),
-    dispose: () => (ended ??= facade.end().then(() => Promise.all([...kills]).then(() => undefined))),
+    dispose: () =>
+      (ended ??= facade
+        .end()
+        // Past the grace period: statements still running are killed on the server (the socket
+        // going away does not stop them there), then their connections cut.
+        .then(async () => {
+          const left = [...running];
+          await Promise.all(left.map((connection) => (typeof connection.threadId === 'number' ? withinKillTimeout(kill(connection.threadId)) : Promise.resolve())));
+          for (const connection of left) connection.destroy();
+        })
+        .then(() => Promise.all([...kills]).then(() => undefined))),
   };
 }
 

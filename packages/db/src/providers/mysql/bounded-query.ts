@@ -40,6 +40,8 @@ export interface QueryBoundOptions {
   readonly onTimeout: (error: MysqlQueryTimeoutError) => void;
   /** Kills in flight, so disposing the pool can wait for them. */
   readonly kills: Set<Promise<void>>;
+  /** Connections with a statement running now (kept up to date here), for a shutdown deadline. */
+  readonly running: Set<QueryableConnection>;
 }
 
 const bounded = new WeakSet<object>();
@@ -52,7 +54,7 @@ const bounded = new WeakSet<object>();
  * the server, which a silent socket never hears from.
  */
 export function boundQueries<C extends QueryableConnection>(connection: C, options: QueryBoundOptions): C {
-  if (options.queryTimeoutMs <= 0 || bounded.has(connection)) return connection;
+  if (bounded.has(connection)) return connection;
   bounded.add(connection);
   const query = connection.query.bind(connection);
   const execute = connection.execute.bind(connection);
@@ -60,8 +62,9 @@ export function boundQueries<C extends QueryableConnection>(connection: C, optio
   const run = (work: Promise<unknown>): Promise<unknown> => {
     if (givenUp) return Promise.reject(givenUp);
     const threadId = connection.threadId;
+    options.running.add(connection);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const timer = options.queryTimeoutMs <= 0 ? undefined : setTimeout(() => {
         const error = (givenUp ??= new MysqlQueryTimeoutError(options.queryTimeoutMs));
         // Kill first: the server keeps running the query after our socket is gone.
         if (typeof threadId === 'number') {
@@ -69,17 +72,20 @@ export function boundQueries<C extends QueryableConnection>(connection: C, optio
           options.kills.add(kill);
         }
         options.onTimeout(error);
+        options.running.delete(connection);
         connection.destroy();
         reject(error);
       }, options.queryTimeoutMs);
-      timer.unref();
+      timer?.unref();
       work.then(
         (value) => {
           clearTimeout(timer);
+          options.running.delete(connection);
           resolve(value);
         },
         (error: unknown) => {
           clearTimeout(timer);
+          options.running.delete(connection);
           // After a timeout the caller already has its error; the destroyed command's is dropped.
           // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the driver's error, passed on as it is
           reject(givenUp ?? error);
@@ -94,7 +100,7 @@ export function boundQueries<C extends QueryableConnection>(connection: C, optio
   return connection;
 }
 
-function withinKillTimeout(kill: Promise<void>): Promise<void> {
+export function withinKillTimeout(kill: Promise<void>): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const limit = new Promise<void>((resolve) => {
     timer = setTimeout(resolve, MYSQL_KILL_TIMEOUT_MS).unref();
