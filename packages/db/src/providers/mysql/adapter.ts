@@ -2,11 +2,13 @@ import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { ModuleLoader } from '../../adapters/module-loader.js';
 import { DISPOSE_GRACE_MS } from '../dispose.js';
 import type { BuiltAdapter, ProviderRequest } from '../provider.js';
+import { boundQueries, withinKillTimeout, type QueryableConnection } from './bounded-query.js';
 import { mysqlConnectionSettings } from './url.js';
 
 /** The part of a `mariadb` connection we use (the connector's own types stay out of our declarations). */
-interface Connection {
-  destroy(): void;
+interface Connection extends QueryableConnection {
+  release?(): Promise<void>;
+  end(): Promise<void>;
 }
 
 /** The part of a `mariadb` promise pool we and the adapter use. */
@@ -35,9 +37,9 @@ type PrismaMariaDbClass = new (pool: FailFastPool, options: object) => SqlDriver
 export const MYSQL_KEEP_ALIVE_DELAY_MS = 10_000;
 
 /** The `mariadb` pool configuration for the resolved pool options. */
-export function mysqlPoolConfig(request: ProviderRequest): PoolConfig {
+export function mysqlPoolConfig(request: ProviderRequest, url: string = request.url): PoolConfig {
   const { pool } = request;
-  const settings = mysqlConnectionSettings(request.database, request.urlSource ?? 'options', request.url);
+  const settings = mysqlConnectionSettings(request.database, request.urlSource ?? 'options', url);
   return {
     ...settings,
     connectionLimit: pool.max,
@@ -85,6 +87,10 @@ export class FailFastPool {
   constructor(
     private readonly createPool: () => Pool,
     private readonly probe: () => Promise<Connection>,
+    /** Applied to every connection handed out (the query bound). */
+    private readonly prepare: (connection: Connection) => Connection = (connection) => connection,
+    /** Whether the current pool's credentials are outdated (rotated in the environment): then a fresh pool is used. */
+    private readonly stale: () => boolean = () => false,
   ) {
     this.#pool = createPool();
   }
@@ -101,6 +107,13 @@ export class FailFastPool {
   private acquire(): Pool | Promise<Pool> {
     const pool = this.#pool;
     if (this.#ended) return pool ?? Promise.reject(poolClosed());
+    if (pool !== undefined && !pool.closed && this.stale()) {
+      // New connections must use the new credentials now: connections of the old pool finish
+      // what they run and close; the new pool opens its connections with the current URL.
+      this.retire();
+      this.#pool = this.createPool();
+      return this.#pool;
+    }
     if (pool !== undefined && (pool.totalConnections() > 0 || pool.closed)) return pool;
     this.#probe ??= this.probe()
       .then(
@@ -133,15 +146,27 @@ export class FailFastPool {
   }
 
   getConnection(): Promise<Connection> {
-    return this.run((pool) => pool.getConnection());
+    return this.run((pool) => pool.getConnection().then(this.prepare));
   }
 
+  // Through `getConnection` (what the connector's `pool.query` does inside), so every statement
+  // runs on a connection we bound.
   query(sql: unknown, values?: unknown): Promise<unknown> {
-    return this.run((pool) => pool.query(sql, values));
+    return this.onConnection((connection) => connection.query(sql, values));
   }
 
   execute(sql: unknown, values?: unknown): Promise<unknown> {
-    return this.run((pool) => pool.execute(sql, values));
+    return this.onConnection((connection) => connection.execute(sql, values));
+  }
+
+  private async onConnection<T>(work: (connection: Connection) => Promise<T>): Promise<T> {
+    const connection = await this.getConnection();
+    try {
+      return await work(connection);
+    } finally {
+      // Released to the pool (a destroyed one is only forgotten there).
+      await (connection.release ? connection.release() : connection.end()).catch(() => undefined);
+    }
   }
 
   /** Ends the current pool and waits for retired ones (each bounded). */
@@ -166,8 +191,24 @@ export function buildMysqlAdapter(request: ProviderRequest, loader: ModuleLoader
   );
   // The connector the adapter itself uses, so both agree on error classes and protocol details.
   const mariadb = loader.loadDependencyOf<MariaDbModule>(entry, 'mariadb');
-  const config = mysqlPoolConfig(request);
+  let config = mysqlPoolConfig(request);
+  // The URL the current pool was built with: a rotated password (same server and database, other
+  // credentials) in the environment makes the next acquisition use a fresh pool with it.
+  let poolUrl = request.url;
+  const rotatedUrl = (): string | undefined => {
+    const now = request.currentUrl?.();
+    return now !== undefined && sameTargetOtherCredentials(poolUrl, now) ? now : undefined;
+  };
   const createPool = () => {
+    const rotated = rotatedUrl();
+    if (rotated !== undefined) {
+      try {
+        config = mysqlPoolConfig(request, rotated);
+        poolUrl = rotated;
+      } catch {
+        // A URL that does not parse is the rebuild's to report; this pool keeps the old one.
+      }
+    }
     const pool = mariadb.createPool(config);
     // The pool emits `error` when it fails to open connections in the background; without a
     // listener that would crash the process.
@@ -175,14 +216,50 @@ export function buildMysqlAdapter(request: ProviderRequest, loader: ModuleLoader
     if (request.pool.allowExitOnIdle) letExitWhileIdle(pool);
     return pool;
   };
-  const facade = new FailFastPool(createPool, () => mariadb.createConnection(config));
+  const kills = new Set<Promise<void>>();
+  const running = new Set<QueryableConnection>();
+  const kill = async (threadId: number) => {
+    // Another connection, as the server answers it: `KILL QUERY` stops the statement, keeps the session.
+    const admin = await mariadb.createConnection(config);
+    try {
+      await admin.query(`KILL QUERY ${Math.trunc(threadId)}`);
+    } finally {
+      await admin.end().catch(() => admin.destroy());
+    }
+  };
+  const bound = (connection: Connection) =>
+    boundQueries(connection, { queryTimeoutMs: request.pool.queryTimeoutMillis, kill, onTimeout: request.onConnectionError, kills, running });
+  const facade = new FailFastPool(createPool, () => mariadb.createConnection(config), bound, () => rotatedUrl() !== undefined);
   const factory = new module.PrismaMariaDb(facade, { onConnectionError: request.onConnectionError });
   let ended: Promise<void> | undefined;
   return {
     factory,
     stats: () => facade.stats(),
-    dispose: () => (ended ??= facade.end()),
+    dispose: () =>
+      (ended ??= facade
+        .end()
+        // Past the grace period: statements still running are killed on the server (the socket
+        // going away does not stop them there), then their connections cut.
+        .then(async () => {
+          const left = [...running];
+          await Promise.all(left.map((connection) => (typeof connection.threadId === 'number' ? withinKillTimeout(kill(connection.threadId)) : Promise.resolve())));
+          for (const connection of left) connection.destroy();
+        })
+        .then(() => Promise.all([...kills]).then(() => undefined))),
   };
+}
+
+/** Whether `next` reaches the same server, database and parameters as `built`, with other credentials. */
+function sameTargetOtherCredentials(built: string, next: string): boolean {
+  if (next === built) return false;
+  try {
+    const a = new URL(built);
+    const b = new URL(next);
+    a.username = a.password = b.username = b.password = '';
+    return a.toString() === b.toString();
+  } catch {
+    return false;
+  }
 }
 
 /** The part of the connector's base connection the pool's events hand out. */
