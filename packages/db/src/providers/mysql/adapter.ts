@@ -2,6 +2,7 @@ import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { ModuleLoader } from '../../adapters/module-loader.js';
 import { DISPOSE_GRACE_MS } from '../dispose.js';
 import type { BuiltAdapter, ProviderRequest } from '../provider.js';
+import { rotatedUrl } from '../rotated-credentials.js';
 import { boundQueries, withinKillTimeout, type QueryableConnection } from './bounded-query.js';
 import { mysqlConnectionSettings } from './url.js';
 
@@ -195,12 +196,8 @@ export function buildMysqlAdapter(request: ProviderRequest, loader: ModuleLoader
   // The URL the current pool was built with: a rotated password (same server and database, other
   // credentials) in the environment makes the next acquisition use a fresh pool with it.
   let poolUrl = request.url;
-  const rotatedUrl = (): string | undefined => {
-    const now = request.currentUrl?.();
-    return now !== undefined && sameTargetOtherCredentials(poolUrl, now) ? now : undefined;
-  };
   const createPool = () => {
-    const rotated = rotatedUrl();
+    const rotated = rotatedUrl(request, poolUrl);
     if (rotated !== undefined) {
       try {
         config = mysqlPoolConfig(request, rotated);
@@ -229,7 +226,7 @@ export function buildMysqlAdapter(request: ProviderRequest, loader: ModuleLoader
   };
   const bound = (connection: Connection) =>
     boundQueries(connection, { queryTimeoutMs: request.pool.queryTimeoutMillis, kill, onTimeout: request.onConnectionError, kills, running });
-  const facade = new FailFastPool(createPool, () => mariadb.createConnection(config), bound, () => rotatedUrl() !== undefined);
+  const facade = new FailFastPool(createPool, () => mariadb.createConnection(config), bound, () => rotatedUrl(request, poolUrl) !== undefined);
   const factory = new module.PrismaMariaDb(facade, { onConnectionError: request.onConnectionError });
   let ended: Promise<void> | undefined;
   return {
@@ -247,19 +244,6 @@ export function buildMysqlAdapter(request: ProviderRequest, loader: ModuleLoader
         })
         .then(() => Promise.all([...kills]).then(() => undefined))),
   };
-}
-
-/** Whether `next` reaches the same server, database and parameters as `built`, with other credentials. */
-function sameTargetOtherCredentials(built: string, next: string): boolean {
-  if (next === built) return false;
-  try {
-    const a = new URL(built);
-    const b = new URL(next);
-    a.username = a.password = b.username = b.password = '';
-    return a.toString() === b.toString();
-  } catch {
-    return false;
-  }
 }
 
 /** The part of the connector's base connection the pool's events hand out. */

@@ -4,23 +4,8 @@ import type pg from 'pg';
 import type { ModuleLoader } from '../../adapters/module-loader.js';
 import { DISPOSE_GRACE_MS, endWithin } from '../dispose.js';
 import type { BuiltAdapter, ProviderRequest } from '../provider.js';
+import { rotatedUrl } from '../rotated-credentials.js';
 import { boundedClientClass, cancelActiveQuery, destroyConnection, hasActiveQuery } from './pg-client.js';
-
-/**
- * Whether `next` reaches the same server, database and parameters as `built`, differing only in
- * its credentials (a rotated password or user): then new connections may use it before a rebuild.
- */
-function sameTargetOtherCredentials(built: string, next: string): boolean {
-  if (next === built) return false;
-  try {
-    const a = new URL(built);
-    const b = new URL(next);
-    a.username = a.password = b.username = b.password = '';
-    return a.toString() === b.toString();
-  } catch {
-    return false;
-  }
-}
 
 /** `@prisma/adapter-pg` over a `pg.Pool` we configure and own. */
 export function buildPostgresAdapter(request: ProviderRequest, loader: ModuleLoader): BuiltAdapter {
@@ -38,10 +23,7 @@ export function buildPostgresAdapter(request: ProviderRequest, loader: ModuleLoa
     // opened with the URL's current credentials: see pg-client.ts.
     Client: boundedClientClass(Client, {
       queryTimeoutMs: options.queryTimeoutMillis,
-      connectionString: () => {
-        const now = request.currentUrl?.();
-        return now !== undefined && sameTargetOtherCredentials(request.url, now) ? now : undefined;
-      },
+      connectionString: () => rotatedUrl(request, request.url),
       onTimeout: request.onConnectionError,
       cancels,
     }),
