@@ -1,13 +1,16 @@
-import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { createTestDatabase, sharedServerUrl, type TestDatabase } from '@kusto/test-servers/testing';
+import { fixtureProject, schemaFor, USER_MODELS } from '@kusto/test-servers/prisma-fixtures';
+import { createTestDatabase, providerServers, sharedServerUrl, type ProviderServer, type TestDatabase } from '@kusto/test-servers/testing';
 import { twoDatabaseProject } from '../test-support/harness.js';
 
-const scenarios = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'test-support', 'scenarios');
+const here = path.dirname(fileURLToPath(import.meta.url));
+const packageDir = path.resolve(here, '..', '..');
+const scenarios = path.join(here, '..', 'test-support', 'scenarios');
 const scenario = path.join(scenarios, 'graceful-shutdown.mjs');
 const APP_NAME = 'kusto_shutdown_app';
 let project: string;
@@ -86,50 +89,58 @@ test('SIGTERM: readiness flips, new connections are refused, the slow request co
   expect(await appConnections()).toBe(0);
 }, 30_000);
 
-async function activeSleeps(): Promise<number> {
-  const admin = new pg.Client({ connectionString: sharedServerUrl() });
-  await admin.connect();
-  try {
-    const result = await admin.query<{ n: string }>(
-      "SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1 AND state = 'active' AND query LIKE '%pg_sleep(15)%'",
-      [APP_NAME],
-    );
-    return Number(result.rows[0]!.n);
-  } finally {
-    await admin.end();
-  }
-}
 
-test('SIGTERM with a query still running at the deadline: it is cancelled on the server before the process exits', async () => {
-  const withName = (url: string) => `${url}?application_name=${APP_NAME}`;
-  child = spawn(process.execPath, [path.join(scenarios, 'shutdown-deadline.mjs'), project, withName(user.url), withName(temporary.url)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let output = '';
-  const port = await new Promise<number>((resolve, reject) => {
-    child!.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening (\d+)/.exec(output);
-      if (match) resolve(Number(match[1]));
+const kits = await providerServers();
+
+for (const kit of kits) {
+  const suite = kit.available ? describe : describe.skip;
+  suite(`the shutdown deadline on ${kit.name}${kit.available ? '' : ` (skipped: ${kit.reason})`}`, () => {
+    let server: ProviderServer;
+    let deadlineProject: string;
+    let url: string;
+
+    beforeAll(async () => {
+      [server, deadlineProject] = await Promise.all([kit.start(), fixtureProject({ packageDir, databases: { user: schemaFor(kit.provider, USER_MODELS) } })]);
+      url = await server.createDatabase('shutdown_deadline');
+    }, 120_000);
+
+    afterAll(async () => {
+      await server?.close();
     });
-    child!.once('exit', (code) => reject(new Error(`exited early with ${code}: ${output}`)));
+
+    test('SIGTERM with a query still running at the deadline: it is cancelled on the server before the process exits', async () => {
+      const sleep = server.sleepSql(15);
+      const sleeping = () => server.activeQueries('shutdown_deadline', sleep);
+      child = spawn(process.execPath, [path.join(scenarios, 'shutdown-deadline.mjs'), deadlineProject, url, sleep], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let output = '';
+      const port = await new Promise<number>((resolve, reject) => {
+        child!.stdout!.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          const match = /listening (\d+)/.exec(output);
+          if (match) resolve(Number(match[1]));
+        });
+        child!.once('exit', (code) => reject(new Error(`exited early with ${code}: ${output}`)));
+      });
+      const exited = new Promise<number | null>((resolve) => child!.once('exit', resolve));
+
+      const stuck = fetch(`http://127.0.0.1:${port}/stuck`).then(
+        (response) => response.status,
+        () => 'connection closed',
+      );
+      for (const deadline = Date.now() + 10_000; (await sleeping()) === 0; await new Promise((resolve) => setTimeout(resolve, 50))) {
+        if (Date.now() > deadline) throw new Error('the query never started');
+      }
+      child.kill('SIGTERM');
+
+      expect(await exited).toBe(0);
+      expect(output).toContain('still running after 500 ms');
+      expect(output).toContain('shutdown complete');
+      // The request was cut at the deadline; its query did not outlive the process on the server.
+      expect(await stuck).toBe('connection closed');
+      expect(await sleeping()).toBe(0);
+      expect(await server.connectionCount('shutdown_deadline')).toBe(0);
+    }, 60_000);
   });
-  const exited = new Promise<number | null>((resolve) => child!.once('exit', resolve));
-
-  const stuck = fetch(`http://127.0.0.1:${port}/stuck`).then(
-    (response) => response.status,
-    () => 'connection closed',
-  );
-  for (const deadline = Date.now() + 10_000; (await activeSleeps()) === 0; await new Promise((resolve) => setTimeout(resolve, 50))) {
-    if (Date.now() > deadline) throw new Error('the query never started');
-  }
-  child.kill('SIGTERM');
-
-  expect(await exited).toBe(0);
-  expect(output).toContain('still running after 500 ms');
-  expect(output).toContain('shutdown complete');
-  // The request was cut at the deadline; its query did not outlive the process on the server.
-  expect(await stuck).toBe('connection closed');
-  expect(await activeSleeps()).toBe(0);
-  expect(await appConnections()).toBe(0);
-}, 30_000);
+}

@@ -1,14 +1,14 @@
 // Child-process scenario: a request whose query outlives the graceful shutdown's deadline.
-// argv: <project dir> <user url> <temporary url>
+// argv: <project dir> <user url> <statement that sleeps 15 s on that server>
 import express from 'express';
 import { createKustoDb } from '@kusto/db';
 import { createDbConnectionMiddleware, installGracefulShutdown } from '@kusto/express-db';
 
-const [project, userUrl, temporaryUrl] = process.argv.slice(2);
+const [project, userUrl, sleepSql] = process.argv.slice(2);
 const manager = createKustoDb({
   cwd: project,
   profile: 'traditional',
-  env: { RDS_USER_URL: userUrl, RDS_TEMPORARY_URL: temporaryUrl },
+  env: { RDS_USER_URL: userUrl },
   // Longer than the query: only the shutdown may stop it.
   pool: { queryTimeoutMillis: 60_000 },
 });
@@ -17,7 +17,7 @@ app.use(createDbConnectionMiddleware({ manager, databases: ['user'] }));
 app.get('/stuck', async (req, res, next) => {
   try {
     const client = await req.kusto.db.getClient('user');
-    await client.$queryRawUnsafe('SELECT 1 AS one FROM pg_sleep(15)');
+    await client.$queryRawUnsafe(sleepSql);
     res.json({ done: true });
   } catch (error) {
     next(error);
