@@ -296,35 +296,7 @@ describe('a replica that is read-only, as replicas are', () => {
   });
 });
 
-describe('a replica that goes silent (its connections stop answering, no FIN or RST)', () => {
-  test('a routed read is bounded by pool.queryTimeoutMillis and answered by the primary; the replica stays out of rotation until its probe succeeds', async () => {
-    // A 60 s interval: the read itself meets the silent socket, not a health check.
-    const m = manager([proxy.url(replicaA.url)], { checkIntervalMs: 60_000, checkTimeoutMs: 1_000, pool: { queryTimeoutMillis: 1_000, connectionTimeoutMillis: 1_000 } });
-    const rotation: ReplicaRotationEvent[] = [];
-    m.on('replicaRotation', (event) => rotation.push(event));
-    const client = await blog(m);
-    expect(names(await client.author.findMany())).toEqual(['replica-a']);
-
-    proxy.blackhole();
-    expect(names(await client.author.findMany())).toEqual(['primary']);
-    expect(m.statusOf('main').replicas[0]).toMatchObject({ inRotation: false, fallbacks: 1 });
-    expect(rotation).toMatchObject([{ replica: 1, inRotation: false }]);
-    // Still silent: its probes fail, and reads keep going to the primary.
-    await sleep(1_500);
-    expect(names(await client.author.findMany())).toEqual(['primary']);
-    expect(m.statusOf('main').replicas[0]!.inRotation).toBe(false);
-    expect(m.statusOf('main').state).toBe('ready');
-
-    proxy.heal();
-    let seen: string[] = [];
-    for (const deadline = Date.now() + 20_000; Date.now() < deadline; await sleep(50)) {
-      seen = names(await client.author.findMany());
-      if (seen[0] === 'replica-a') break;
-    }
-    expect(seen).toEqual(['replica-a']);
-    expect(rotation.at(-1)).toMatchObject({ replica: 1, inRotation: true });
-  }, 60_000);
-});
+// A replica that goes silent, and one nothing listens on: provider-replicas.int.test.ts (every provider).
 
 describe('two replicas', () => {
   test('reads alternate between them', async () => {
