@@ -75,6 +75,33 @@ test('stall: an open connection stops answering while a new one is forwarded', a
   }
 });
 
+test('stall: the server ending a stalled session does not reach the client (no FIN forwarded)', async () => {
+  const stalled = client();
+  await stalled.c.connect();
+  let closed = false;
+  (stalled.c as unknown as { connection: { stream: NodeJS.EventEmitter } }).connection.stream.once('close', () => (closed = true));
+  const pid = (await stalled.c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+  try {
+    proxy.stall();
+    const admin = new pg.Client({ connectionString: sharedServerUrl() });
+    await admin.connect();
+    try {
+      expect((await admin.query<{ ended: boolean }>('SELECT pg_terminate_backend($1) AS ended', [pid])).rows).toEqual([{ ended: true }]);
+    } finally {
+      await admin.end();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(closed).toBe(false);
+    expect(stalled.errors).toEqual([]);
+    proxy.heal();
+    for (const deadline = Date.now() + 2_000; !closed && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(closed).toBe(true);
+  } finally {
+    proxy.heal();
+    await stalled.c.end().catch(() => undefined);
+  }
+});
+
 test('cut drops live connections, and heal lets new ones through', async () => {
   const { c } = client();
   await c.connect();

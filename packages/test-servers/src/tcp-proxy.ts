@@ -25,7 +25,8 @@ export interface TcpProxy {
   blackhole(): void;
   /**
    * Open connections stop forwarding and stay open without a word (no FIN, no RST), as when a NAT
-   * or load balancer forgets them; new connections are forwarded as usual. `heal()` drops the stalled ones.
+   * or load balancer forgets them: not even the server closing its end reaches the client. New
+   * connections are forwarded as usual. `heal()` drops the stalled ones.
    */
   stall(): void;
   /** Destroy every open connection (both sides), as a network cut or a server crash would. */
@@ -57,8 +58,11 @@ export async function startTcpProxy(options: TcpProxyOptions): Promise<TcpProxy>
   const connectUpstream = (link: Link) => {
     const upstream = net.connect({ host: options.targetHost, port: options.targetPort });
     link.upstream = upstream;
-    upstream.on('error', () => destroy(link));
-    upstream.on('close', () => destroy(link));
+    // A silenced link forwards nothing, not even the server closing: the client's socket stays
+    // open without a word, as behind a NAT that forgot the connection.
+    const upstreamGone = () => (link.silenced ? undefined : destroy(link));
+    upstream.on('error', upstreamGone);
+    upstream.on('close', upstreamGone);
     link.client.pipe(upstream);
     upstream.pipe(link.client);
   };

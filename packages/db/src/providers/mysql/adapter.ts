@@ -4,6 +4,7 @@ import { DISPOSE_GRACE_MS } from '../dispose.js';
 import type { BuiltAdapter, ProviderRequest } from '../provider.js';
 import { rotatedUrl } from '../rotated-credentials.js';
 import { boundQueries, withinKillTimeout, type QueryableConnection } from './bounded-query.js';
+import { ConnectionSockets, type PoolEvents } from './connection-sockets.js';
 import { mysqlConnectionSettings } from './url.js';
 
 /** The part of a `mariadb` connection we use (the connector's own types stay out of our declarations). */
@@ -196,6 +197,7 @@ export function buildMysqlAdapter(request: ProviderRequest, loader: ModuleLoader
   // The URL the current pool was built with: a rotated password (same server and database, other
   // credentials) in the environment makes the next acquisition use a fresh pool with it.
   let poolUrl = request.url;
+  const sockets = new ConnectionSockets();
   const createPool = () => {
     const rotated = rotatedUrl(request, poolUrl);
     if (rotated !== undefined) {
@@ -207,6 +209,7 @@ export function buildMysqlAdapter(request: ProviderRequest, loader: ModuleLoader
       }
     }
     const pool = mariadb.createPool(config);
+    sockets.track(pool as unknown as PoolEvents);
     // The pool emits `error` when it fails to open connections in the background; without a
     // listener that would crash the process.
     pool.on('error', request.onConnectionError);
@@ -225,7 +228,14 @@ export function buildMysqlAdapter(request: ProviderRequest, loader: ModuleLoader
     }
   };
   const bound = (connection: Connection) =>
-    boundQueries(connection, { queryTimeoutMs: request.pool.queryTimeoutMillis, kill, onTimeout: request.onConnectionError, kills, running });
+    boundQueries(connection, {
+      queryTimeoutMs: request.pool.queryTimeoutMillis,
+      kill,
+      cut: (busy, reason) => sockets.cut(busy, reason),
+      onTimeout: request.onConnectionError,
+      kills,
+      running,
+    });
   const facade = new FailFastPool(createPool, () => mariadb.createConnection(config), bound, () => rotatedUrl(request, poolUrl) !== undefined);
   const factory = new module.PrismaMariaDb(facade, { onConnectionError: request.onConnectionError });
   let ended: Promise<void> | undefined;
@@ -240,7 +250,7 @@ export function buildMysqlAdapter(request: ProviderRequest, loader: ModuleLoader
         .then(async () => {
           const left = [...running];
           await Promise.all(left.map((connection) => (typeof connection.threadId === 'number' ? withinKillTimeout(kill(connection.threadId)) : Promise.resolve())));
-          for (const connection of left) connection.destroy();
+          await Promise.all(left.map((connection) => sockets.cut(connection, new Error('the pool was closed while this statement was running'))));
         })
         .then(() => Promise.all([...kills]).then(() => undefined))),
   };

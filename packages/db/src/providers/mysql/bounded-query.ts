@@ -36,9 +36,11 @@ export interface QueryBoundOptions {
   readonly queryTimeoutMs: number;
   /** Runs `KILL QUERY <threadId>` on a new connection; may reject. */
   readonly kill: (threadId: number) => Promise<void>;
-  /** A connection given up on after a query timeout (already destroyed). */
+  /** Closes a connection given up on (see `ConnectionSockets.cut`). */
+  readonly cut: (connection: QueryableConnection, reason: Error) => Promise<void>;
+  /** A connection given up on after a query timeout (being cut off). */
   readonly onTimeout: (error: MysqlQueryTimeoutError) => void;
-  /** Kills in flight, so disposing the pool can wait for them. */
+  /** Kills and cuts in flight, so disposing the pool can wait for them. */
   readonly kills: Set<Promise<void>>;
   /** Connections with a statement running now (kept up to date here), for a shutdown deadline. */
   readonly running: Set<QueryableConnection>;
@@ -67,13 +69,13 @@ export function boundQueries<C extends QueryableConnection>(connection: C, optio
       const timer = options.queryTimeoutMs <= 0 ? undefined : setTimeout(() => {
         const error = (givenUp ??= new MysqlQueryTimeoutError(options.queryTimeoutMs));
         // Kill first: the server keeps running the query after our socket is gone.
-        if (typeof threadId === 'number') {
-          const kill = withinKillTimeout(options.kill(threadId)).finally(() => options.kills.delete(kill));
-          options.kills.add(kill);
-        }
+        const kill = typeof threadId === 'number' ? withinKillTimeout(options.kill(threadId)) : Promise.resolve();
+        const cut = options.cut(connection, error).catch(() => undefined);
+        const settled = Promise.all([kill, cut]).then(() => undefined);
+        options.kills.add(settled);
+        void settled.finally(() => options.kills.delete(settled));
         options.onTimeout(error);
         options.running.delete(connection);
-        connection.destroy();
         reject(error);
       }, options.queryTimeoutMs);
       timer?.unref();

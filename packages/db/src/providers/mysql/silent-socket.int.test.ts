@@ -88,6 +88,41 @@ suite(`a MySQL pooled connection that goes silent mid-query${kit?.available ? ''
     expect(Number(rows[0]!.one)).toBe(1);
   }, 60_000);
 
+  test('a silent connection whose session the server has already ended: given up on without an unhandled rejection (the process would end)', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const m = createKustoDb({
+        cwd: project,
+        env: { RDS_MAIN_URL: proxy.url(url) },
+        profile: 'traditional',
+        checkTimeoutMs: 3_000,
+        databases: { main: { pool: { queryTimeoutMillis: 1_500 } } },
+      });
+      managers.push(m);
+      const client = (await m.getClient('main')) as unknown as Probe;
+      const pending = client.$queryRawUnsafe(server.sleepSql(30)).then(
+        () => 'answered',
+        (error: unknown) => error,
+      );
+      await waitUntil(async () => (await sleeps()) === 1, 10_000);
+      proxy.stall();
+      // The server ends the session; the stalled proxy keeps that from the client.
+      expect(await server.killConnections('silent')).toBeGreaterThan(0);
+
+      expect(classifyError(await pending)).toBe('timeout');
+      // Whatever the connector would send on its own connection has had time to fail.
+      await sleep(1_000);
+      expect(unhandled).toEqual([]);
+      const again = (await m.getClient('main')) as unknown as Probe;
+      const rows = await again.$queryRawUnsafe<{ one: number | bigint }[]>('SELECT 1 AS one');
+      expect(Number(rows[0]!.one)).toBe(1);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  }, 60_000);
+
   test('pool.queryTimeoutMillis bounds a slow query on a healthy server too (killed there), and 0 turns the bound off', async () => {
     const m = createKustoDb({
       cwd: project,
