@@ -193,34 +193,7 @@ describe('backends terminated by the server', () => {
   });
 });
 
-describe('sessions the server ends for being idle', () => {
-  test('idle_session_timeout ending pooled connections (57P05) is reported as a connection failure, and the next call works', async () => {
-    const admin = async (text: string) => {
-      const client = new pg.Client({ connectionString: directUrl });
-      await client.connect();
-      try {
-        await client.query(text);
-      } finally {
-        await client.end();
-      }
-    };
-    await admin("ALTER SYSTEM SET idle_session_timeout = '300ms'");
-    await admin('SELECT pg_reload_conf()');
-    try {
-      const m = manager(directUrl, { checkIntervalMs: 60_000 });
-      const poolErrors: ErrorEvent[] = [];
-      m.on('error', (event) => event.during === 'pool' && poolErrors.push(event));
-      await Promise.all(Array.from({ length: 3 }, () => query(m)));
-      await waitUntil(() => Promise.resolve(poolErrors.length > 0), 10_000);
-      expect(poolErrors[0]!.error).toMatchObject({ code: '57P05' });
-      expect(poolErrors.map((event) => event.kind)).toEqual(poolErrors.map(() => 'connection'));
-      expect(await query(m)).toBe(1);
-    } finally {
-      await admin('ALTER SYSTEM RESET idle_session_timeout');
-      await admin('SELECT pg_reload_conf()');
-    }
-  });
-});
+// Sessions the server ends for being idle: provider-faults.int.test.ts (every provider).
 
 describe('connections cut without a word (a pooler or load balancer going away)', () => {
   test('queries in flight fail as connection failures (503 material), not as query errors, and the next call recovers', async () => {

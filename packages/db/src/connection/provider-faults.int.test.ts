@@ -163,6 +163,28 @@ for (const kit of kits) {
       expect(m.statusOf('main').state).toBe('ready');
     });
 
+    test('sessions the server ends for being idle are reported as connection failures, and the next call works', async () => {
+      // Postgres: idle_session_timeout (57P05 sent before closing); MySQL/MariaDB: wait_timeout
+      // (the server closes the session; MySQL 8 sends 4031 first). Both read by new sessions.
+      const [idleOn, idleOff] =
+        kit.provider === 'mysql'
+          ? [['SET GLOBAL wait_timeout = 1'], ['SET GLOBAL wait_timeout = DEFAULT']]
+          : [["ALTER SYSTEM SET idle_session_timeout = '300ms'", 'SELECT pg_reload_conf()'], ['ALTER SYSTEM RESET idle_session_timeout', 'SELECT pg_reload_conf()']];
+      await server.exec(url, ...idleOn);
+      try {
+        const m = manager(url, { checkIntervalMs: 60_000 });
+        const poolErrors: ErrorEvent[] = [];
+        m.on('error', (event) => event.during === 'pool' && poolErrors.push(event));
+        await Promise.all(Array.from({ length: 3 }, () => query(m)));
+        await waitUntil('the pool reporting an ended session', () => Promise.resolve(poolErrors.length > 0), 10_000);
+        if (kit.provider === 'postgresql') expect(poolErrors[0]!.error).toMatchObject({ code: '57P05' });
+        expect(poolErrors.map((event) => event.kind)).toEqual(poolErrors.map(() => 'connection'));
+        expect(await query(m)).toBe(1);
+      } finally {
+        await server.exec(url, ...idleOff);
+      }
+    });
+
     test('a server that accepts TCP and never answers: one bounded check, then fail-fast without I/O, recovery after heal', async () => {
       const m = manager(proxy.url(url), { maxRetries: 3, cooldownMs: 1_500 });
       expect(await query(m)).toBe(1);

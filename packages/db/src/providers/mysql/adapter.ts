@@ -213,6 +213,7 @@ export function buildMysqlAdapter(request: ProviderRequest, loader: ModuleLoader
     // The pool emits `error` when it fails to open connections in the background; without a
     // listener that would crash the process.
     pool.on('error', request.onConnectionError);
+    reportIdleErrors(pool, request.onConnectionError);
     if (request.pool.allowExitOnIdle) letExitWhileIdle(pool);
     return pool;
   };
@@ -259,11 +260,31 @@ export function buildMysqlAdapter(request: ProviderRequest, loader: ModuleLoader
 /** The part of the connector's base connection the pool's events hand out. */
 interface PooledConnection {
   readonly socket?: { ref(): void; unref(): void };
+  on(event: 'error', listener: (error: Error) => void): unknown;
+}
+
+type PooledEvents = { on(event: 'connection' | 'acquire' | 'release', listener: (connection: PooledConnection) => void): void };
+
+/**
+ * Like pg's pool `error` event for idle clients: a pooled connection that dies while idle (the
+ * server's `wait_timeout`, a killed session, a restart) is reported, so the next call checks. The
+ * connector only drops it from the pool, silently. Errors of connections in use reach their query.
+ */
+function reportIdleErrors(pool: Pool, report: (error: Error) => void): void {
+  const events = pool as unknown as PooledEvents;
+  const inUse = new WeakSet<PooledConnection>();
+  events.on('acquire', (connection) => inUse.add(connection));
+  events.on('release', (connection) => inUse.delete(connection));
+  events.on('connection', (connection) =>
+    connection.on('error', (error) => {
+      if (!inUse.has(connection)) report(error);
+    }),
+  );
 }
 
 /** Like pg's `allowExitOnIdle`: idle connections' sockets do not keep the process alive; one in use does. */
 function letExitWhileIdle(pool: Pool): void {
-  const events = pool as unknown as { on(event: 'connection' | 'acquire' | 'release', listener: (connection: PooledConnection) => void): void };
+  const events = pool as unknown as PooledEvents;
   events.on('connection', (connection) => connection.socket?.unref());
   events.on('release', (connection) => connection.socket?.unref());
   events.on('acquire', (connection) => connection.socket?.ref());
