@@ -9,7 +9,7 @@ import {
   resolveUrlSource,
   type HealthConfig,
 } from './config.js';
-import { isConnectionFailure } from './connection/classify-error.js';
+import { classifyError, isConnectionFailure, type FailureKind } from './connection/classify-error.js';
 import { Connection, type BuiltClient, type ConnectionState } from './connection/connection.js';
 import { connectionStatus, type ConnectionStatus } from './connection/connection-status.js';
 import { parseDatabaseUrl } from './connection/database-url.js';
@@ -19,6 +19,7 @@ import { loadPrismaClient, type PrismaClientConstructor, type PrismaClientLike }
 import { PROFILE_DEFAULTS } from './defaults.js';
 import { discoverDatabases, type DatabaseFolder, type Discovery, type SkippedFolder } from './discovery/discover.js';
 import {
+  DatabaseUnavailableError,
   isConfigurationError,
   ManagerClosedError,
   MissingUrlError,
@@ -67,6 +68,12 @@ export interface DatabaseHealth {
    * `MISSING_URL`, with `error` naming the variable to set); undefined otherwise.
    */
   readonly configurationError?: KustoDbErrorCode;
+  /**
+   * What kind of failure made it unhealthy (`connection`, `timeout`, `auth`, `readOnly`, `query`),
+   * for readiness to say why without a driver message (those name hosts); undefined when healthy
+   * or misconfigured.
+   */
+  readonly failure?: FailureKind;
   readonly retryAfterMs: number;
   /** Read replicas, checked alongside; `healthy` is the primary's alone. Empty without replicas. */
   readonly replicas: readonly ReplicaHealth[];
@@ -278,6 +285,7 @@ export class KustoDb extends KustoDbEmitter {
         latencyMs: undefined,
         error: (error as Error).message,
         ...configurationCode(error),
+        ...(isConfigurationError(error) ? {} : { failure: failureOf(error) }),
         retryAfterMs: snapshot.retryAfterMs,
       };
     }
@@ -416,6 +424,11 @@ export class KustoDb extends KustoDbEmitter {
       },
     });
   }
+}
+
+/** The kind of the failure behind an unavailable database (the circuit's error carries it as its cause). */
+function failureOf(error: unknown): FailureKind {
+  return classifyError(error instanceof DatabaseUnavailableError && error.cause !== undefined ? error.cause : error);
 }
 
 function configurationCode(error: unknown): { configurationError?: KustoDbErrorCode } {

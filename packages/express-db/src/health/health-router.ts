@@ -99,6 +99,8 @@ export function createHealthRouter(options: HealthRouterOptions = {}): HealthRou
             state: health.state,
             latencyMs: health.latencyMs,
             ...(health.healthy ? {} : { retryAfterMs: health.retryAfterMs }),
+            // Why, as a kind (`connection`, `timeout`, `auth`, `readOnly`…): driver messages name hosts.
+            ...(health.failure ? { failure: health.failure } : {}),
             // A configuration mistake says what to change (its message names no host or secret).
             ...(health.configurationError ? { configurationError: health.configurationError, reason: health.error } : {}),
             ...(health.configurationError === 'MISSING_URL' ? { missingVariable: manager.statusOf(name).envVar } : {}),
