@@ -1,10 +1,6 @@
-import { execFile } from 'node:child_process';
-import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { containerRuntimeAvailable } from '../container/container-server.js';
-
-const run = promisify(execFile);
+import { isExecutableFile, locateProgram, onPath, programVersion, type LocateProgramOptions } from '../programs/locate-program.js';
 
 /** Environment variable naming the `mariadbd` program to run. */
 export const MARIADB_BINARY_ENV = 'MARIADB_BINARY';
@@ -31,30 +27,8 @@ export type MariaDbAvailability =
   | { readonly available: true; readonly backend: 'container' }
   | { readonly available: false; readonly reason: string };
 
-export interface LocateMariaDbOptions {
-  /** An explicit `mariadbd` path; wins over everything else. Default: none. */
-  readonly binary?: string;
-  /** Environment to read `MARIADB_BINARY` and `PATH` from. Default `process.env`. */
-  readonly env?: NodeJS.ProcessEnv;
-  /** Whether a path is an executable file. Default: `fs.accessSync(X_OK)` on a regular file. */
-  readonly isExecutable?: (file: string) => boolean;
-}
-
-function isExecutableFile(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function onPath(env: NodeJS.ProcessEnv, program: string): string[] {
-  return (env.PATH ?? '')
-    .split(path.delimiter)
-    .filter((dir) => path.isAbsolute(dir))
-    .map((dir) => path.join(dir, program));
-}
+/** Where to look for `mariadbd` (`binary` is an explicit `mariadbd` path). */
+export type LocateMariaDbOptions = LocateProgramOptions;
 
 /**
  * Finds `mariadbd` (the `binary` option, else `MARIADB_BINARY`, else `PATH`, else
@@ -64,16 +38,9 @@ function onPath(env: NodeJS.ProcessEnv, program: string): string[] {
 export function locateMariaDb(options: LocateMariaDbOptions = {}): MariaDbPrograms | { reason: string } {
   const env = options.env ?? process.env;
   const isExecutable = options.isExecutable ?? isExecutableFile;
-  const explicit = options.binary ?? (env[MARIADB_BINARY_ENV] || undefined);
-  let mariadbd: string | undefined;
-  if (explicit !== undefined) {
-    const source = options.binary !== undefined ? 'the `binary` option' : MARIADB_BINARY_ENV;
-    if (!isExecutable(explicit)) return { reason: `${source} (${explicit}) is not an executable file` };
-    mariadbd = explicit;
-  } else {
-    mariadbd = [...onPath(env, 'mariadbd'), ...MARIADB_FALLBACK_PATHS].find((file) => isExecutable(file));
-    if (!mariadbd) return { reason: NOT_INSTALLED };
-  }
+  const located = locateProgram({ program: 'mariadbd', envVar: MARIADB_BINARY_ENV, fallbacks: MARIADB_FALLBACK_PATHS, notInstalled: NOT_INSTALLED }, options);
+  if ('reason' in located) return located;
+  const mariadbd = located.binary;
   const installDb = [
     path.join(path.dirname(mariadbd), MARIADB_INSTALL_DB),
     ...onPath(env, MARIADB_INSTALL_DB),
@@ -84,14 +51,8 @@ export function locateMariaDb(options: LocateMariaDbOptions = {}): MariaDbProgra
 }
 
 /** Runs `mariadbd --version`; the version, or the reason it did not answer with one. */
-export async function mariadbVersion(binary: string): Promise<{ version: string } | { reason: string }> {
-  try {
-    const { stdout } = await run(binary, ['--version'], { timeout: 10_000 });
-    const version = /Ver\s+(\S+)/.exec(stdout)?.[1];
-    return version ? { version } : { reason: `${binary} --version did not print a MariaDB version` };
-  } catch (error) {
-    return { reason: `${binary} --version failed: ${(error as Error).message}` };
-  }
+export function mariadbVersion(binary: string): Promise<{ version: string } | { reason: string }> {
+  return programVersion(binary, /Ver\s+(\S+)/, 'MariaDB');
 }
 
 /**
