@@ -1,55 +1,21 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
-import pg from 'pg';
-import { startPostgres, startTcpProxy, type PostgresServer, type TcpProxy } from '@kusto/test-servers';
+import { startTcpProxy, type TcpProxy } from '@kusto/test-servers';
+import { providerServers, type ProviderServer } from '@kusto/test-servers/testing';
 import { PROFILE_DEFAULTS } from '../defaults.js';
 import type { ErrorEvent } from '../events.js';
 import { createKustoDb, type KustoDb } from '../manager.js';
 import { fixtureProject, schemaFor, USER_MODELS } from '../test-support/fixture-project.js';
 import { classifyError } from './classify-error.js';
 
-// Pooled sockets that die without a word: the TCP proxy stops forwarding the connections it has
-// open (no FIN, no RST: a NAT or load balancer that forgot them) while new connections still get
-// through. The query on such a socket must not wait forever, and the server must stop running it.
-
-let server: PostgresServer;
-let proxy: TcpProxy;
-let project: string;
-let directUrl: string;
-const managers: KustoDb[] = [];
-
-beforeAll(async () => {
-  [server, project] = await Promise.all([startPostgres({ backend: 'embedded' }), fixtureProject({ main: schemaFor('postgresql', USER_MODELS) })]);
-  directUrl = await server.createDatabase('silent');
-  proxy = await startTcpProxy({ targetHost: server.host, targetPort: server.port });
-}, 60_000);
-
-afterEach(async () => {
-  await Promise.all(managers.splice(0).map((m) => m.disconnectAll()));
-  proxy.heal();
-});
-
-afterAll(async () => {
-  await proxy?.close();
-  await server?.close();
-});
+// Pooled sockets that die without a word, on every provider with a real server here (MariaDB
+// skipped, with the reason, where it cannot run): the TCP proxy stops forwarding the connections it
+// has open (no FIN, no RST: a NAT or load balancer that forgot them) while new connections still
+// get through. The query on such a socket must not wait forever, its connection must leave the
+// pool, and the server must stop running it (Postgres: a cancel request; MySQL: KILL QUERY).
 
 interface Probe {
   $queryRawUnsafe<T>(sql: string): Promise<T>;
-}
-
-/** Backends of this file's database running `pg_sleep(30)` now, seen from a direct connection. */
-async function activeSleeps(): Promise<number> {
-  const admin = new pg.Client({ connectionString: directUrl });
-  await admin.connect();
-  try {
-    const { rows } = await admin.query<{ n: number }>(
-      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = 'silent' AND state = 'active' AND query LIKE '%pg_sleep(30)%' AND pid <> pg_backend_pid()",
-    );
-    return rows[0]!.n;
-  } finally {
-    await admin.end();
-  }
 }
 
 async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
@@ -60,68 +26,115 @@ async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number): 
   }
 }
 
-describe('a pooled connection that goes silent mid-query, default settings', () => {
-  test('the query fails as a timeout (503 material) instead of hanging, its connection leaves the pool, the server stops running it, and the next query works on a new connection', async () => {
-    expect(PROFILE_DEFAULTS.traditional.pool.queryTimeoutMillis).toBeGreaterThan(0);
-    const m = createKustoDb({
-      cwd: project,
-      env: { RDS_MAIN_URL: proxy.url(directUrl) },
-      profile: 'traditional',
-      checkTimeoutMs: 3_000, // the first check of a new client also loads Prisma's query compiler
+const kits = await providerServers();
+
+for (const kit of kits) {
+  const suite = kit.available ? describe : describe.skip;
+  suite(`a pooled connection that goes silent mid-query, on ${kit.name}${kit.available ? '' : ` (skipped: ${kit.reason})`}`, () => {
+    let server: ProviderServer;
+    let proxy: TcpProxy;
+    let project: string;
+    let directUrl: string;
+    const managers: KustoDb[] = [];
+    const longSleep = () => server.sleepSql(30);
+    const sleeps = () => server.activeQueries('silent', longSleep());
+
+    beforeAll(async () => {
+      [server, project] = await Promise.all([kit.start(), fixtureProject({ main: schemaFor(kit.provider, USER_MODELS) })]);
+      directUrl = await server.createDatabase('silent');
+      proxy = await startTcpProxy({ targetHost: server.host, targetPort: server.port });
+    }, 120_000);
+
+    afterEach(async () => {
+      await Promise.all(managers.splice(0).map((m) => m.disconnectAll()));
+      proxy.heal();
     });
-    managers.push(m);
-    const poolErrors: ErrorEvent[] = [];
-    m.on('error', (event) => event.during === 'pool' && poolErrors.push(event));
-    const client = (await m.getClient('main')) as unknown as Probe;
-    await client.$queryRawUnsafe('SELECT 1');
-    expect(m.statusOf('main').pool).toMatchObject({ total: 1 });
 
-    const pending = client.$queryRawUnsafe('SELECT pg_sleep(30)').then(
-      () => 'answered',
-      (error: unknown) => error,
-    );
-    await waitUntil(async () => (await activeSleeps()) === 1, 10_000);
-    proxy.stall();
-
-    const error = await pending;
-    expect(classifyError(error)).toBe('timeout');
-    expect(m.reportError('main', error)).toBe(true);
-    // The dead connection was given up: the pool slot is free, and the manager was told.
-    expect(m.statusOf('main').pool).toMatchObject({ total: 0 });
-    expect(poolErrors.map((event) => event.kind)).toEqual(['timeout']);
-    // A cancel request on a new connection stopped the query on the server.
-    await waitUntil(async () => (await activeSleeps()) === 0, 5_000);
-
-    const again = (await m.getClient('main')) as unknown as Probe;
-    expect(await again.$queryRawUnsafe<{ one: number }[]>('SELECT 1 AS one')).toEqual([{ one: 1 }]);
-  }, 60_000);
-
-  test('pool.queryTimeoutMillis bounds a slow query on a healthy server too (cancelled there), and 0 turns the bound off', async () => {
-    const m = createKustoDb({
-      cwd: project,
-      env: { RDS_MAIN_URL: directUrl },
-      profile: 'traditional',
-      checkTimeoutMs: 3_000,
-      databases: { main: { pool: { queryTimeoutMillis: 300 } } },
+    afterAll(async () => {
+      await proxy?.close();
+      await server?.close();
     });
-    managers.push(m);
-    const client = (await m.getClient('main')) as unknown as Probe;
-    // A query that is merely slow on a healthy server is bounded the same way, and cancelled there.
-    const error = await client.$queryRawUnsafe('SELECT pg_sleep(30)').catch((e: unknown) => e);
-    expect(classifyError(error)).toBe('timeout');
-    await waitUntil(async () => (await activeSleeps()) === 0, 5_000);
 
-    // 0 on the database wins over the manager's 300: unbounded, so a 0.5 s query is answered.
-    const unbounded = createKustoDb({
-      cwd: project,
-      env: { RDS_MAIN_URL: directUrl },
-      profile: 'traditional',
-      checkTimeoutMs: 3_000,
-      pool: { queryTimeoutMillis: 300 },
-      databases: { main: { pool: { queryTimeoutMillis: 0 } } },
-    });
-    managers.push(unbounded);
-    const slow = (await unbounded.getClient('main')) as unknown as Probe;
-    expect(await slow.$queryRawUnsafe<{ done: boolean }[]>('SELECT true AS done FROM pg_sleep(0.5)')).toEqual([{ done: true }]);
-  }, 60_000);
-});
+    function manager(url: string, options: Parameters<typeof createKustoDb>[0] = {}): KustoDb {
+      // The first check of a new client also loads Prisma's query compiler: a generous check bound.
+      const m = createKustoDb({ cwd: project, env: { RDS_MAIN_URL: url }, profile: 'traditional', checkTimeoutMs: 3_000, ...options });
+      managers.push(m);
+      return m;
+    }
+
+    async function selectOne(m: KustoDb): Promise<number> {
+      const client = (await m.getClient('main')) as unknown as Probe;
+      const rows = await client.$queryRawUnsafe<{ one: number | bigint }[]>('SELECT 1 AS one');
+      return Number(rows[0]!.one);
+    }
+
+    test('default settings: the query fails as a timeout (503 material) instead of hanging, its connection leaves the pool, the server stops running it, and the next query works on a new connection', async () => {
+      expect(PROFILE_DEFAULTS.traditional.pool.queryTimeoutMillis).toBeGreaterThan(0);
+      const m = manager(proxy.url(directUrl));
+      const poolErrors: ErrorEvent[] = [];
+      m.on('error', (event) => event.during === 'pool' && poolErrors.push(event));
+      const client = (await m.getClient('main')) as unknown as Probe;
+      expect(await selectOne(m)).toBe(1);
+      expect(m.statusOf('main').pool).toMatchObject({ total: 1 });
+
+      const pending = client.$queryRawUnsafe(longSleep()).then(
+        () => 'answered',
+        (error: unknown) => error,
+      );
+      await waitUntil(async () => (await sleeps()) === 1, 10_000);
+      proxy.stall();
+
+      const error = await pending;
+      expect(classifyError(error)).toBe('timeout');
+      expect(m.reportError('main', error)).toBe(true);
+      // The dead connection was given up: no slot is held by it (the mariadb pool may already have
+      // opened a fresh idle one to keep its minimum), and the manager was told.
+      const pool = m.statusOf('main').pool!;
+      expect(pool.total - pool.idle).toBe(0);
+      if (kit.provider === 'postgresql') expect(pool.total).toBe(0);
+      expect(poolErrors.map((event) => event.kind)).toEqual(['timeout']);
+      // Stopped on the server from a new connection.
+      await waitUntil(async () => (await sleeps()) === 0, 5_000);
+      expect(await selectOne(m)).toBe(1);
+    }, 60_000);
+
+    test('a silent connection whose session the server has already ended: given up on without an unhandled rejection (the process would end)', async () => {
+      const unhandled: unknown[] = [];
+      const onUnhandled = (reason: unknown) => unhandled.push(reason);
+      process.on('unhandledRejection', onUnhandled);
+      try {
+        const m = manager(proxy.url(directUrl), { databases: { main: { pool: { queryTimeoutMillis: 1_500 } } } });
+        const client = (await m.getClient('main')) as unknown as Probe;
+        const pending = client.$queryRawUnsafe(longSleep()).then(
+          () => 'answered',
+          (error: unknown) => error,
+        );
+        await waitUntil(async () => (await sleeps()) === 1, 10_000);
+        proxy.stall();
+        // The server ends the session; the stalled proxy keeps that from the client.
+        expect(await server.killConnections('silent')).toBeGreaterThan(0);
+
+        expect(classifyError(await pending)).toBe('timeout');
+        // Whatever a driver sends on a connection of its own to stop the statement has had time to fail.
+        await sleep(1_000);
+        expect(unhandled).toEqual([]);
+        expect(await selectOne(m)).toBe(1);
+      } finally {
+        process.off('unhandledRejection', onUnhandled);
+      }
+    }, 60_000);
+
+    test('pool.queryTimeoutMillis bounds a slow query on a healthy server too (stopped there), and 0 turns the bound off', async () => {
+      const m = manager(directUrl, { databases: { main: { pool: { queryTimeoutMillis: 300 } } } });
+      const client = (await m.getClient('main')) as unknown as Probe;
+      const error = await client.$queryRawUnsafe(longSleep()).catch((e: unknown) => e);
+      expect(classifyError(error)).toBe('timeout');
+      await waitUntil(async () => (await sleeps()) === 0, 5_000);
+
+      // 0 on the database wins over the manager's 300: unbounded, so a 0.5 s query is answered.
+      const unbounded = manager(directUrl, { pool: { queryTimeoutMillis: 300 }, databases: { main: { pool: { queryTimeoutMillis: 0 } } } });
+      const slow = (await unbounded.getClient('main')) as unknown as Probe;
+      expect(await slow.$queryRawUnsafe<{ slept: unknown }[]>(server.sleepSql(0.5))).toHaveLength(1);
+    }, 60_000);
+  });
+}
