@@ -11,7 +11,6 @@ import { twoDatabaseProject } from '../test-support/harness.js';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const packageDir = path.resolve(here, '..', '..');
 const scenarios = path.join(here, '..', 'test-support', 'scenarios');
-const scenario = path.join(scenarios, 'graceful-shutdown.mjs');
 const APP_NAME = 'kusto_shutdown_app';
 let project: string;
 let user: TestDatabase;
@@ -26,6 +25,23 @@ afterAll(async () => {
   child?.kill('SIGKILL');
   await Promise.all([user?.drop(), temporary?.drop()]);
 });
+
+/** Starts a scenario app in a child process; resolves once it listens, with its port and output so far. */
+async function startScenario(file: string, args: string[]) {
+  const started = spawn(process.execPath, [path.join(scenarios, file), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  child = started;
+  let output = '';
+  const port = await new Promise<number>((resolve, reject) => {
+    started.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening (\d+)/.exec(output);
+      if (match) resolve(Number(match[1]));
+    });
+    started.once('exit', (code) => reject(new Error(`exited early with ${code}: ${output}`)));
+  });
+  const exited = new Promise<number | null>((resolve) => started.once('exit', resolve));
+  return { process: started, port, exited, output: () => output };
+}
 
 function refuses(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -51,17 +67,8 @@ async function appConnections(): Promise<number> {
 
 test('SIGTERM: readiness flips, new connections are refused, the slow request completes, pools close, exit 0 by itself', async () => {
   const withName = (url: string) => `${url}?application_name=${APP_NAME}`;
-  child = spawn(process.execPath, [scenario, project, withName(user.url), withName(temporary.url)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let output = '';
-  const port = await new Promise<number>((resolve, reject) => {
-    child!.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening (\d+)/.exec(output);
-      if (match) resolve(Number(match[1]));
-    });
-    child!.once('exit', (code) => reject(new Error(`exited early with ${code}: ${output}`)));
-  });
-  const exited = new Promise<number | null>((resolve) => child!.once('exit', resolve));
+  const app = await startScenario('graceful-shutdown.mjs', [project, withName(user.url), withName(temporary.url)]);
+  const { port, exited } = app;
   const base = `http://127.0.0.1:${port}`;
 
   expect((await fetch(`${base}/readyz`)).status).toBe(200);
@@ -69,7 +76,7 @@ test('SIGTERM: readiness flips, new connections are refused, the slow request co
 
   const slow = fetch(`${base}/slow`);
   await new Promise((resolve) => setTimeout(resolve, 100));
-  child.kill('SIGTERM');
+  app.process.kill('SIGTERM');
   await new Promise((resolve) => setTimeout(resolve, 50));
 
   const draining = await fetch(`${base}/readyz`);
@@ -84,8 +91,8 @@ test('SIGTERM: readiness flips, new connections are refused, the slow request co
   expect(await slowResponse.json()).toEqual({ done: true });
 
   expect(await exited).toBe(0);
-  expect(output).toContain('shutdown complete');
-  expect(output).not.toContain('still running after'); // the finished request's connection closed at once
+  expect(app.output()).toContain('shutdown complete');
+  expect(app.output()).not.toContain('still running after'); // the finished request's connection closed at once
   expect(await appConnections()).toBe(0);
 }, 30_000);
 
@@ -111,19 +118,8 @@ for (const kit of kits) {
     test('SIGTERM with a query still running at the deadline: it is cancelled on the server before the process exits', async () => {
       const sleep = server.sleepSql(15);
       const sleeping = () => server.activeQueries('shutdown_deadline', sleep);
-      child = spawn(process.execPath, [path.join(scenarios, 'shutdown-deadline.mjs'), deadlineProject, url, sleep], {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      let output = '';
-      const port = await new Promise<number>((resolve, reject) => {
-        child!.stdout!.on('data', (chunk: Buffer) => {
-          output += chunk.toString();
-          const match = /listening (\d+)/.exec(output);
-          if (match) resolve(Number(match[1]));
-        });
-        child!.once('exit', (code) => reject(new Error(`exited early with ${code}: ${output}`)));
-      });
-      const exited = new Promise<number | null>((resolve) => child!.once('exit', resolve));
+      const app = await startScenario('shutdown-deadline.mjs', [deadlineProject, url, sleep]);
+      const { port, exited } = app;
 
       const stuck = fetch(`http://127.0.0.1:${port}/stuck`).then(
         (response) => response.status,
@@ -132,11 +128,11 @@ for (const kit of kits) {
       for (const deadline = Date.now() + 10_000; (await sleeping()) === 0; await new Promise((resolve) => setTimeout(resolve, 50))) {
         if (Date.now() > deadline) throw new Error('the query never started');
       }
-      child.kill('SIGTERM');
+      app.process.kill('SIGTERM');
 
       expect(await exited).toBe(0);
-      expect(output).toContain('still running after 500 ms');
-      expect(output).toContain('shutdown complete');
+      expect(app.output()).toContain('still running after 500 ms');
+      expect(app.output()).toContain('shutdown complete');
       // The request was cut at the deadline; its query did not outlive the process on the server.
       expect(await stuck).toBe('connection closed');
       expect(await sleeping()).toBe(0);
