@@ -120,20 +120,29 @@ for (const kit of kits) {
     test('server stopped during traffic: DatabaseUnavailableError without hanging, then recovery after a start, one reconnect event', async () => {
       const m = manager(url);
       const reconnects: ReconnectEvent[] = [];
+      const poolErrors: ErrorEvent[] = [];
       m.on('reconnect', (event) => reconnects.push(event));
+      m.on('error', (event) => event.during === 'pool' && poolErrors.push(event));
       for (let i = 0; i < 20; i++) expect(await query(m)).toBe(1);
 
       await server.stop();
       await sleep(FAST.checkIntervalMs! + 10);
       const error = await m.getClient('main').catch((e: unknown) => e);
       expect(error).toBeInstanceOf(DatabaseUnavailableError);
+      expect(error).toMatchObject({ database: 'main', code: 'DATABASE_UNAVAILABLE' });
+      expect((error as DatabaseUnavailableError).retryAfterMs).toBeGreaterThan(0);
       expect(m.statusOf('main').state).toBe('down');
+      // Within the cooldown further callers fail at once.
       expect(await settlesWithoutIo(m.getClient('main'))).toBe(true);
 
       await server.start();
       await waitUntil('recovery', async () => (await query(m).catch(() => 0)) === 1);
       expect(m.statusOf('main')).toMatchObject({ state: 'ready', reconnectCount: 1, consecutiveFailures: 0 });
       expect(reconnects).toHaveLength(1);
+      expect(reconnects[0]).toMatchObject({ database: 'main' });
+      // The idle pooled connections died with the server: reported as events, not a crash.
+      expect(poolErrors.length).toBeGreaterThan(0);
+      expect(poolErrors.map((event) => event.kind)).toContain('connection');
     });
 
     test('a raw query on getClientSync() with the server down fails at once as a connection failure, not after a pool timeout', async () => {
@@ -154,12 +163,17 @@ for (const kit of kits) {
 
     test('every session killed by the server is survived: the next getClient checks and queries work', async () => {
       const m = manager(url, { checkIntervalMs: 60_000 });
+      const poolErrors: ErrorEvent[] = [];
+      m.on('error', (event) => event.during === 'pool' && poolErrors.push(event));
       await Promise.all(Array.from({ length: 5 }, () => query(m)));
+      const checkedBefore = m.statusOf('main').lastCheckAt;
       expect(await server.killConnections('faults')).toBeGreaterThan(0);
-      await sleep(50);
-      // The killed sessions are either reported by the pool (then the next call checks) or found
-      // dead when handed out; either way a query works without a restart.
-      await waitUntil('a query after the kill', async () => (await query(m).catch(() => 0)) === 1);
+      // The idle connections hear of it (Postgres' FATAL message, MariaDB closing the socket).
+      await waitUntil('the pool reporting the killed sessions', () => Promise.resolve(poolErrors.length > 0), 5_000);
+      expect(poolErrors[0]!.kind).toBe('connection');
+      // Despite a 60 s interval, the reported connection error makes the next call check.
+      expect(await query(m)).toBe(1);
+      expect(m.statusOf('main').lastCheckAt).not.toBe(checkedBefore);
       expect(m.statusOf('main').state).toBe('ready');
     });
 
@@ -220,11 +234,15 @@ for (const kit of kits) {
     test('down at boot: the cause is named (connection refused), and a later call connects once the server is up', async () => {
       await server.stop();
       const { m, error, errors } = await failedBoot(url);
+      const connects: string[] = [];
+      m.on('connect', ({ database }) => connects.push(database));
       expect(error).toBeInstanceOf(DatabaseUnavailableError);
       expect(error.message).toMatch(refused);
       expect(errors.map((event) => event.kind)).toEqual(['connection']);
+      expect(m.statusOf('main').state).toBe('down');
       await server.start();
       await waitUntil('a connect after the start', async () => (await query(m).catch(() => 0)) === 1);
+      expect(connects).toEqual(['main']);
     });
 
     test('a wrong password is an auth failure with its own message, never the password, and is not retried', async () => {
