@@ -47,11 +47,21 @@ export interface ProviderServerKit {
   start(): Promise<ProviderServer>;
 }
 
-class PostgresProviderServer implements ProviderServer {
-  readonly provider = 'postgresql' as const;
-  readonly userTableSql = 'CREATE TABLE "User" (id SERIAL PRIMARY KEY, email TEXT NOT NULL UNIQUE, name TEXT)';
+/** What both server handles offer alike; the provider classes add their SQL. */
+interface ServerHandle {
+  readonly host: string;
+  readonly port: number;
+  readonly running: boolean;
+  createDatabase(name: string): Promise<string>;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
 
-  constructor(private readonly server: PostgresServer) {}
+/** The lifecycle of a {@link ProviderServer}, passed on to the server handle it wraps. */
+abstract class DelegatingServer<S extends ServerHandle> {
+  constructor(protected readonly server: S) {}
 
   get host() {
     return this.server.host;
@@ -77,6 +87,12 @@ class PostgresProviderServer implements ProviderServer {
   close() {
     return this.server.close();
   }
+}
+
+class PostgresProviderServer extends DelegatingServer<PostgresServer> implements ProviderServer {
+  readonly provider = 'postgresql' as const;
+  readonly userTableSql = 'CREATE TABLE "User" (id SERIAL PRIMARY KEY, email TEXT NOT NULL UNIQUE, name TEXT)';
+
   killConnections(database: string) {
     return this.server.terminateConnections(database);
   }
@@ -123,37 +139,11 @@ function connectorConfig(url: string) {
   };
 }
 
-class MariaDbProviderServer implements ProviderServer {
+class MariaDbProviderServer extends DelegatingServer<MariaDbServer> implements ProviderServer {
   readonly provider = 'mysql' as const;
   readonly userTableSql =
     'CREATE TABLE `User` (id INT AUTO_INCREMENT PRIMARY KEY, email VARCHAR(191) NOT NULL UNIQUE, name VARCHAR(191) NULL)';
 
-  constructor(private readonly server: MariaDbServer) {}
-
-  get host() {
-    return this.server.host;
-  }
-  get port() {
-    return this.server.port;
-  }
-  get running() {
-    return this.server.running;
-  }
-  createDatabase(name: string) {
-    return this.server.createDatabase(name);
-  }
-  stop() {
-    return this.server.stop();
-  }
-  start() {
-    return this.server.start();
-  }
-  restart() {
-    return this.server.restart();
-  }
-  close() {
-    return this.server.close();
-  }
   killConnections(database: string) {
     return this.server.killConnections(database);
   }
