@@ -1,5 +1,6 @@
 export type { BackendKind } from './backend.js';
-export { containerRuntimeAvailable, DEFAULT_POSTGRES_IMAGE } from './container/container-server.js';
+export { DEFAULT_POSTGRES_IMAGE } from './container/container-server.js';
+export { containerRuntimeAvailable } from './container/restartable-container.js';
 export { TestServerError } from './errors.js';
 export { findFreePort } from './free-port.js';
 export type { PgBouncerPool, PgBouncerStats } from './pgbouncer/admin-console.js';

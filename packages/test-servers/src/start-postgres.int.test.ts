@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import pg from 'pg';
-import { containerRuntimeAvailable } from './container/container-server.js';
+import { containerRuntimeAvailable } from './container/restartable-container.js';
 import { TestServerError } from './errors.js';
 import { startPostgres, type PostgresServer } from './start-postgres.js';
 

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import type { BackendKind, PostgresBackend } from './backend.js';
-import { ContainerServer, containerRuntimeAvailable } from './container/container-server.js';
+import { ContainerServer } from './container/container-server.js';
+import { containerRuntimeAvailable } from './container/restartable-container.js';
 import { EmbeddedServer } from './embedded/embedded-server.js';
 import { TestServerError } from './errors.js';
 import { assertDatabaseName, quoteIdentifier } from './identifiers.js';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { containerRuntimeAvailable } from '../container/container-server.js';
+import { containerRuntimeAvailable } from '../container/restartable-container.js';
 import { isExecutableFile, locateProgram, onPath, programVersion, type LocateProgramOptions } from '../programs/locate-program.js';
 
 /** Environment variable naming the `mariadbd` program to run. */

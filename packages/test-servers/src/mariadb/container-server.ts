@@ -1,6 +1,5 @@
 import type { StartedMariaDbContainer } from '@testcontainers/mariadb';
-import { containerRuntimeAvailable } from '../container/container-server.js';
-import { TestServerError } from '../errors.js';
+import { RestartableContainer, requireContainerRuntime } from '../container/restartable-container.js';
 import { findFreePort } from '../free-port.js';
 import { waitUntilMariaDbReady } from './admin.js';
 import type { MariaDbBackend } from './backend.js';
@@ -22,26 +21,22 @@ export interface MariaDbContainerOptions {
  * killing sessions need), with a random password. The host port is fixed when the container is
  * created so that `stop()`/`start()` (docker stop/start, data kept) leave every URL valid.
  */
-export class MariaDbContainerServer implements MariaDbBackend {
+export class MariaDbContainerServer extends RestartableContainer implements MariaDbBackend {
   readonly kind = 'container' as const;
   readonly user = 'root';
-  private isRunning = true;
 
   private constructor(
-    private readonly container: StartedMariaDbContainer,
+    container: StartedMariaDbContainer,
     readonly host: string,
     readonly port: number,
     readonly password: string,
     private readonly readyTimeoutMs: number,
-  ) {}
+  ) {
+    super(container);
+  }
 
   static async create(options: MariaDbContainerOptions): Promise<MariaDbContainerServer> {
-    if (!(await containerRuntimeAvailable())) {
-      throw new TestServerError(
-        'No container runtime answers (testcontainers found no Docker engine). Unset KUSTO_MARIADB_BACKEND or set it to "binary".',
-        'NO_CONTAINER_RUNTIME',
-      );
-    }
+    await requireContainerRuntime('Unset KUSTO_MARIADB_BACKEND or set it to "binary".');
     const { MariaDbContainer } = await import('@testcontainers/mariadb');
     const hostPort = await findFreePort();
     const container = await new MariaDbContainer(options.image ?? DEFAULT_MARIADB_IMAGE)
@@ -56,33 +51,7 @@ export class MariaDbContainerServer implements MariaDbBackend {
     return new MariaDbContainerServer(container, container.getHost(), hostPort, options.password, options.readyTimeoutMs);
   }
 
-  get running(): boolean {
-    return this.isRunning;
-  }
-
-  private async dockerContainer() {
-    const { getContainerRuntimeClient } = await import('testcontainers');
-    const client = await getContainerRuntimeClient();
-    return { client, container: client.container.getById(this.container.getId()) };
-  }
-
-  async start(): Promise<void> {
-    if (this.isRunning) return;
-    const { client, container } = await this.dockerContainer();
-    await client.container.start(container);
-    this.isRunning = true;
-    await waitUntilMariaDbReady(this, { timeoutMs: this.readyTimeoutMs });
-  }
-
-  async stop(): Promise<void> {
-    if (!this.isRunning) return;
-    const { client, container } = await this.dockerContainer();
-    await client.container.stop(container, { timeout: 10 });
-    this.isRunning = false;
-  }
-
-  async close(): Promise<void> {
-    await this.container.stop();
-    this.isRunning = false;
+  protected waitReady(): Promise<void> {
+    return waitUntilMariaDbReady(this, { timeoutMs: this.readyTimeoutMs });
   }
 }

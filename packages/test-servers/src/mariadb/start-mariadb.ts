@@ -5,7 +5,7 @@ import { assertDatabaseName } from '../identifiers.js';
 import { withMariaDbConnection } from './admin.js';
 import type { MariaDbBackend, MariaDbBackendKind } from './backend.js';
 import { locateMariaDb } from './binary.js';
-import { containerRuntimeAvailable } from '../container/container-server.js';
+import { containerRuntimeAvailable } from '../container/restartable-container.js';
 import { MariaDbContainerServer } from './container-server.js';
 import { LocalMariaDb } from './local-server.js';
 
