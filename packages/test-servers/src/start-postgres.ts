@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
-import type { BackendKind, PostgresBackend } from './backend.js';
+import { BackendHandle, type BackendKind, type PostgresBackend } from './backend.js';
 import { ContainerServer } from './container/container-server.js';
 import { containerRuntimeAvailable } from './container/restartable-container.js';
 import { EmbeddedServer } from './embedded/embedded-server.js';
@@ -83,24 +83,7 @@ function parseBackend(value: string | undefined): BackendKind | 'auto' | undefin
   );
 }
 
-class LocalPostgresServer implements PostgresServer {
-  constructor(private readonly server: PostgresBackend) {}
-
-  get backend() {
-    return this.server.kind;
-  }
-  get host() {
-    return this.server.host;
-  }
-  get port() {
-    return this.server.port;
-  }
-  get user() {
-    return this.server.user;
-  }
-  get running() {
-    return this.server.running;
-  }
+class LocalPostgresServer extends BackendHandle<BackendKind, PostgresBackend> implements PostgresServer {
 
   url(database = 'postgres'): string {
     const { user, password, host, port } = this.server;

@@ -3,6 +3,7 @@ import type { Connection } from 'mariadb';
 import { TestServerError } from '../errors.js';
 import { assertDatabaseName } from '../identifiers.js';
 import { withMariaDbConnection } from './admin.js';
+import { BackendHandle } from '../backend.js';
 import type { MariaDbBackend, MariaDbBackendKind } from './backend.js';
 import { locateMariaDb } from './binary.js';
 import { containerRuntimeAvailable } from '../container/restartable-container.js';
@@ -93,26 +94,9 @@ function quoteName(name: string): string {
   return `\`${name.replaceAll('`', '``')}\``;
 }
 
-class MariaDbHandle implements MariaDbServer {
+class MariaDbHandle extends BackendHandle<MariaDbBackendKind, MariaDbBackend> implements MariaDbServer {
   #closing: Promise<void> | undefined;
 
-  constructor(private readonly server: MariaDbBackend) {}
-
-  get backend() {
-    return this.server.kind;
-  }
-  get host() {
-    return this.server.host;
-  }
-  get port() {
-    return this.server.port;
-  }
-  get user() {
-    return this.server.user;
-  }
-  get running() {
-    return this.server.running;
-  }
 
   url(database?: string): string {
     const { user, password, host, port } = this.server;
