@@ -1,4 +1,4 @@
-import type { MigrationRow } from './migration-connection.js';
+import type { MigrationRow, RollbackHistoryEntry } from './migration-connection.js';
 
 /** Prisma's bookkeeping table name (prisma/prisma-engines `sql-schema-connector`, `MIGRATIONS_TABLE_NAME`). */
 export const PRISMA_MIGRATIONS_TABLE = '_prisma_migrations';
@@ -44,4 +44,50 @@ export function parseRemovedRows(json: unknown): MigrationRow[] {
     finishedAt: removed.finishedAt ? new Date(removed.finishedAt as string) : null,
     rolledBackAt: removed.rolledBackAt ? new Date(removed.rolledBackAt as string) : null,
   }));
+}
+
+/** Columns of an `INSERT` into the rollback history, in the order of {@link historyInsertValues}. */
+export const HISTORY_INSERT_COLUMNS = 'id, migration_name, action, checksum, down_checksum, applied_at, performed_at, duration_ms, removed_rows';
+
+/**
+ * The values of a history entry's `INSERT` (after `action`, which is the literal `'rolled_back'`),
+ * with its dates passed through `toDate` for the dialect's driver.
+ */
+export function historyInsertValues<D>(entry: RollbackHistoryEntry, toDate: (value: Date) => D): [string, string, string, string, D | null, D, number, string] {
+  return [
+    entry.id,
+    entry.migrationName,
+    entry.checksum,
+    entry.downChecksum,
+    entry.appliedAt === null ? null : toDate(entry.appliedAt),
+    toDate(entry.rolledBackAt),
+    Math.round(entry.durationMs),
+    JSON.stringify(entry.removedRows),
+  ];
+}
+
+/** A row of the rollback history table as a driver returns it (dates and JSON as it types them). */
+export interface RawHistoryRow<D> {
+  readonly id: string;
+  readonly migration_name: string;
+  readonly checksum: string;
+  readonly down_checksum: string;
+  readonly applied_at: D | null;
+  readonly performed_at: D;
+  readonly duration_ms: number;
+  readonly removed_rows: unknown;
+}
+
+/** A history row back into an entry, its dates read with `toDate`. */
+export function toHistoryEntry<D>(row: RawHistoryRow<D>, toDate: (value: D) => Date): RollbackHistoryEntry {
+  return {
+    id: row.id,
+    migrationName: row.migration_name,
+    checksum: row.checksum,
+    downChecksum: row.down_checksum,
+    appliedAt: row.applied_at === null ? null : toDate(row.applied_at),
+    rolledBackAt: toDate(row.performed_at),
+    durationMs: row.duration_ms,
+    removedRows: parseRemovedRows(row.removed_rows),
+  };
 }

@@ -1,6 +1,16 @@
 import { scrubSecrets } from '@kusto/db';
 import type * as Mariadb from 'mariadb';
-import { MIGRATION_COLUMNS, PRISMA_MIGRATIONS_TABLE, ROLLBACK_HISTORY_TABLE, parseRemovedRows, toMigrationRow, type RawMigrationRow } from '../../bookkeeping.js';
+import {
+  HISTORY_INSERT_COLUMNS,
+  MIGRATION_COLUMNS,
+  PRISMA_MIGRATIONS_TABLE,
+  ROLLBACK_HISTORY_TABLE,
+  historyInsertValues,
+  toHistoryEntry,
+  toMigrationRow,
+  type RawHistoryRow,
+  type RawMigrationRow,
+} from '../../bookkeeping.js';
 import { DRIVER_PACKAGES, loadDriver } from '../../drivers.js';
 import { ConnectionFailedError } from '../../errors.js';
 import {
@@ -216,46 +226,15 @@ class MysqlMigrationConnection implements MigrationConnection {
 
   async insertHistory(entry: RollbackHistoryEntry): Promise<void> {
     await this.query(
-      `INSERT INTO ${ROLLBACK_HISTORY_TABLE}
-        (id, migration_name, action, checksum, down_checksum, applied_at, performed_at, duration_ms, removed_rows)
-        VALUES (?, ?, 'rolled_back', ?, ?, ?, ?, ?, ?)`,
-      [
-        entry.id,
-        entry.migrationName,
-        entry.checksum,
-        entry.downChecksum,
-        entry.appliedAt,
-        entry.rolledBackAt,
-        Math.round(entry.durationMs),
-        JSON.stringify(entry.removedRows),
-      ],
+      `INSERT INTO ${ROLLBACK_HISTORY_TABLE} (${HISTORY_INSERT_COLUMNS}) VALUES (?, ?, 'rolled_back', ?, ?, ?, ?, ?, ?)`,
+      historyInsertValues(entry, (date) => date),
     );
   }
 
   async listHistory(): Promise<RollbackHistoryEntry[]> {
     if (!(await this.tableExists(ROLLBACK_HISTORY_TABLE))) return [];
-    const rows = await this.query<
-      Array<{
-        id: string;
-        migration_name: string;
-        checksum: string;
-        down_checksum: string;
-        applied_at: Date | null;
-        performed_at: Date;
-        duration_ms: number;
-        removed_rows: string;
-      }>
-    >(`SELECT * FROM ${ROLLBACK_HISTORY_TABLE} ORDER BY performed_at ASC, id ASC`);
-    return rows.map((row) => ({
-      id: row.id,
-      migrationName: row.migration_name,
-      checksum: row.checksum,
-      downChecksum: row.down_checksum,
-      appliedAt: row.applied_at,
-      rolledBackAt: row.performed_at,
-      durationMs: row.duration_ms,
-      removedRows: parseRemovedRows(row.removed_rows),
-    }));
+    const rows = await this.query<RawHistoryRow<Date>[]>(`SELECT * FROM ${ROLLBACK_HISTORY_TABLE} ORDER BY performed_at ASC, id ASC`);
+    return rows.map((row) => toHistoryEntry(row, (date) => date));
   }
 
   async cancel(): Promise<void> {

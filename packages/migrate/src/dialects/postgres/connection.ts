@@ -2,7 +2,14 @@ import { POOLER_URL_PARAMETER, scrubSecrets } from '@kusto/db';
 import type pg from 'pg';
 
 type PgModule = typeof pg;
-import { PRISMA_MIGRATIONS_TABLE, ROLLBACK_HISTORY_TABLE, parseRemovedRows } from '../../bookkeeping.js';
+import {
+  HISTORY_INSERT_COLUMNS,
+  PRISMA_MIGRATIONS_TABLE,
+  ROLLBACK_HISTORY_TABLE,
+  historyInsertValues,
+  toHistoryEntry,
+  type RawHistoryRow,
+} from '../../bookkeeping.js';
 import { DRIVER_PACKAGES, loadDriver } from '../../drivers.js';
 import { ConnectionFailedError } from '../../errors.js';
 import {
@@ -271,45 +278,16 @@ class PostgresMigrationConnection implements MigrationConnection {
 
   async insertHistory(entry: RollbackHistoryEntry): Promise<void> {
     await this.query(
-      `INSERT INTO ${this.historyTable}
-        (id, migration_name, action, checksum, down_checksum, applied_at, performed_at, duration_ms, removed_rows)
-        VALUES ($1, $2, 'rolled_back', $3, $4, $5, $6, $7, $8)`,
-      [
-        entry.id,
-        entry.migrationName,
-        entry.checksum,
-        entry.downChecksum,
-        entry.appliedAt,
-        entry.rolledBackAt,
-        Math.round(entry.durationMs),
-        JSON.stringify(entry.removedRows),
-      ],
+      `INSERT INTO ${this.historyTable} (${HISTORY_INSERT_COLUMNS}) VALUES ($1, $2, 'rolled_back', $3, $4, $5, $6, $7, $8)`,
+      historyInsertValues(entry, (date) => date),
     );
   }
 
   async listHistory(): Promise<RollbackHistoryEntry[]> {
     const exists = await this.query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [this.historyTable]);
     if (exists.rows[0]?.exists !== true) return [];
-    const result = await this.query<{
-      id: string;
-      migration_name: string;
-      checksum: string;
-      down_checksum: string;
-      applied_at: Date | null;
-      performed_at: Date;
-      duration_ms: number;
-      removed_rows: Array<Record<string, unknown>>;
-    }>(`SELECT * FROM ${this.historyTable} ORDER BY performed_at ASC, id ASC`);
-    return result.rows.map((row) => ({
-      id: row.id,
-      migrationName: row.migration_name,
-      checksum: row.checksum,
-      downChecksum: row.down_checksum,
-      appliedAt: row.applied_at,
-      rolledBackAt: row.performed_at,
-      durationMs: row.duration_ms,
-      removedRows: parseRemovedRows(row.removed_rows),
-    }));
+    const result = await this.query<RawHistoryRow<Date>>(`SELECT * FROM ${this.historyTable} ORDER BY performed_at ASC, id ASC`);
+    return result.rows.map((row) => toHistoryEntry(row, (date) => date));
   }
 
   async cancel(): Promise<void> {

@@ -2,7 +2,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { scrubSecrets } from '@kusto/db';
 import type BetterSqlite3 from 'better-sqlite3';
-import { MIGRATION_COLUMNS, PRISMA_MIGRATIONS_TABLE, ROLLBACK_HISTORY_TABLE, parseRemovedRows, toMigrationRow, type RawMigrationRow } from '../../bookkeeping.js';
+import {
+  HISTORY_INSERT_COLUMNS,
+  MIGRATION_COLUMNS,
+  PRISMA_MIGRATIONS_TABLE,
+  ROLLBACK_HISTORY_TABLE,
+  historyInsertValues,
+  toHistoryEntry,
+  toMigrationRow,
+  type RawHistoryRow,
+  type RawMigrationRow,
+} from '../../bookkeeping.js';
 import { DRIVER_PACKAGES, loadDriver } from '../../drivers.js';
 import { ConnectionFailedError } from '../../errors.js';
 import {
@@ -59,10 +69,6 @@ type Database = BetterSqlite3.Database;
 function statementError(error: unknown, url: string): DatabaseStatementError {
   const { code, message } = error as { code?: unknown; message?: unknown };
   return new DatabaseStatementError(typeof code === 'string' ? code : undefined, scrubSecrets(String(message ?? error), url), { cause: error });
-}
-
-function dateParam(value: Date | null): string | null {
-  return value === null ? null : sqliteTimeText(value);
 }
 
 class SqliteMigrationConnection implements MigrationConnection {
@@ -264,45 +270,16 @@ class SqliteMigrationConnection implements MigrationConnection {
 
   insertHistory(entry: RollbackHistoryEntry): Promise<void> {
     this.change(
-      `INSERT INTO "${ROLLBACK_HISTORY_TABLE}"
-        (id, migration_name, action, checksum, down_checksum, applied_at, performed_at, duration_ms, removed_rows)
-        VALUES (?, ?, 'rolled_back', ?, ?, ?, ?, ?, ?)`,
-      entry.id,
-      entry.migrationName,
-      entry.checksum,
-      entry.downChecksum,
-      dateParam(entry.appliedAt),
-      sqliteTimeText(entry.rolledBackAt),
-      Math.round(entry.durationMs),
-      JSON.stringify(entry.removedRows),
+      `INSERT INTO "${ROLLBACK_HISTORY_TABLE}" (${HISTORY_INSERT_COLUMNS}) VALUES (?, ?, 'rolled_back', ?, ?, ?, ?, ?, ?)`,
+      ...historyInsertValues(entry, sqliteTimeText),
     );
     return Promise.resolve();
   }
 
   listHistory(): Promise<RollbackHistoryEntry[]> {
     if (!this.tableExists(ROLLBACK_HISTORY_TABLE)) return Promise.resolve([]);
-    const rows = this.all<{
-      id: string;
-      migration_name: string;
-      checksum: string;
-      down_checksum: string;
-      applied_at: string | null;
-      performed_at: string;
-      duration_ms: number;
-      removed_rows: string;
-    }>(`SELECT * FROM "${ROLLBACK_HISTORY_TABLE}" ORDER BY performed_at ASC, id ASC`);
-    return Promise.resolve(
-      rows.map((row) => ({
-        id: row.id,
-        migrationName: row.migration_name,
-        checksum: row.checksum,
-        downChecksum: row.down_checksum,
-        appliedAt: row.applied_at === null ? null : sqliteTime(row.applied_at),
-        rolledBackAt: sqliteTime(row.performed_at),
-        durationMs: row.duration_ms,
-        removedRows: parseRemovedRows(row.removed_rows),
-      })),
-    );
+    const rows = this.all<RawHistoryRow<string>>(`SELECT * FROM "${ROLLBACK_HISTORY_TABLE}" ORDER BY performed_at ASC, id ASC`);
+    return Promise.resolve(rows.map((row) => toHistoryEntry(row, sqliteTime)));
   }
 
   cancel(): Promise<void> {
