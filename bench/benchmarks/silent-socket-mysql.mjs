@@ -3,19 +3,11 @@
 // 10 s, then KILL QUERY on a new connection) beside a bare PrismaClient + PrismaMariaDb app. Same
 // measurement, targets and picture as silent-socket.mjs.
 import { mysqlSkipReason } from '../lib/provider-fixture.mjs';
-import { startMysqlTarget } from '../lib/outage-target.mjs';
+import { withMysqlTarget } from '../lib/outage-target.mjs';
 import { measureSilentSocket } from './silent-socket.mjs';
 
 export const name = 'silent-socket-mysql';
 export const title = 'pooled MySQL (MariaDB) connections that go silent (no FIN/RST) under load, managed vs bare PrismaClient';
 export const skipReason = mysqlSkipReason;
 
-export async function run({ quick, log }) {
-  const target = await startMysqlTarget('silent');
-  log(`  MariaDB ${target.version} on ${target.server.host}:${target.server.port}`);
-  try {
-    return await measureSilentSocket(target, { quick, log });
-  } finally {
-    await target.close();
-  }
-}
+export const run = ({ quick, log }) => withMysqlTarget('silent', log, (target) => measureSilentSocket(target, { quick, log }));

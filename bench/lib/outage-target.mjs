@@ -57,3 +57,14 @@ export async function startMysqlTarget(database) {
     close: () => server.close(),
   };
 }
+
+/** Runs `measure(target)` on a MariaDB of its own (startMysqlTarget), logging its version; removes it after. */
+export async function withMysqlTarget(database, log, measure) {
+  const target = await startMysqlTarget(database);
+  log(`  MariaDB ${target.version} on ${target.server.host}:${target.server.port}`);
+  try {
+    return await measure(target);
+  } finally {
+    await target.close();
+  }
+}
