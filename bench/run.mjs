@@ -13,7 +13,7 @@ import { renderTable } from './lib/table.mjs';
 
 // Order: in-process micro benchmarks first, then processes, then the fault benchmarks that stop
 // Postgres or blackhole it, so a fault cannot leak into a quiet measurement.
-const ORDER = ['get-client', 'query', 'health-check', 'http', 'profile', 'cold-start', 'cli', 'memory', 'generate', 'pooler', 'blackhole', 'recovery', 'connections', 'providers', 'silent-socket', 'long-outage'];
+const ORDER = ['get-client', 'query', 'health-check', 'http', 'profile', 'cold-start', 'cli', 'memory', 'generate', 'pooler', 'blackhole', 'recovery', 'connections', 'providers', 'silent-socket', 'silent-socket-mysql', 'long-outage', 'long-outage-mysql'];
 
 function parseArgs(argv) {
   const args = { quick: false, only: undefined, list: false };
@@ -136,7 +136,7 @@ async function main() {
     versions: {
       git: gitRevision(),
       ...Object.fromEntries(
-        ['@kusto/db', '@kusto/express-db', '@kusto/db-cli', '@kusto/test-servers', 'prisma', '@prisma/client', '@prisma/adapter-pg', 'pg', 'express', 'autocannon', 'tinybench'].map((name) => [name, packageVersion(name)]),
+        ['@kusto/db', '@kusto/express-db', '@kusto/db-cli', '@kusto/test-servers', 'prisma', '@prisma/client', '@prisma/adapter-pg', '@prisma/adapter-mariadb', 'pg', 'express', 'autocannon', 'tinybench'].map((name) => [name, packageVersion(name)]),
       ),
     },
     summary: rows.map(({ detail: _detail, ...row }) => ({ ...row, result: row.crashed ? 'CRASH' : row.skipped ? 'SKIP' : row.pass === null ? 'INFO' : row.pass ? 'PASS' : 'MISS' })),

@@ -4,10 +4,11 @@
 // attempt against the down server is counted at the server side. A probe opens a fresh pg
 // connection every 5 ms to timestamp when the server accepts again; the figure is that moment →
 // first 200 of a request sent after the stop. A timeline SVG per outage goes to results/.
+// `measureLongOutages` runs the same on any target (lib/outage-target.mjs): long-outage-mysql.mjs.
 import path from 'node:path';
 import { startTcpProxy } from '@kusto/test-servers';
 import { startOpenLoad } from '../lib/load.mjs';
-import { waitAccepting } from '../lib/probe.mjs';
+import { postgresTarget } from '../lib/outage-target.mjs';
 import { startAppServer } from '../lib/processes.mjs';
 import { BENCH_DIR, USER_ROWS } from '../lib/setup.mjs';
 import { sleep, summarize } from '../lib/stats.mjs';
@@ -22,21 +23,27 @@ const TARGET_MS = 1_000;
 const TARGET_ATTEMPTS_PER_S = 2;
 
 export async function run({ server, projects, urls, quick, log }) {
-  const target = new URL(urls.recovery);
-  const proxies = {
-    managed: await startTcpProxy({ targetHost: target.hostname, targetPort: Number(target.port) }),
-    bare: await startTcpProxy({ targetHost: target.hostname, targetPort: Number(target.port) }),
-  };
-  const managerOptions = { databases: { user: { url: proxies.managed.url(urls.recovery) } } };
-  // One process per app, so the bare app's fast 500s do not take the managed app's CPU.
-  const app = await startAppServer(
-    { project: projects.four, variants: ['middleware'], managerOptions, middlewareOptions: { continueOnFailure: false } },
-    {},
-    'long-outage',
-  );
-  const bareApp = await startAppServer({ project: projects.four, variants: ['bare'], managerOptions, bareUrl: proxies.bare.url(urls.recovery) }, {}, 'long-outage-bare');
   // Two rounds of the shorter outages (their figure is a median), one of 120 s.
   const outages = quick ? [10_000] : [10_000, 30_000, 10_000, 30_000, 120_000];
+  return measureLongOutages(postgresTarget({ server, project: projects.four, url: urls.recovery }), { outages, log });
+}
+
+/** Stops `target`'s server for each of `outages` (ms) in turn under load; the benchmark's rows. */
+export async function measureLongOutages(target, { outages, log }) {
+  const { server, url, label } = target;
+  const at = new URL(url);
+  const proxies = {
+    managed: await startTcpProxy({ targetHost: at.hostname, targetPort: Number(at.port) }),
+    bare: await startTcpProxy({ targetHost: at.hostname, targetPort: Number(at.port) }),
+  };
+  const managerOptions = { databases: { user: { url: proxies.managed.url(url) } } };
+  // One process per app, so the bare app's fast 500s do not take the managed app's CPU.
+  const app = await startAppServer(
+    { project: target.project, variants: ['middleware'], managerOptions, middlewareOptions: { continueOnFailure: false } },
+    {},
+    `long-outage${target.fileSuffix}`,
+  );
+  const bareApp = await startAppServer({ project: target.project, variants: ['bare'], managerOptions, bareUrl: proxies.bare.url(url) }, {}, `long-outage${target.fileSuffix}-bare`);
   const results = [];
   try {
     for (const downMs of outages) {
@@ -56,7 +63,7 @@ export async function run({ server, projects, urls, quick, log }) {
       await sleep(downMs);
       const attempts = { managed: proxies.managed.acceptedCount - before.managed, bare: proxies.bare.acceptedCount - before.bare };
       const downFor = (performance.now() - stoppedAt) / 1_000;
-      const probe = waitAccepting(urls.recovery);
+      const probe = target.waitAccepting();
       await server.start();
       const acceptedAt = (await probe.promise) ?? performance.now();
       const firstOk = (records) => records.find((r) => r.status === 200 && r.start > stoppedAt && r.end > acceptedAt);
@@ -80,11 +87,11 @@ export async function run({ server, projects, urls, quick, log }) {
         round.otherErrors[side] = during.filter((r) => !r.hung && r.status !== 200 && r.status !== 503).length;
         round.requests[side] = records[side].length;
       }
-      const file = writeTimeline(path.join(BENCH_DIR, 'results', `long-outage-${downMs / 1_000}s.svg`), {
-        title: `Postgres stopped for ${downMs / 1_000} s under ${1_000 / EVERY_MS} requests/s per app (open loop)`,
+      const file = writeTimeline(path.join(BENCH_DIR, 'results', `long-outage${target.fileSuffix}-${downMs / 1_000}s.svg`), {
+        title: `${label} stopped for ${downMs / 1_000} s under ${1_000 / EVERY_MS} requests/s per app (open loop)`,
         panels: [
           { label: `@kusto/express-db + @kusto/db (defaults): first 200 ${Math.round(round.recoveryMs.managed)} ms after accept, ${round.attemptsPerSecond.managed.toFixed(2)} connection attempts/s while down`, records: records.managed },
-          { label: `bare PrismaClient + PrismaPg (defaults): first 200 ${Math.round(round.recoveryMs.bare)} ms after accept, ${round.attemptsPerSecond.bare.toFixed(2)} connection attempts/s while down`, records: records.bare },
+          { label: `bare PrismaClient + ${target.bareAdapter} (defaults): first 200 ${Math.round(round.recoveryMs.bare)} ms after accept, ${round.attemptsPerSecond.bare.toFixed(2)} connection attempts/s while down`, records: records.bare },
         ],
         from,
         to,
@@ -96,7 +103,7 @@ export async function run({ server, projects, urls, quick, log }) {
       round.timeline = path.relative(BENCH_DIR, file);
       results.push(round);
       log(
-        `  ${downMs / 1_000} s down: first 200 managed ${Math.round(round.recoveryMs.managed)} ms, bare ${Math.round(round.recoveryMs.bare)} ms after accept; ` +
+        `  ${label} ${downMs / 1_000} s down: first 200 managed ${Math.round(round.recoveryMs.managed)} ms, bare ${Math.round(round.recoveryMs.bare)} ms after accept; ` +
           `attempts/s managed ${round.attemptsPerSecond.managed.toFixed(2)}, bare ${round.attemptsPerSecond.bare.toFixed(2)}; ` +
           `managed ${JSON.stringify(round.statuses.managed)} bare ${JSON.stringify(round.statuses.bare)}; ${round.timeline}`,
       );
@@ -113,7 +120,7 @@ export async function run({ server, projects, urls, quick, log }) {
     const managed = summarize(rounds.map((round) => round.recoveryMs.managed));
     const bare = summarize(rounds.map((round) => round.recoveryMs.bare));
     return {
-      figure: `first 200 after Postgres accepts again, ${downMs / 1_000} s outage`,
+      figure: `${target.figurePrefix}first 200 after ${label} accepts again, ${downMs / 1_000} s outage`,
       baseline: `bare PrismaClient ${Math.round(bare.median)} ms; ${1_000 / EVERY_MS} req/s per app; ${rounds.length} round(s); ${rounds[0].timeline}`,
       value: managed.median,
       unit: 'ms',
@@ -126,7 +133,7 @@ export async function run({ server, projects, urls, quick, log }) {
   const rates = summarize(results.map((round) => round.attemptsPerSecond.managed));
   const bareRates = summarize(results.map((round) => round.attemptsPerSecond.bare));
   rows.push({
-    figure: 'connection attempts per second against the down server (one process)',
+    figure: `${target.figurePrefix}connection attempts per second against the down server (one process)`,
     baseline: `bare PrismaClient ${bareRates.median.toFixed(1)}/s at ${1_000 / EVERY_MS} req/s`,
     value: rates.median,
     unit: '/s',
@@ -137,7 +144,7 @@ export async function run({ server, projects, urls, quick, log }) {
   const hung = results.reduce((sum, round) => sum + round.hung.managed, 0);
   const other = results.reduce((sum, round) => sum + round.otherErrors.managed, 0);
   rows.push({
-    figure: 'hung requests (no answer in 10 s) and answers other than 200/503, managed',
+    figure: `${target.figurePrefix}hung requests (no answer in 10 s) and answers other than 200/503, managed`,
     baseline: `bare PrismaClient: ${results.reduce((s, r) => s + r.hung.bare, 0)} hung, ${results.reduce((s, r) => s + r.otherErrors.bare, 0)} other (500s)`,
     value: hung + other,
     unit: '',

@@ -15,37 +15,20 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaMariaDb } from '@prisma/adapter-mariadb';
 import { createKustoDb } from '@kusto/db';
 import { findFreePort } from '@kusto/test-servers';
-import { fixtureProject, schemaFor, USER_MODELS } from '@kusto/test-servers/prisma-fixtures';
 import { providerServers } from '@kusto/test-servers/testing';
 import { startLoad } from '../lib/load.mjs';
+import { mysqlSkipReason, prepareProvider } from '../lib/provider-fixture.mjs';
 import { startAppServer } from '../lib/processes.mjs';
-import { BENCH_DIR, loadGeneratedClient } from '../lib/setup.mjs';
+import { loadGeneratedClient, USER_ROWS as ROWS } from '../lib/setup.mjs';
 import { collectGarbage, quantile, sleep, summarize } from '../lib/stats.mjs';
 
 export const name = 'providers';
 export const title = 'MySQL (MariaDB) beside Postgres: fail-fast, restart recovery, query overhead';
 
-const ROWS = 1000;
 const CONCURRENCY = 50;
 const HUNG_MS = 10_000;
 
-export async function skipReason() {
-  const mysql = (await providerServers()).find((kit) => kit.name === 'mysql');
-  return mysql.available ? undefined : `no MariaDB: ${mysql.reason}`;
-}
-
-const tableOf = (provider) => (provider === 'mysql' ? '`User`' : '"User"');
-
-async function prepare(kit) {
-  const [server, project] = await Promise.all([
-    kit.start(),
-    fixtureProject({ packageDir: BENCH_DIR, databases: { user: schemaFor(kit.provider, USER_MODELS) } }),
-  ]);
-  const url = await server.createDatabase('bench');
-  const values = Array.from({ length: ROWS }, (_, i) => `('u${i + 1}@bench.test', 'User ${i + 1}')`).join(', ');
-  await server.exec(url, server.userTableSql, `INSERT INTO ${tableOf(kit.provider)} (email, name) VALUES ${values}`);
-  return { kit, server, project, url };
-}
+export const skipReason = mysqlSkipReason;
 
 /** One bad-URL attempt: when the cause was reported, when getClient rejected, and the next call. */
 async function failOnce(side, badUrl) {
@@ -196,7 +179,7 @@ export async function run({ quick, log }) {
   const kits = (await providerServers()).filter((kit) => kit.name === 'postgres' || kit.name === 'mysql');
   const sides = [];
   try {
-    for (const kit of kits) sides.push(await prepare(kit));
+    for (const kit of kits) sides.push(await prepareProvider(kit));
     const rows = [];
 
     // Fail-fast, ABBA over rounds; the first round of each side warms Prisma's modules and is dropped.

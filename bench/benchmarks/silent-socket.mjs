@@ -5,10 +5,12 @@
 // the same open-loop load. Figures: the longest wait for an answer of a request in flight at the
 // stall or sent after it (target ≤ 15 s), requests with no answer in 30 s (the load generator
 // gives up then; a bare pg pool without keep-alive would wait for ever), and the first 200 after
-// the stall.
+// the stall. `measureSilentSocket` runs the same on any target (lib/outage-target.mjs):
+// silent-socket-mysql.mjs.
 import path from 'node:path';
 import { startTcpProxy } from '@kusto/test-servers';
 import { startOpenLoad } from '../lib/load.mjs';
+import { postgresTarget } from '../lib/outage-target.mjs';
 import { startAppServer } from '../lib/processes.mjs';
 import { BENCH_DIR, USER_ROWS } from '../lib/setup.mjs';
 import { sleep } from '../lib/stats.mjs';
@@ -21,20 +23,26 @@ const EVERY_MS = 50;
 const HUNG_MS = 30_000;
 const TARGET_MS = 15_000;
 
-export async function run({ projects, urls, quick, log }) {
-  const target = new URL(urls.blackhole);
+export async function run({ server, projects, urls, quick, log }) {
+  return measureSilentSocket(postgresTarget({ server, project: projects.four, url: urls.blackhole }), { quick, log });
+}
+
+/** Silences the pooled connections to `target` under load; the benchmark's rows. */
+export async function measureSilentSocket(target, { quick, log }) {
+  const { url } = target;
+  const at = new URL(url);
   const proxies = {
-    managed: await startTcpProxy({ targetHost: target.hostname, targetPort: Number(target.port) }),
-    bare: await startTcpProxy({ targetHost: target.hostname, targetPort: Number(target.port) }),
+    managed: await startTcpProxy({ targetHost: at.hostname, targetPort: Number(at.port) }),
+    bare: await startTcpProxy({ targetHost: at.hostname, targetPort: Number(at.port) }),
   };
-  const managerOptions = { databases: { user: { url: proxies.managed.url(urls.blackhole) } } };
+  const managerOptions = { databases: { user: { url: proxies.managed.url(url) } } };
   // One process per app, so neither takes the other's CPU.
   const app = await startAppServer(
-    { project: projects.four, variants: ['middleware'], managerOptions, middlewareOptions: { continueOnFailure: false } },
+    { project: target.project, variants: ['middleware'], managerOptions, middlewareOptions: { continueOnFailure: false } },
     {},
-    'silent-socket',
+    `silent-socket${target.fileSuffix}`,
   );
-  const bareApp = await startAppServer({ project: projects.four, variants: ['bare'], managerOptions, bareUrl: proxies.bare.url(urls.blackhole) }, {}, 'silent-socket-bare');
+  const bareApp = await startAppServer({ project: target.project, variants: ['bare'], managerOptions, bareUrl: proxies.bare.url(url) }, {}, `silent-socket${target.fileSuffix}-bare`);
   const watchMs = quick ? 20_000 : 35_000;
   let round;
   try {
@@ -67,11 +75,11 @@ export async function run({ projects, urls, quick, log }) {
       round.statuses[side] = statuses;
       round.sentAfter[side] = after.length;
     }
-    const file = writeTimeline(path.join(BENCH_DIR, 'results', 'silent-socket.svg'), {
-      title: `Open pooled connections go silent (no FIN/RST; new ones get through), ${1_000 / EVERY_MS} requests/s per app`,
+    const file = writeTimeline(path.join(BENCH_DIR, 'results', `silent-socket${target.fileSuffix}.svg`), {
+      title: `${target.label}: open pooled connections go silent (no FIN/RST; new ones get through), ${1_000 / EVERY_MS} requests/s per app`,
       panels: [
         { label: `@kusto/express-db + @kusto/db (defaults): longest wait ${Math.round(round.longestMs.managed)} ms, ${round.hung.managed} hung`, records: records.managed },
-        { label: `bare PrismaClient + PrismaPg (defaults): longest wait ${round.hung.bare ? '≥ 30 s (gave up)' : `${Math.round(round.longestMs.bare)} ms`}, ${round.hung.bare} hung`, records: records.bare },
+        { label: `bare PrismaClient + ${target.bareAdapter} (defaults): longest wait ${round.hung.bare ? '≥ 30 s (gave up)' : `${Math.round(round.longestMs.bare)} ms`}, ${round.hung.bare} hung`, records: records.bare },
       ],
       from,
       to,
@@ -79,7 +87,7 @@ export async function run({ projects, urls, quick, log }) {
     });
     round.timeline = path.relative(BENCH_DIR, file);
     log(
-      `  longest wait managed ${Math.round(round.longestMs.managed)} ms, bare ${Math.round(round.longestMs.bare)} ms; hung managed ${round.hung.managed}, bare ${round.hung.bare}; ` +
+      `  ${target.label}: longest wait managed ${Math.round(round.longestMs.managed)} ms, bare ${Math.round(round.longestMs.bare)} ms; hung managed ${round.hung.managed}, bare ${round.hung.bare}; ` +
         `first 200 after stall managed ${Math.round(round.firstOkMs.managed)} ms; managed ${JSON.stringify(round.statuses.managed)} bare ${JSON.stringify(round.statuses.bare)}; ${round.timeline}`,
     );
   } finally {
@@ -90,7 +98,7 @@ export async function run({ projects, urls, quick, log }) {
   }
   return [
     {
-      figure: 'longest wait for an answer, requests in flight or sent after the sockets went silent',
+      figure: `${target.figurePrefix}longest wait for an answer, requests in flight or sent after the sockets went silent`,
       baseline: `bare PrismaClient ${round.hung.bare ? `≥ ${HUNG_MS / 1_000} s (${round.hung.bare} hung)` : `${Math.round(round.longestMs.bare)} ms`}; ${round.timeline}`,
       value: round.longestMs.managed,
       unit: 'ms',
@@ -100,7 +108,7 @@ export async function run({ projects, urls, quick, log }) {
       detail: round,
     },
     {
-      figure: 'requests hung (no answer in 30 s) after the sockets went silent, managed',
+      figure: `${target.figurePrefix}requests hung (no answer in 30 s) after the sockets went silent, managed`,
       baseline: `bare PrismaClient ${round.hung.bare}`,
       value: round.hung.managed,
       unit: '',
@@ -109,7 +117,7 @@ export async function run({ projects, urls, quick, log }) {
       pass: round.hung.managed === 0,
     },
     {
-      figure: 'first 200 after the sockets went silent (on a new connection), managed',
+      figure: `${target.figurePrefix}first 200 after the sockets went silent (on a new connection), managed`,
       baseline: `bare PrismaClient ${Number.isFinite(round.firstOkMs.bare) ? `${Math.round(round.firstOkMs.bare)} ms` : 'none'}`,
       value: round.firstOkMs.managed,
       unit: 'ms',

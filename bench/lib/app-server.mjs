@@ -1,9 +1,11 @@
 // Child process: Express apps over one @kusto/db manager, so HTTP load (driven by the parent)
 // and the server do not share an event loop. Config comes as JSON in argv[2]; the listening
 // ports go back over IPC. Messages: { type: 'status' } → manager.status(); { type: 'close' }.
-// Variant `bare` is the same route on a bare PrismaClient (its own PrismaPg with the adapter's
-// defaults, no manager, Express's own error handling): what an app without the toolkit does.
+// Variant `bare` is the same route on a bare PrismaClient (its own PrismaPg, or PrismaMariaDb for a
+// `mysql://` bareUrl, with the adapter's defaults, no manager, Express's own error handling): what
+// an app without the toolkit does.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { PrismaMariaDb } from '@prisma/adapter-mariadb';
 import { PrismaPg } from '@prisma/adapter-pg';
 import express from 'express';
 import { createKustoDb } from '@kusto/db';
@@ -36,7 +38,9 @@ function buildApp(withMiddleware) {
 let bare;
 function buildBareApp() {
   const PrismaClient = loadGeneratedClient(config.project, 'user');
-  bare = new PrismaClient({ adapter: new PrismaPg({ connectionString: config.bareUrl }) });
+  // PrismaMariaDb takes the URL as it is (it rewrites mysql:// to the connector's mariadb://).
+  const adapter = /^mysql:|^mariadb:/.test(config.bareUrl) ? new PrismaMariaDb(config.bareUrl) : new PrismaPg({ connectionString: config.bareUrl });
+  bare = new PrismaClient({ adapter });
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
