@@ -22,6 +22,7 @@ import {
 } from '../../migration-connection.js';
 import type { SqlStatement } from '../../split-statements.js';
 import { isMysqlTransactionControl } from './statements.js';
+import { killQuery } from './cancel.js';
 
 /**
  * The named lock Prisma's schema engine takes on MySQL before migrating: `SELECT
@@ -237,19 +238,8 @@ class MysqlMigrationConnection implements MigrationConnection {
     return rows.map((row) => toHistoryEntry(row, (date) => date));
   }
 
-  async cancel(): Promise<void> {
-    // KILL QUERY from a second session stops the statement and keeps this session (and its lock).
-    const threadId = this.connection.threadId;
-    if (threadId === null) return;
-    let killer: Mariadb.Connection | undefined;
-    try {
-      killer = await this.driver.createConnection(mysqlConnectionConfig(this.url, Math.min(this.connectTimeoutMs, 5_000)));
-      await killer.query(`KILL QUERY ${Number(threadId)}`);
-    } catch {
-      // Best effort: the statement may have ended, or the server be gone.
-    } finally {
-      await killer?.end().catch(() => undefined);
-    }
+  cancel(): Promise<void> {
+    return killQuery(this.driver, this.url, this.connection.threadId, Math.min(this.connectTimeoutMs, 5_000));
   }
 
   async close(): Promise<void> {

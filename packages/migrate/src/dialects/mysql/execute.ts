@@ -2,6 +2,7 @@ import type * as Mariadb from 'mariadb';
 import { DRIVER_PACKAGES, loadDriver } from '../../drivers.js';
 import { EXECUTE_BATCH_ROWS, type ExecuteDialect, type ExecuteSession, type SqlRowSink, type StatementSummary } from '../../execute/session.js';
 import type { SqlStatement } from '../../split-statements.js';
+import { killQuery } from './cancel.js';
 import { mysqlConnectionConfig, mysqlStatementError } from './connection.js';
 import { isMysqlTransactionControl, mysqlReadOnlyRefusal } from './statements.js';
 
@@ -72,18 +73,8 @@ class MysqlExecuteSession implements ExecuteSession {
     await this.connection.query(commit ? 'COMMIT' : 'ROLLBACK');
   }
 
-  async cancel(): Promise<void> {
-    const threadId = this.connection.threadId;
-    if (threadId === null) return;
-    let killer: Mariadb.Connection | undefined;
-    try {
-      killer = await this.driver.createConnection(mysqlConnectionConfig(this.url, 5_000));
-      await killer.query(`KILL QUERY ${Number(threadId)}`);
-    } catch {
-      // Best effort.
-    } finally {
-      await killer?.end().catch(() => undefined);
-    }
+  cancel(): Promise<void> {
+    return killQuery(this.driver, this.url, this.connection.threadId, 5_000);
   }
 
   async close(): Promise<void> {

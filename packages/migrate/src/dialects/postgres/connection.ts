@@ -20,6 +20,7 @@ import {
   type RollbackHistoryEntry,
 } from '../../migration-connection.js';
 import { isPostgresTransactionControl, postgresNonTransactionalReason } from './statements.js';
+import { cancelBackend } from './cancel.js';
 import type { SqlStatement } from '../../split-statements.js';
 
 /**
@@ -290,22 +291,8 @@ class PostgresMigrationConnection implements MigrationConnection {
     return result.rows.map((row) => toHistoryEntry(row, (date) => date));
   }
 
-  async cancel(): Promise<void> {
-    // pg_cancel_backend from a second session: the same thing a cancel request does, and it also
-    // works where the server runs behind a proxy that drops cancel packets.
-    const pid = (this.client as unknown as { processID?: number }).processID;
-    if (pid === undefined) return;
-    const { url } = splitSchemaParameter(this.url);
-    const canceller = new this.pgModule.Client({ connectionString: url, connectionTimeoutMillis: 5_000, application_name: 'kusto-db cancel' });
-    canceller.on('error', () => undefined);
-    try {
-      await canceller.connect();
-      await canceller.query('SELECT pg_cancel_backend($1)', [pid]);
-    } catch {
-      // Best effort: the statement may have ended, or the server be gone.
-    } finally {
-      await canceller.end().catch(() => undefined);
-    }
+  cancel(): Promise<void> {
+    return cancelBackend(this.pgModule, this.url, (this.client as unknown as { processID?: number }).processID);
   }
 
   async close(): Promise<void> {

@@ -4,6 +4,7 @@ import type PgCursor from 'pg-cursor';
 import { DRIVER_PACKAGES, loadDriver } from '../../drivers.js';
 import { EXECUTE_BATCH_ROWS, type ExecuteDialect, type ExecuteSession, type SqlRowSink, type StatementSummary } from '../../execute/session.js';
 import type { SqlStatement } from '../../split-statements.js';
+import { cancelBackend } from './cancel.js';
 import { splitSchemaParameter } from './connection.js';
 import { isPostgresTransactionControl } from './statements.js';
 
@@ -80,19 +81,8 @@ class PostgresExecuteSession implements ExecuteSession {
     await this.client.query(commit ? 'COMMIT' : 'ROLLBACK');
   }
 
-  async cancel(): Promise<void> {
-    const pid = (this.client as unknown as { processID?: number }).processID;
-    if (pid === undefined) return;
-    const canceller = new this.pgModule.Client({ connectionString: splitSchemaParameter(this.url).url, connectionTimeoutMillis: 5_000 });
-    canceller.on('error', () => undefined);
-    try {
-      await canceller.connect();
-      await canceller.query('SELECT pg_cancel_backend($1)', [pid]);
-    } catch {
-      // Best effort.
-    } finally {
-      await canceller.end().catch(() => undefined);
-    }
+  cancel(): Promise<void> {
+    return cancelBackend(this.pgModule, this.url, (this.client as unknown as { processID?: number }).processID);
   }
 
   async close(): Promise<void> {
