@@ -2,17 +2,10 @@ import { ResolveRefusedError, type MigrationError } from './errors.js';
 import { readLocalMigrations } from './migration-files.js';
 import type { MigratorConfig } from './options.js';
 import type { ResolveResult } from './results.js';
-import { toMigrationError, withConnection, withMigrationLock } from './session.js';
+import { Refusal, refusedOrFailed, withConnection, withMigrationLock } from './session.js';
 
 /** What `resolve()` records: exactly one of the two, as `prisma migrate resolve` takes. */
 export type ResolveOptions = { readonly applied: string; readonly rolledBack?: never } | { readonly rolledBack: string; readonly applied?: never };
-
-/** A refusal raised inside the run to leave before changing anything. */
-class Refusal extends Error {
-  constructor(readonly error: ResolveRefusedError) {
-    super(error.message);
-  }
-}
 
 /**
  * Records a migration as applied or rolled back without running it, with the semantics of Prisma's
@@ -69,13 +62,7 @@ export async function resolve(config: MigratorConfig, options: ResolveOptions): 
       }),
     );
   } catch (caught) {
-    if (caught instanceof Refusal) {
-      outcome = 'refused';
-      error = caught.error;
-    } else {
-      outcome = 'failed';
-      error = toMigrationError(config, caught);
-    }
+    ({ outcome, error } = refusedOrFailed(config, caught));
   }
   return { database: config.database, ok: error === undefined, outcome, migration, updated, error };
 }

@@ -12,7 +12,7 @@ import type { MigratorConfig } from './options.js';
 import { migrationRunResult, type MigrationRunResult, type RollbackPlanEntry, type RollbackResult } from './results.js';
 import { resolveRollbackTarget, type RollbackTarget } from './rollback-target.js';
 import { planScript, runStatements, type ScriptPlan } from './run-script.js';
-import { toMigrationError, withConnection, withMigrationLock } from './session.js';
+import { Refusal, refusedOrFailed, toMigrationError, withConnection, withMigrationLock } from './session.js';
 
 /** What `rollback()` takes: a target, and how to run. */
 export type RollbackOptions = RollbackTarget & {
@@ -33,12 +33,6 @@ interface Target {
 }
 
 /** A refusal: thrown inside the run to leave before touching anything, returned as `refused`. */
-class Refusal extends Error {
-  constructor(readonly error: MigrationError) {
-    super(error.message);
-  }
-}
-
 function selectTargets(
   config: MigratorConfig,
   connection: MigrationConnection,
@@ -204,13 +198,7 @@ export async function rollback(config: MigratorConfig, options: RollbackOptions)
       });
     });
   } catch (caught) {
-    if (caught instanceof Refusal) {
-      outcome = 'refused';
-      error = caught.error;
-    } else {
-      outcome = 'failed';
-      error = toMigrationError(config, caught);
-    }
+    ({ outcome, error } = refusedOrFailed(config, caught));
   }
   return {
     database: config.database,

@@ -13,6 +13,18 @@ export function toMigrationError(config: MigratorConfig, error: unknown): Migrat
   return new MigrationDatabaseError(config.database, undefined, message, { cause: error });
 }
 
+/** A refusal raised inside a run to leave before changing anything; carries the error to report. */
+export class Refusal<E extends MigrationError = MigrationError> extends Error {
+  constructor(readonly error: E) {
+    super(error.message);
+  }
+}
+
+/** How a run that threw ended: `refused` with the refusal's error, else `failed` with the error as a {@link MigrationError}. */
+export function refusedOrFailed(config: MigratorConfig, caught: unknown): { outcome: 'refused' | 'failed'; error: MigrationError } {
+  return caught instanceof Refusal ? { outcome: 'refused', error: (caught as Refusal).error } : { outcome: 'failed', error: toMigrationError(config, caught) };
+}
+
 /** Opens a connection, runs `work`, and always closes it. */
 export async function withConnection<T>(
   config: MigratorConfig,
