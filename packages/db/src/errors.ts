@@ -44,10 +44,13 @@ export class UnknownDatabaseError extends KustoDbError {
     readonly database: string,
     readonly known: readonly string[],
     root: string,
+    /** Why a folder of that name is not used as a database, when there is one. */
+    skippedReason?: string,
   ) {
     super(
       'UNKNOWN_DATABASE',
       `Unknown database "${database}". ` +
+        (skippedReason !== undefined ? `Its folder is not used as a database: ${skippedReason}. ` : '') +
         (known.length > 0
           ? `Known databases: ${known.join(', ')} (folders with a schema.prisma under ${root}).`
           : `No database folders were found under ${root}: create ${root}/${database}/schema.prisma, or pass the right \`root\`.`),

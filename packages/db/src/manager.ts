@@ -145,7 +145,10 @@ export class KustoDb extends KustoDbEmitter {
     assertDatabaseName(name);
     const discovery = this.discover();
     const folder = discovery.databases.get(name);
-    if (!folder) throw new UnknownDatabaseError(name, [...discovery.databases.keys()], discovery.root);
+    if (!folder) {
+      const skipped = discovery.skipped.find((candidate) => candidate.name === name);
+      throw new UnknownDatabaseError(name, [...discovery.databases.keys()], discovery.root, skipped?.reason);
+    }
     return folder;
   }
 

@@ -85,3 +85,29 @@ test('the variable a prisma.config file reads its URL from is found in each spel
   expect(databases.get('viaprocess')!.configUrlEnv).toBe('MAIN_DB');
   expect(databases.get('viaindex')!.configUrlEnv).toBe('OTHER_DB');
 });
+
+test('folders whose URL would come from one variable are skipped, each naming the other: neither is used', () => {
+  write('src/app/db/shopX/schema.prisma', schema('postgresql'));
+  write('src/app/db/shop_x/schema.prisma', schema('postgresql'));
+  write('src/app/db/shop/schema.prisma', schema('postgresql'));
+  // Two config files reading one variable collide too; a config with a variable of its own does not.
+  write('src/app/db/alpha/schema.prisma', schema('postgresql'));
+  write('src/app/db/alpha/prisma.config.ts', "export default { datasource: { url: env('SHARED_URL') } };");
+  write('src/app/db/beta/schema.prisma', schema('postgresql'));
+  write('src/app/db/beta/prisma.config.ts', "export default { datasource: { url: process.env.SHARED_URL } };");
+  write('src/app/db/gamma/schema.prisma', schema('postgresql'));
+  write('src/app/db/gamma/prisma.config.ts', "export default { datasource: { url: env('GAMMA_URL') } };");
+  const discovery = discoverDatabases({ cwd: project });
+  expect([...discovery.databases.keys()]).toEqual(['gamma', 'shop']);
+  expect(discovery.skipped.map((folder) => folder.name)).toEqual(['alpha', 'beta', 'shopX', 'shop_x']);
+  expect(discovery.skipped.find((folder) => folder.name === 'shopX')!.reason).toMatch(/RDS_SHOP_X_URL is also the one of "shop_x".*rename one of the folders/);
+  expect(discovery.skipped.find((folder) => folder.name === 'alpha')!.reason).toMatch(/SHARED_URL is also the one of "beta"/);
+});
+
+test('asking the manager for such a folder says why it is not a database', async () => {
+  write('src/app/db/shopX/schema.prisma', schema('postgresql'));
+  write('src/app/db/shop_x/schema.prisma', schema('postgresql'));
+  const { createKustoDb } = await import('../manager.js');
+  const m = createKustoDb({ cwd: project, env: {} });
+  expect(() => m.getClientSync('shopX')).toThrow(/Unknown database "shopX"\. Its folder is not used as a database: its URL variable RDS_SHOP_X_URL is also the one of "shop_x"/);
+});

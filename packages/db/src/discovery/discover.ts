@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { RootNotFoundError } from '../errors.js';
-import { assertDatabaseName } from '../naming/database-name.js';
+import { assertDatabaseName, envVarForDatabase } from '../naming/database-name.js';
 import { parseSchema, type SchemaInfo } from './schema-file.js';
 
 /** A database folder: `<root>/<name>/schema.prisma` and what sits beside it. */
@@ -124,5 +124,36 @@ export function discoverDatabases(options: RootOptions = {}): Discovery {
     if ('reason' in folder) skipped.push(folder);
     else databases.set(name, folder);
   }
+  skipped.push(...withoutSharedUrlVariables(databases));
+  skipped.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { root, databases, skipped };
+}
+
+/**
+ * Removes from `databases` the folders whose URL would come from the same variable (`shopX` and
+ * `shop_x` both read `RDS_SHOP_X_URL`, or two `prisma.config.ts` naming one variable) and returns
+ * them as skipped: used as they are, two folders' migrations would be applied to one database.
+ */
+function withoutSharedUrlVariables(databases: Map<string, DatabaseFolder>): SkippedFolder[] {
+  const byVariable = new Map<string, DatabaseFolder[]>();
+  for (const folder of databases.values()) {
+    const variable = folder.configUrlEnv ?? envVarForDatabase(folder.name);
+    byVariable.set(variable, [...(byVariable.get(variable) ?? []), folder]);
+  }
+  const skipped: SkippedFolder[] = [];
+  for (const [variable, folders] of byVariable) {
+    if (folders.length < 2) continue;
+    for (const folder of folders) {
+      databases.delete(folder.name);
+      const others = folders.filter((other) => other !== folder).map((other) => `"${other.name}"`);
+      skipped.push({
+        name: folder.name,
+        dir: folder.dir,
+        reason:
+          `its URL variable ${variable} is also the one of ${others.join(', ')}, so both would use one database: ` +
+          'rename one of the folders, or give one a prisma.config.ts that reads a variable of its own',
+      });
+    }
+  }
+  return skipped;
 }
