@@ -13,6 +13,11 @@ export interface KustoRequestContext {
   readonly db: KustoDb;
   /** Databases that were unavailable for this request; empty when all were ensured. */
   readonly failures: readonly DatabaseFailure[];
+  /**
+   * The databases the middleware ensured for this request (its `databases` option, default every
+   * one): what `createDbErrorHandler` suspects when a connection failure does not name its database.
+   */
+  readonly databases: readonly string[];
 }
 
 declare global {

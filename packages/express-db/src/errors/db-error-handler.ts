@@ -9,7 +9,8 @@ export interface DbErrorHandlerOptions {
   readonly manager?: KustoDb;
   /**
    * Which database a connection error came from. Default: the error's own `database` (set on
-   * `DatabaseUnavailableError`), else every database in use, which are all re-checked next time.
+   * `DatabaseUnavailableError`), else the databases the connection middleware ensured for the
+   * request (`req.kusto.databases`), else every database in use; all of them are re-checked next time.
    */
   readonly databaseOf?: (error: unknown, req: Request) => string | undefined;
   /** `Retry-After` when no circuit is open yet, in ms. Default 1 000. */
@@ -43,7 +44,8 @@ export function createDbErrorHandler(options: DbErrorHandlerOptions = {}): Error
     }
     const named =
       options.databaseOf?.(error, req) ?? (error instanceof DatabaseUnavailableError ? error.database : undefined);
-    const suspects = named ? [named] : manager.names();
+    // Unnamed (a query's own connection error): the databases this request was ensured for, not every one.
+    const suspects = named ? [named] : (req.kusto?.databases ?? manager.names());
     for (const database of suspects) manager.reportError(database, error);
     const openFor = error instanceof DatabaseUnavailableError ? error.retryAfterMs : 0;
     sendUnavailable(res, named ?? suspects.join(','), Math.max(openFor, options.retryAfterMs ?? DEFAULT_ERROR_RETRY_AFTER_MS));

@@ -157,6 +157,8 @@ describe.each(EXPRESS_VERSIONS)('createDbConnectionMiddleware on %s', (_label, e
     const fromRoute = await fetch(`${url}/thing`);
     expect(fromRoute.status).toBe(503);
     expect(fromRoute.headers.get('retry-after')).toBe('1');
+    // The query's error names no database: the one this route's middleware ensured is blamed, not every one.
+    expect(await fromRoute.json()).toMatchObject({ database: 'user' });
     expect(handled).toHaveLength(2);
 
     // Not waiting out the 60 s interval: the middleware checks, fails, and answers without the route.

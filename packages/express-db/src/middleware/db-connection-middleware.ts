@@ -108,7 +108,7 @@ export function createDbConnectionMiddleware(options: DbConnectionMiddlewareOpti
     if (options.onError) return void (await options.onError(first.error, req, res, next));
     const manager = req.kusto!.db;
     if (options.continueOnFailure ?? manager.continueOnFailure) {
-      req.kusto = { db: manager, failures };
+      req.kusto = { db: manager, failures, databases };
       return next();
     }
     sendUnavailable(res, first.database, Math.max(...failures.map((failure) => failure.retryAfterMs)));
@@ -131,7 +131,7 @@ export function createDbConnectionMiddleware(options: DbConnectionMiddlewareOpti
       if (isConfigurationError(error)) return sendMisconfigured(res, undefined, error);
       return next(error);
     }
-    const context: KustoRequestContext = { db: manager, failures: [] };
+    const context: KustoRequestContext = { db: manager, failures: [], databases };
     req.kusto = context;
     Promise.all(databases.map((database) => ensure(manager, database)))
       .then((outcomes) => finish(req, res, next, databases, outcomes))
