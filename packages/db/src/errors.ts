@@ -86,7 +86,7 @@ export class MissingUrlError extends KustoDbError {
       'MISSING_URL',
       `No URL for database "${database}": set the environment variable ${envVar} (e.g. ${envVar}=postgresql://user:password@host:5432/${database}), ` +
         'or pass `databases.' +
-        `${database}.url\` to createKustoDb().`,
+        `${database}.url\` to createKustoDb(). A .env file is read by kusto-db, not by your app: start it with \`node --env-file=.env\`.`,
     );
   }
 }

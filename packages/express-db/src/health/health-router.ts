@@ -1,5 +1,6 @@
 import type { DatabaseStatus, KustoDb } from '@kusto/db';
 import type { Request, RequestHandler, Response } from 'express';
+import { publicDetail } from '../errors/configuration-response.js';
 import { managerFrom } from '../resolve-manager.js';
 import { ReadinessGate } from './readiness-gate.js';
 import { describeReplicas, replicaReadiness } from './replicas.js';
@@ -102,7 +103,7 @@ export function createHealthRouter(options: HealthRouterOptions = {}): HealthRou
             // Why, as a kind (`connection`, `timeout`, `auth`, `readOnly`…): driver messages name hosts.
             ...(health.failure ? { failure: health.failure } : {}),
             // A configuration mistake says what to change (its message names no host or secret).
-            ...(health.configurationError ? { configurationError: health.configurationError, reason: health.error } : {}),
+            ...(health.configurationError ? { configurationError: health.configurationError, reason: health.error === undefined ? undefined : publicDetail(health.error) } : {}),
             ...(health.configurationError === 'MISSING_URL' ? { missingVariable: manager.statusOf(name).envVar } : {}),
             ...(showTargets ? { target: manager.statusOf(name).target } : {}),
             ...replicaReadiness(health, showTargets ? manager.statusOf(name).replicas : undefined),
