@@ -75,6 +75,8 @@ export interface DeployResult {
 /** Outcome of `status()`. */
 export interface StatusResult {
   readonly database: string;
+  /** Whether the status could be read (`error` undefined); says nothing about pending migrations: see `upToDate`. */
+  readonly ok: boolean;
   /** `true` when every migration is applied and unchanged, and none is failed or missing locally. */
   readonly upToDate: boolean;
   /** Whether `_prisma_migrations` exists. */

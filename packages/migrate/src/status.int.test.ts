@@ -86,7 +86,7 @@ describe('status', () => {
       migrationsDir,
       connectTimeoutMs: 2_000,
     }).status();
-    expect(status.upToDate).toBe(false);
+    expect(status).toMatchObject({ ok: false, upToDate: false });
     expect(status.error?.code).toBe('CONNECTION_FAILED');
     expect(status.error?.message).toContain('database "gone"');
     expect(JSON.stringify(status)).not.toContain('hunter2-secret');

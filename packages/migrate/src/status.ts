@@ -34,6 +34,7 @@ export async function status(config: MigratorConfig): Promise<StatusResult> {
   const counts = countStates(migrations);
   return {
     database: config.database,
+    ok: error === undefined,
     upToDate: error === undefined && counts.applied === migrations.length,
     hasMigrationsTable,
     migrations,
