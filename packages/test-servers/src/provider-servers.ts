@@ -20,6 +20,9 @@ export interface ProviderServer {
   start(): Promise<void>;
   restart(): Promise<void>;
   close(): Promise<void>;
+  /** Freezes the server (SIGSTOP to it and its workers): it accepts TCP and never answers until `thaw()`. */
+  freeze(): Promise<void>;
+  thaw(): Promise<void>;
   /** Kills every session of `database` (pg_terminate_backend, KILL CONNECTION); returns how many. */
   killConnections(database: string): Promise<number>;
   /** Sessions connected to `database` right now, seen by the server. */
@@ -57,6 +60,8 @@ interface ServerHandle {
   start(): Promise<void>;
   restart(): Promise<void>;
   close(): Promise<void>;
+  freeze(): Promise<void>;
+  thaw(): Promise<void>;
 }
 
 /** The lifecycle of a {@link ProviderServer}, passed on to the server handle it wraps. */
@@ -86,6 +91,12 @@ abstract class DelegatingServer<S extends ServerHandle> {
   }
   close() {
     return this.server.close();
+  }
+  freeze() {
+    return this.server.freeze();
+  }
+  thaw() {
+    return this.server.thaw();
   }
 }
 

@@ -62,6 +62,13 @@ export interface PostgresServer {
   /** Starts it again on the same port. */
   start(): Promise<void>;
   restart(): Promise<void>;
+  /**
+   * Freezes the server (SIGSTOP to it and its workers; a container is paused): connections stay
+   * open and the kernel still accepts new ones, but nothing answers until `thaw()`.
+   */
+  freeze(): Promise<void>;
+  /** Lets a frozen server run again (SIGCONT). `stop()` and `close()` thaw first. */
+  thaw(): Promise<void>;
   /** Stops and removes everything this handle created (the caller's data dir is kept). */
   close(): Promise<void>;
 }

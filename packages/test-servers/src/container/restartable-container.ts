@@ -32,6 +32,7 @@ export interface StartedContainerLike {
  */
 export abstract class RestartableContainer {
   private isRunning = true;
+  private frozen = false;
 
   protected constructor(private readonly container: StartedContainerLike) {}
 
@@ -58,12 +59,28 @@ export abstract class RestartableContainer {
 
   async stop(): Promise<void> {
     if (!this.isRunning) return;
+    await this.thaw();
     const { client, container } = await this.dockerContainer();
     await client.container.stop(container, { timeout: 10 });
     this.isRunning = false;
   }
 
+  /** Pauses the container (cgroup freezer): the same as SIGSTOP to every process in it. */
+  async freeze(): Promise<void> {
+    const { container } = await this.dockerContainer();
+    await (container as unknown as { pause(): Promise<void> }).pause();
+    this.frozen = true;
+  }
+
+  async thaw(): Promise<void> {
+    if (!this.frozen) return;
+    const { container } = await this.dockerContainer();
+    await (container as unknown as { unpause(): Promise<void> }).unpause();
+    this.frozen = false;
+  }
+
   async close(): Promise<void> {
+    await this.thaw();
     await this.container.stop();
     this.isRunning = false;
   }

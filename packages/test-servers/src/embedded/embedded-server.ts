@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { PostgresBackend } from '../backend.js';
 import { TestServerError } from '../errors.js';
+import { signalProcessTree } from '../programs/freeze.js';
 import { findFreePort } from '../free-port.js';
 import { OutputTail } from '../output-tail.js';
 import { waitUntilReady } from '../wait-ready.js';
@@ -90,6 +91,7 @@ export class EmbeddedServer implements PostgresBackend {
   readonly kind = 'embedded' as const;
   readonly host = HOST;
   private child: ChildProcess | undefined;
+  private frozen = false;
   private readonly killOnExit = () => this.child?.kill('SIGINT');
 
   private constructor(
@@ -214,9 +216,25 @@ export class EmbeddedServer implements PostgresBackend {
     }
   }
 
+  /** SIGSTOP to the server and every process under it (see {@link ServerBackend.freeze}). */
+  freeze(): Promise<void> {
+    if (!this.child?.pid) return Promise.reject(new TestServerError('The server is not running; start() it before freeze().', 'NOT_RUNNING'));
+    signalProcessTree(this.child.pid, 'SIGSTOP');
+    this.frozen = true;
+    return Promise.resolve();
+  }
+
+  thaw(): Promise<void> {
+    if (this.frozen && this.child?.pid) signalProcessTree(this.child.pid, 'SIGCONT');
+    this.frozen = false;
+    return Promise.resolve();
+  }
+
   async stop(): Promise<void> {
     const child = this.child;
     if (!child) return;
+    // A frozen process would not see the signal until thawed.
+    await this.thaw();
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill('SIGINT');
     const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);

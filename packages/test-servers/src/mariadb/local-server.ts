@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { reachableBy, resolveServerUser, type ServerUser } from '../embedded/server-user.js';
 import { TestServerError } from '../errors.js';
+import { signalProcessTree } from '../programs/freeze.js';
 import { findFreePort } from '../free-port.js';
 import { OutputTail } from '../output-tail.js';
 import { waitUntilMariaDbReady, withMariaDbConnection } from './admin.js';
@@ -71,6 +72,7 @@ export class LocalMariaDb implements MariaDbBackend {
   readonly kind = 'binary' as const;
   readonly host = HOST;
   private child: ChildProcess | undefined;
+  private frozen = false;
   private exited: Promise<void> | undefined;
   private readonly killOnExit = () => this.child?.kill('SIGKILL');
   private readonly removeDirOnExit = () => rmSync(this.dir, { recursive: true, force: true });
@@ -205,10 +207,26 @@ export class LocalMariaDb implements MariaDbBackend {
     }
   }
 
+  /** SIGSTOP to the server and every process under it (see {@link ServerBackend.freeze}). */
+  freeze(): Promise<void> {
+    if (!this.child?.pid) return Promise.reject(new TestServerError('The server is not running; start() it before freeze().', 'NOT_RUNNING'));
+    signalProcessTree(this.child.pid, 'SIGSTOP');
+    this.frozen = true;
+    return Promise.resolve();
+  }
+
+  thaw(): Promise<void> {
+    if (this.frozen && this.child?.pid) signalProcessTree(this.child.pid, 'SIGCONT');
+    this.frozen = false;
+    return Promise.resolve();
+  }
+
   /** A normal shutdown (SIGTERM): every session is closed; resolves once the port refuses connections. */
   async stop(): Promise<void> {
     const child = this.child;
     if (!child) return;
+    // A frozen process would not see the signal until thawed.
+    await this.thaw();
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
     try {

@@ -76,6 +76,13 @@ export interface MariaDbServer {
   /** Starts it again on the same port. */
   start(): Promise<void>;
   restart(): Promise<void>;
+  /**
+   * Freezes the server (SIGSTOP to it and its workers; a container is paused): connections stay
+   * open and the kernel still accepts new ones, but nothing answers until `thaw()`.
+   */
+  freeze(): Promise<void>;
+  /** Lets a frozen server run again (SIGCONT). `stop()` and `close()` thaw first. */
+  thaw(): Promise<void>;
   /** Stops it and removes everything it created. Safe to call twice. */
   close(): Promise<void>;
 }
