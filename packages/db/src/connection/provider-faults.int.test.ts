@@ -7,7 +7,7 @@ import type { ErrorEvent, ReconnectEvent } from '../events.js';
 import { createKustoDb, type KustoDb } from '../manager.js';
 import type { KustoDbOptions } from '../options.js';
 import { fixtureProject, schemaFor, USER_MODELS } from '../test-support/fixture-project.js';
-import { classifyError } from './classify-error.js';
+import { classifyError, isConnectionFailure } from './classify-error.js';
 
 // The runtime's fault suite on every provider with a real server here: Postgres, and MySQL on a
 // real MariaDB (skipped, with the reason, where MariaDB cannot run). Every fault is caused for
@@ -220,6 +220,31 @@ for (const kit of kits) {
       proxy.heal();
       await waitUntil('recovery after heal', async () => (await query(m).catch(() => 0)) === 1);
     });
+
+    test('the server process frozen for 20 s (SIGSTOP) and thawed: every call settles within its bounds as a connection failure, and the first call after the thaw works', async () => {
+      const m = manager(url, { checkTimeoutMs: 1_000, databases: { main: { pool: { queryTimeoutMillis: 1_500 } } } });
+      expect(await query(m)).toBe(1);
+      await server.freeze();
+      const outcomes: string[] = [];
+      try {
+        for (const frozenUntil = Date.now() + 20_000; Date.now() < frozenUntil; await sleep(250)) {
+          // Far beyond every bound involved (query 1.5 s, check 1 s, pool acquire 1 s): a hang detector.
+          const outcome = await Promise.race([
+            query(m).then(
+              () => 'answered',
+              (error: unknown) => (isConnectionFailure(error) ? 'connection failure' : `other: ${String(error)}`),
+            ),
+            sleep(10_000).then(() => 'hung'),
+          ]);
+          outcomes.push(outcome);
+        }
+      } finally {
+        await server.thaw();
+      }
+      expect(new Set(outcomes)).toEqual(new Set(['connection failure']));
+      await waitUntil('a query after the thaw', async () => (await query(m).catch(() => 0)) === 1, 15_000);
+      expect(m.statusOf('main').state).toBe('ready');
+    }, 90_000);
 
     test('disconnectAll() finishes while the server accepts TCP and never answers (hung connections do not hold it)', async () => {
       const m = createKustoDb({ cwd: project, env: { RDS_MAIN_URL: proxy.url(url) }, ...FAST, checkTimeoutMs: 500 });
