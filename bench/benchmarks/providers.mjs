@@ -17,10 +17,11 @@ import { createKustoDb } from '@kusto/db';
 import { findFreePort } from '@kusto/test-servers';
 import { providerServers } from '@kusto/test-servers/testing';
 import { startLoad } from '../lib/load.mjs';
+import { timePairs } from '../lib/query-pairs.mjs';
 import { mysqlSkipReason, prepareProvider } from '../lib/provider-fixture.mjs';
 import { startAppServer } from '../lib/processes.mjs';
 import { loadGeneratedClient, USER_ROWS as ROWS } from '../lib/setup.mjs';
-import { collectGarbage, quantile, sleep, summarize } from '../lib/stats.mjs';
+import { collectGarbage, sleep, summarize } from '../lib/stats.mjs';
 
 export const name = 'providers';
 export const title = 'MySQL (MariaDB) beside Postgres: fail-fast, restart recovery, query overhead';
@@ -135,21 +136,6 @@ function bareClient(side) {
   return new PrismaClient({ adapter: new PrismaPg({ connectionString: side.url, max: 10, connectionTimeoutMillis: 5_000 }) });
 }
 
-async function timePairs(count, sides) {
-  const samples = sides.map(() => new Array(count));
-  for (let i = 0; i < count; i++) {
-    const id = 1 + ((i * 7919) % ROWS);
-    for (let k = 0; k < sides.length; k++) {
-      const side = (i + k) % sides.length;
-      const started = performance.now();
-      const row = await sides[side](id);
-      samples[side][i] = performance.now() - started;
-      if (!row || row.id !== id) throw new Error(`findUnique(${id}) returned ${JSON.stringify(row)}`);
-    }
-  }
-  return samples.map((values) => quantile(values, 0.5));
-}
-
 async function queryRatios(side, { quick }) {
   const bare = bareClient(side);
   const db = createKustoDb({ cwd: side.project, profile: 'traditional', databases: { user: { url: side.url, pool: { max: 10 } } } });
@@ -163,7 +149,7 @@ async function queryRatios(side, { quick }) {
     const bareP50 = [];
     for (let round = 0; round < rounds; round++) {
       collectGarbage();
-      const [m, b] = await timePairs(perRound, [managed, direct]);
+      const [m, b] = (await timePairs(perRound, [managed, direct])).map((side) => side.p50);
       ratios.push(m / b);
       bareP50.push(b);
     }

@@ -4,30 +4,12 @@
 // the figures are the medians over rounds of the per-round ratios.
 import { PrismaPg } from '@prisma/adapter-pg';
 import { createKustoDb } from '@kusto/db';
-import { loadGeneratedClient, USER_ROWS } from '../lib/setup.mjs';
-import { collectGarbage, quantile, summarize } from '../lib/stats.mjs';
+import { timePairs } from '../lib/query-pairs.mjs';
+import { loadGeneratedClient } from '../lib/setup.mjs';
+import { collectGarbage, summarize } from '../lib/stats.mjs';
 
 export const name = 'query';
 export const title = 'query through a managed client (findUnique by id)';
-
-/**
- * `count` pairs of queries, one per side, alternating which side goes first, so both sides see the
- * same moment of the machine's load. Returns p50/p99 (ms) of each side.
- */
-async function timePairs(count, sides) {
-  const samples = sides.map(() => new Array(count));
-  for (let i = 0; i < count; i++) {
-    const id = 1 + ((i * 7919) % USER_ROWS);
-    for (let k = 0; k < sides.length; k++) {
-      const side = (i + k) % sides.length;
-      const started = performance.now();
-      const row = await sides[side](id);
-      samples[side][i] = performance.now() - started;
-      if (!row || row.id !== id) throw new Error(`findUnique(${id}) returned ${JSON.stringify(row)}`);
-    }
-  }
-  return samples.map((values) => ({ p50: quantile(values, 0.5), p99: quantile(values, 0.99) }));
-}
 
 export async function run({ projects, urls, quick }) {
   const PrismaClient = loadGeneratedClient(projects.four, 'user');
