@@ -4,6 +4,7 @@ import { publicDetail } from '../errors/configuration-response.js';
 import { managerFrom } from '../resolve-manager.js';
 import { ReadinessGate } from './readiness-gate.js';
 import { describeReplicas, replicaReadiness } from './replicas.js';
+import { roundMs } from './milliseconds.js';
 
 /** A Prometheus registry, as prom-client's `Registry` is: only what serving `/metrics` needs. */
 export interface MetricsRegistry {
@@ -49,12 +50,12 @@ function describe(status: DatabaseStatus, showTargets: boolean) {
   return {
     state: status.state,
     provider: status.provider,
-    latencyMs: status.lastLatencyMs,
+    latencyMs: roundMs(status.lastLatencyMs),
     lastCheckAt: status.lastCheckAt,
     consecutiveFailures: status.consecutiveFailures,
     reconnectCount: status.reconnectCount,
     circuitOpenCount: status.circuitOpenCount,
-    retryAfterMs: status.retryAfterMs,
+    retryAfterMs: roundMs(status.retryAfterMs),
     pool: status.pool,
     // Which variable to set is no secret, and the first thing to know about a database that never starts.
     ...(status.urlSet ? {} : { missingVariable: status.envVar }),
@@ -98,8 +99,8 @@ export function createHealthRouter(options: HealthRouterOptions = {}): HealthRou
           {
             healthy: health.healthy,
             state: health.state,
-            latencyMs: health.latencyMs,
-            ...(health.healthy ? {} : { retryAfterMs: health.retryAfterMs }),
+            latencyMs: roundMs(health.latencyMs),
+            ...(health.healthy ? {} : { retryAfterMs: roundMs(health.retryAfterMs) }),
             // Why, as a kind (`connection`, `timeout`, `auth`, `readOnly`…): driver messages name hosts.
             ...(health.failure ? { failure: health.failure } : {}),
             // A configuration mistake says what to change (its message names no host or secret).

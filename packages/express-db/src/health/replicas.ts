@@ -1,4 +1,5 @@
 import type { DatabaseHealth, DatabaseStatus, ReplicaStatus } from '@kusto/db';
+import { roundMs } from './milliseconds.js';
 
 // Read replicas are shown beside their database, never folded into it: a down replica leaves the
 // database healthy (its reads fall back to the primary), so readiness stays 200 and says which.
@@ -12,8 +13,8 @@ export function replicaReadiness(health: DatabaseHealth, targets: readonly Repli
       healthy: replica.healthy,
       inRotation: replica.inRotation,
       state: replica.state,
-      latencyMs: replica.latencyMs,
-      ...(replica.healthy ? {} : { retryAfterMs: replica.retryAfterMs }),
+      latencyMs: roundMs(replica.latencyMs),
+      ...(replica.healthy ? {} : { retryAfterMs: roundMs(replica.retryAfterMs) }),
       ...(targets ? { target: targets.find((status) => status.position === replica.position)?.target } : {}),
     })),
   };
@@ -27,12 +28,12 @@ export function describeReplicas(status: DatabaseStatus, showTargets: boolean): 
       position: replica.position,
       state: replica.state,
       inRotation: replica.inRotation,
-      latencyMs: replica.lastLatencyMs,
+      latencyMs: roundMs(replica.lastLatencyMs),
       lastCheckAt: replica.lastCheckAt,
       consecutiveFailures: replica.consecutiveFailures,
       reconnectCount: replica.reconnectCount,
       circuitOpenCount: replica.circuitOpenCount,
-      retryAfterMs: replica.retryAfterMs,
+      retryAfterMs: roundMs(replica.retryAfterMs),
       reads: replica.reads,
       fallbacks: replica.fallbacks,
       pool: replica.pool,
