@@ -75,7 +75,9 @@ for (const kit of kits) {
       m.on('error', (event) => event.during === 'pool' && poolErrors.push(event));
       const client = (await m.getClient('main')) as unknown as Probe;
       expect(await selectOne(m)).toBe(1);
-      expect(m.statusOf('main').pool).toMatchObject({ total: 1 });
+      // One connection on pg; the mariadb pool may open another in the background (its minimum idle).
+      if (kit.provider === 'postgresql') expect(m.statusOf('main').pool).toMatchObject({ total: 1 });
+      else expect(m.statusOf('main').pool!.total).toBeGreaterThan(0);
 
       const pending = client.$queryRawUnsafe(longSleep()).then(
         () => 'answered',
