@@ -77,6 +77,27 @@ export async function prepareRunnerTargets(
   return targets;
 }
 
+/** How long {@link unreachableReason} waits for a connection. */
+export const REACHABILITY_TIMEOUT_MS = 5_000;
+
+/**
+ * Whether the runner can connect to `target` now: undefined when it can, else the connection
+ * error's message (password removed), which says what to check. One connection, closed at once;
+ * used after a child process (a seed) failed, to tell a database that is down from a broken script.
+ */
+export async function unreachableReason(target: RunnerTarget): Promise<string | undefined> {
+  const { MIGRATION_PROVIDERS, ConnectionFailedError } = await loadRunner();
+  const connect = MIGRATION_PROVIDERS[target.folder.schema.provider ?? 'postgresql'];
+  if (!connect) return undefined;
+  try {
+    const connection = await connect({ database: target.folder.name, url: target.url, connectTimeoutMs: REACHABILITY_TIMEOUT_MS, baseDir: target.folder.dir, readOnly: true });
+    await connection.close();
+    return undefined;
+  } catch (error) {
+    return error instanceof ConnectionFailedError ? scrubSecrets(error.message, target.url) : undefined;
+  }
+}
+
 /** What a failed statement looks like in a runner error (migration, rollback). */
 interface StatementFailureLike {
   readonly statement: string;
