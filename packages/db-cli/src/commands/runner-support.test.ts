@@ -26,7 +26,7 @@ function context(env: NodeJS.ProcessEnv, verdicts: Readonly<Record<string, Poole
       poolerProbe: (url: string) => {
         const database = new globalThis.URL(url).pathname.slice(1);
         probed.push(database);
-        return Promise.resolve<PoolerProbeResult>({ verdict: verdicts[database] ?? 'direct', reason: 'evidence', rounds: [], durationMs: 1 });
+        return Promise.resolve<PoolerProbeResult>({ verdict: verdicts[database] ?? 'direct', reason: 'evidence', connected: true, rounds: [], durationMs: 1 });
       },
     },
   };

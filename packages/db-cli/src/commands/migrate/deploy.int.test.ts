@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import type { TestDatabase } from '@kusto/test-servers/testing';
 import { freshDatabases, prismaRows, tableNames, THREE_MIGRATIONS } from '@kusto/test-servers/migration-fixtures';
@@ -143,4 +144,28 @@ describe('failures', () => {
     expect(run.err.join('\n')).toMatch(/Could not connect to database "user"/);
     expect(run.text).not.toContain('s3cret-pass');
   });
+});
+
+test('a server that refuses the connection or the login: the deploy\'s own error, no pooler advice before it', async () => {
+  const user = await freshDatabase('cli_deploy_unreachable');
+  const dir = await project({ user: { migrations: THREE_MIGRATIONS } });
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  const refused = new URL(user.url);
+  refused.port = String(port);
+  const wrongPassword = new URL(user.url);
+  wrongPassword.password = 'not-the-password';
+  for (const [url, reason] of [
+    [refused.href, /ECONNREFUSED/],
+    [wrongPassword.href, /password authentication failed/],
+  ] as const) {
+    const run = await kusto(dir, ['migrate', '-t', 'deploy', '-d', 'user', '--wait', '0', '--force'], { env: { RDS_USER_URL: url } });
+    expect(run.exitCode).toBe(1);
+    expect(run.text).not.toContain('transaction pooler');
+    expect(run.text).toMatch(/Could not connect to database "user": /);
+    expect(run.text).toMatch(reason);
+    expect(run.text).not.toContain('not-the-password');
+  }
 });
