@@ -8,7 +8,7 @@ import { palette } from '../output/colors.js';
 import { formatDuration, renderTable } from '../output/table.js';
 import { guardDangerous, isCommandResult } from '../safety/guard-dangerous.js';
 import { connectionReport, describeVia } from '../targets/connection-url.js';
-import { projectDirOf, resolveTargets } from '../targets/resolve-targets.js';
+import { resolveTargets, workingDirOf } from '../targets/resolve-targets.js';
 import { describeRunnerError, loadRunner, prepareRunnerTargets, withInterruptSignal, type RunnerTarget } from './runner-support.js';
 
 export interface ExecuteArgs extends GlobalArgs {
@@ -202,7 +202,7 @@ export const executeCommand: KustoCommand<ExecuteArgs> = {
     if (!args.write) {
       const { databases } = resolveTargets(args, 'one-required', context, 'execute');
       const [target] = await prepareRunnerTargets(databases, context, 'main');
-      return run(target!, await readSql(source, projectDirOf(args, context)));
+      return run(target!, await readSql(source, workingDirOf(args, context)));
     }
     let prepared: { target: RunnerTarget; sql: string } | undefined;
     const guarded = await guardDangerous(
@@ -213,7 +213,7 @@ export const executeCommand: KustoCommand<ExecuteArgs> = {
         force: args.force,
         precheck: async (folder) => {
           const [target] = await prepareRunnerTargets([folder], context, 'preferDirect');
-          prepared = { target: target!, sql: await readSql(source, projectDirOf(args, context)) };
+          prepared = { target: target!, sql: await readSql(source, workingDirOf(args, context)) };
         },
       },
       context,
