@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { parseSchema, type DatabaseFolder } from '@kusto/db';
-import type { PoolerProbeResult } from '@kusto/migrate';
+import { ChecksumMismatchError, FailedMigrationsPresentError, LockTimeoutError, type PoolerProbeResult } from '@kusto/migrate';
 import { capture } from '../test-support/project.js';
-import { prepareRunnerTargets } from './runner-support.js';
+import { describeRunnerError, prepareRunnerTargets } from './runner-support.js';
 
 // The checks every runner command passes before touching a database, with the pooler probe
 // injected (the real one is exercised in pooler-probe.int.test.ts and pooler.int.test.ts).
@@ -94,5 +94,21 @@ describe('prepareRunnerTargets', () => {
   it('an invalid direct URL is named by its own variable', async () => {
     const { context: ctx } = context({ RDS_A_URL: URL('db', 'a'), RDS_A_DIRECT_URL: 'mysql://x@y/a' });
     await expect(prepareRunnerTargets([folder('a')], ctx, 'session')).rejects.toMatchObject({ message: expect.stringMatching(/RDS_A_DIRECT_URL.*scheme "mysql:"/s) });
+  });
+});
+
+describe('describeRunnerError in CLI terms', () => {
+  const url = 'postgresql://u:s3cret-pass@h/shop';
+  it('names what the command line offers, never a createMigrator option or method', () => {
+    const checksum = describeRunnerError(new ChecksumMismatchError('shop', ['20240101000000_init']), url).join('\n');
+    expect(checksum).toBe(
+      'Rollback of database "shop" refused, nothing was changed: 20240101000000_init changed on disk since it was applied, so its down.sql ' +
+        'may not match the database. Restore the applied migration.sql (e.g. from version control) and run the rollback again.',
+    );
+    const failed = describeRunnerError(new FailedMigrationsPresentError('shop', ['20240101000000_init']), url).join('\n');
+    expect(failed).toContain('(`kusto-db migrate -t resolve -d shop --rolled-back 20240101000000_init`), then deploy again.');
+    const lock = describeRunnerError(new LockTimeoutError('shop', 60_000), url).join('\n');
+    expect(lock).toMatch(/Wait for it to finish and run again\.$/);
+    for (const text of [checksum, failed, lock]) expect(text).not.toMatch(/ignoreChecksumMismatch|migrator\.|lockTimeoutMs/);
   });
 });

@@ -111,11 +111,31 @@ function hasStatement(error: unknown): error is StatementFailureLike {
 }
 
 /**
+ * Advice in the library's messages that names a `createMigrator` option or method, which a
+ * `kusto-db` user cannot pass, replaced by what the command line offers. Keyed by the error's
+ * stable code; the library's own wording is matched exactly (runner-support.test.ts builds the
+ * real errors, so a change there fails a test here).
+ */
+const LIBRARY_ADVICE: Readonly<Record<string, readonly (readonly [string, string])[]>> = {
+  CHECKSUM_MISMATCH: [['Restore the applied migration.sql, or pass `ignoreChecksumMismatch: true`.', 'Restore the applied migration.sql (e.g. from version control) and run the rollback again.']],
+  FAILED_MIGRATIONS_PRESENT: [[', or `migrator.resolve({ rolledBack: name })`)', ')']],
+  LOCK_TIMEOUT: [[', or raise `lockTimeoutMs`.', '.']],
+};
+
+/** A runner error's message as a `kusto-db` user can act on it (see {@link LIBRARY_ADVICE}). */
+export function inCliTerms(error: Error): string {
+  const code = (error as { code?: unknown }).code;
+  let message = error.message;
+  for (const [library, cli] of (typeof code === 'string' ? LIBRARY_ADVICE[code] : undefined) ?? []) message = message.replace(library, cli);
+  return message;
+}
+
+/**
  * The lines that explain a runner error: its message, then the failing statement (indented) when
  * the database rejected one. The URL's password is removed from every line.
  */
 export function describeRunnerError(error: Error, url: string): string[] {
-  const lines = [scrubSecrets(error.message, url)];
+  const lines = [scrubSecrets(inCliTerms(error), url)];
   if (hasStatement(error)) {
     lines.push(`Failing statement (${error.file}:${error.line}):`);
     for (const line of scrubSecrets(error.statement, url).split('\n')) lines.push(`    ${line}`);
