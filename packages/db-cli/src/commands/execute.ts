@@ -128,7 +128,7 @@ async function runStreaming(target: RunnerTarget, sql: string, args: ExecuteArgs
       },
     },
   );
-  const error = result.error ? describeRunnerError(result.error, target.url) : undefined;
+  const error = result.error ? describeRunnerError(result.error, target) : undefined;
   if (args.json) {
     openDocument();
     const rest = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { parseSchema, type DatabaseFolder } from '@kusto/db';
-import { ChecksumMismatchError, FailedMigrationsPresentError, LockTimeoutError, type PoolerProbeResult } from '@kusto/migrate';
+import { ChecksumMismatchError, ConnectionFailedError, FailedMigrationsPresentError, LockTimeoutError, type PoolerProbeResult } from '@kusto/migrate';
 import { capture } from '../test-support/project.js';
 import { describeRunnerError, prepareRunnerTargets } from './runner-support.js';
 
@@ -98,7 +98,7 @@ describe('prepareRunnerTargets', () => {
 });
 
 describe('describeRunnerError in CLI terms', () => {
-  const url = 'postgresql://u:s3cret-pass@h/shop';
+  const url = { url: 'postgresql://u:s3cret-pass@h/shop', envVar: 'RDS_SHOP_URL' };
   it('names what the command line offers, never a createMigrator option or method', () => {
     const checksum = describeRunnerError(new ChecksumMismatchError('shop', ['20240101000000_init']), url).join('\n');
     expect(checksum).toBe(
@@ -109,6 +109,12 @@ describe('describeRunnerError in CLI terms', () => {
     expect(failed).toContain('(`kusto-db migrate -t resolve -d shop --rolled-back 20240101000000_init`), then deploy again.');
     const lock = describeRunnerError(new LockTimeoutError('shop', 60_000), url).join('\n');
     expect(lock).toMatch(/Wait for it to finish and run again\.$/);
+    const login = describeRunnerError(new ConnectionFailedError('shop', 'password authentication failed for user "u"', { cause: Object.assign(new Error('x'), { code: '28P01' }) }), url).join('\n');
+    expect(login).toBe('Could not connect to database "shop": password authentication failed for user "u". Check the user and password in RDS_SHOP_URL.');
+    const mysqlLogin = describeRunnerError(new ConnectionFailedError('shop', 'Access denied', { cause: Object.assign(new Error('x'), { errno: 1045 }) }), url).join('\n');
+    expect(mysqlLogin).toMatch(/Check the user and password in RDS_SHOP_URL\.$/);
+    const down = describeRunnerError(new ConnectionFailedError('shop', 'connect ECONNREFUSED 127.0.0.1:5432', { cause: Object.assign(new Error('x'), { code: 'ECONNREFUSED' }) }), url).join('\n');
+    expect(down).toMatch(/Check that the server runs and that its URL is right\.$/);
     for (const text of [checksum, failed, lock]) expect(text).not.toMatch(/ignoreChecksumMismatch|migrator\.|lockTimeoutMs/);
   });
 });

@@ -94,7 +94,7 @@ export async function unreachableReason(target: RunnerTarget): Promise<string | 
     await connection.close();
     return undefined;
   } catch (error) {
-    return error instanceof ConnectionFailedError ? scrubSecrets(error.message, target.url) : undefined;
+    return error instanceof ConnectionFailedError ? inCliTerms(error, target) : undefined;
   }
 }
 
@@ -122,20 +122,27 @@ const LIBRARY_ADVICE: Readonly<Record<string, readonly (readonly [string, string
   LOCK_TIMEOUT: [[', or raise `lockTimeoutMs`.', '.']],
 };
 
-/** A runner error's message as a `kusto-db` user can act on it (see {@link LIBRARY_ADVICE}). */
-export function inCliTerms(error: Error): string {
+/**
+ * A runner error's message as a `kusto-db` user can act on it (see {@link LIBRARY_ADVICE}); a
+ * refused login names the variable the URL came from (never the URL), and the password is removed.
+ */
+export function inCliTerms(error: Error, connection: Pick<ConnectionUrl, 'url' | 'envVar'>): string {
   const code = (error as { code?: unknown }).code;
   let message = error.message;
   for (const [library, cli] of (typeof code === 'string' ? LIBRARY_ADVICE[code] : undefined) ?? []) message = message.replace(library, cli);
-  return message;
+  if (code === 'CONNECTION_FAILED' && (error as { loginRefused?: unknown }).loginRefused === true) {
+    message = message.replace('Check the user and password in its URL.', `Check the user and password in ${connection.envVar}.`);
+  }
+  return scrubSecrets(message, connection.url);
 }
 
 /**
  * The lines that explain a runner error: its message, then the failing statement (indented) when
  * the database rejected one. The URL's password is removed from every line.
  */
-export function describeRunnerError(error: Error, url: string): string[] {
-  const lines = [scrubSecrets(inCliTerms(error), url)];
+export function describeRunnerError(error: Error, connection: Pick<ConnectionUrl, 'url' | 'envVar'>): string[] {
+  const { url } = connection;
+  const lines = [inCliTerms(error, connection)];
   if (hasStatement(error)) {
     lines.push(`Failing statement (${error.file}:${error.line}):`);
     for (const line of scrubSecrets(error.statement, url).split('\n')) lines.push(`    ${line}`);

@@ -43,7 +43,7 @@ export const seedCommand: KustoCommand<SeedArgs> = {
         if (unreachable !== undefined) {
           return { result: 'failed', detail: `the seed failed because its database is unavailable: ${unreachable}` };
         }
-        return { result: 'failed', detail: describeRunnerError(result.error ?? new Error('the seed failed'), target.url).join(' ') };
+        return { result: 'failed', detail: describeRunnerError(result.error ?? new Error('the seed failed'), target).join(' ') };
       },
       { action: 'seed' },
       context,

@@ -158,8 +158,8 @@ test('a server that refuses the connection or the login: the deploy\'s own error
   const wrongPassword = new URL(user.url);
   wrongPassword.password = 'not-the-password';
   for (const [url, reason] of [
-    [refused.href, /ECONNREFUSED/],
-    [wrongPassword.href, /password authentication failed/],
+    [refused.href, /ECONNREFUSED.*Check that the server runs and that its URL is right\./],
+    [wrongPassword.href, /password authentication failed for user "[^"]+"\. Check the user and password in RDS_USER_URL\./],
   ] as const) {
     const run = await kusto(dir, ['migrate', '-t', 'deploy', '-d', 'user', '--wait', '0', '--force'], { env: { RDS_USER_URL: url } });
     expect(run.exitCode).toBe(1);

@@ -45,7 +45,7 @@ function report(target: RunnerTarget, result: DeployResult, context: CliContext)
     return { database: name, result: none ? 'no migrations' : applied === 0 ? 'up to date' : 'applied', applied, ms: result.durationMs };
   }
   context.io.out(`${paint.fail('✖')} ${paint.bold(name)} deploy failed ${time}`);
-  if (result.error) for (const line of describeRunnerError(result.error, target.url)) context.io.err(`    ${line}`);
+  if (result.error) for (const line of describeRunnerError(result.error, target)) context.io.err(`    ${line}`);
   const notRun = result.results.filter((run) => run.status === 'notRun').map((run) => run.name);
   if (notRun.length > 0) context.io.err(`    Not run: ${notRun.join(', ')}.`);
   return { database: name, result: 'failed', applied, ms: result.durationMs };
