@@ -95,6 +95,8 @@ test('validate reports a Prisma schema error for that database only and exits 1'
     const text = out.join('\n');
     expect(text).toMatch(/✖ read-replica validate failed .*prisma validate exited with 1/);
     expect(text).toMatch(/Strin/);
+    // Not a terminal (captured): Prisma's colour codes are stripped.
+    expect(text).not.toContain('\u001b[');
     expect(text).toMatch(/✔ user validate ok/);
   } finally {
     await removeProject(broken);
