@@ -271,7 +271,7 @@ export class RollbackTargetError extends MigrationError {
       reason === 'ambiguous'
         ? `"${target}" matches several applied migrations: ${list}. Give the full name.`
         : reason === 'out-of-range'
-          ? `cannot roll back ${target} migrations: only ${candidates.length} are applied (${list}).`
+          ? `cannot roll back ${target} migration${target === '1' ? '' : 's'}: only ${candidates.length} ${candidates.length === 1 ? 'is' : 'are'} applied${candidates.length > 0 ? ` (${list})` : ''}.`
           : reason === 'invalid'
             ? `${target} is not a number of steps: give a whole number of at least 1, or a migration name.`
             : `"${target}" is not an applied migration. Applied: ${list}.`;
