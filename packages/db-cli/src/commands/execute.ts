@@ -5,7 +5,7 @@ import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
 import type { GlobalArgs } from '../global-options.js';
 import { palette } from '../output/colors.js';
-import { formatDuration, renderTable } from '../output/table.js';
+import { formatDuration, renderTable, roundMs } from '../output/table.js';
 import { guardDangerous, isCommandResult } from '../safety/guard-dangerous.js';
 import { connectionReport, describeVia } from '../targets/connection-url.js';
 import { resolveTargets, workingDirOf } from '../targets/resolve-targets.js';
@@ -135,7 +135,7 @@ async function runStreaming(target: RunnerTarget, sql: string, args: ExecuteArgs
       ok: result.ok,
       command: result.statements.at(-1)?.command ?? null,
       rowCount: result.rowCount,
-      durationMs: result.durationMs,
+      durationMs: roundMs(result.durationMs),
       fields: result.fields,
       statements: result.statements.map((statement) => ({ command: statement.command, rowCount: statement.rowCount })),
       error: result.error && error ? { code: result.error.code, message: error.join('\n') } : null,
