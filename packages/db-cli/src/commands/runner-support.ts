@@ -144,7 +144,9 @@ export function describeRunnerError(error: Error, connection: Pick<ConnectionUrl
   const { url } = connection;
   const lines = [inCliTerms(error, connection)];
   if (hasStatement(error)) {
-    lines.push(`Failing statement (${error.file}:${error.line}):`);
+    // The message names the file and line already: say it once.
+    const where = `${error.file}:${error.line}`;
+    lines.push(lines[0]!.includes(where) ? 'Failing statement:' : `Failing statement (${where}):`);
     for (const line of scrubSecrets(error.statement, url).split('\n')) lines.push(`    ${line}`);
   }
   return lines;

@@ -107,7 +107,9 @@ describe('failures', () => {
     expect(run.exitCode).toBe(1);
     const err = run.err.join('\n');
     expect(err).toMatch(/Migration "20240102000000_broken" of database "accounts" failed at statement 2 .*syntax error/);
-    expect(err).toMatch(/Failing statement \(.*20240102000000_broken\/migration\.sql:2\):\n\s+CREATE TABLEX "Nope" \("id" INT\);?/);
+    expect(err).toMatch(/failed at statement 2 \(.*20240102000000_broken\/migration\.sql:2\).*\n\s*Failing statement:\n\s+CREATE TABLEX "Nope" \("id" INT\);?/);
+    // The file and line are named once.
+    expect(err.split('20240102000000_broken/migration.sql:2')).toHaveLength(2);
     expect(err).toContain('Not run: 20240103000000_later.');
     expect(run.out).toContainEqual(expect.stringMatching(/^✖ accounts deploy failed/));
     expect(run.out).toContainEqual('■ user deploy not run: "accounts" failed first');
