@@ -82,6 +82,20 @@ describe.each(PROVIDERS.map((provider) => [provider.skip === undefined ? provide
         await removeProject(project);
       });
 
+      test('a wrong password: the user and password in RDS_USER_URL are what to check (a server database only)', async () => {
+        if (provider.name === 'sqlite') return;
+        const wrong = new URL(env.RDS_USER_URL!);
+        wrong.password = 'not-the-password';
+        for (const argv of [['status', '-d', 'user'], ['migrate', '-t', 'deploy', '-d', 'user', '--wait', '0', '--force']]) {
+          const run = await kusto(project, argv, { env: { RDS_USER_URL: wrong.href } });
+          expect(run.exitCode).toBe(1);
+          expect(run.text).toMatch(/Could not connect to database "user": .*\. Check the user and password in RDS_USER_URL\./);
+          expect(run.text).not.toContain('Check that the server runs');
+          expect(run.text).not.toContain('transaction pooler');
+          expect(run.text).not.toContain('not-the-password');
+        }
+      }, 60_000);
+
       test('a failed deploy advises the native resolve; resolve, fix, deploy; resolve refuses what Prisma refuses; rollback', async () => {
         const failed = await kusto(project, ['migrate', '-t', 'deploy', '-d', 'user', '--wait', '0', '--force'], { env });
         expect(failed.exitCode).toBe(1);
