@@ -232,7 +232,8 @@ export class MigrationFailedError extends StatementFailedError {
     super('MIGRATION_FAILED', database, migration, file, failure, transactional, {
       what: `Migration "${migration}" of database "${database}"`,
       ifRolledBack: 'nothing of it remains',
-      next: transactional
+      // Nothing took effect (a transaction, or the first statement failed): nothing to undo.
+      next: transactional || (failure.tookEffect ?? []).length === 0
         ? `Fix the migration, mark it rolled back (\`${resolveCommand(database, 'rolled-back', migration)}\`), and deploy again.`
         : `Undo what took effect or finish it by hand, then mark it rolled back (\`${resolveCommand(database, 'rolled-back', migration)}\`) ` +
           `and deploy again, or applied (\`${resolveCommand(database, 'applied', migration)}\`).`,
