@@ -34,7 +34,7 @@ export function withGlobalOptions(yargs: Argv): Argv<GlobalArgs> {
     })
     .option('cwd', {
       type: 'string',
-      describe: 'Project directory [default: the current directory]',
+      describe: 'Project directory [default: the nearest folder upwards with a package.json]',
       global: true,
     })
     .option('env-file', {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { createMigrator } from './migrator.js';
+import { LOCK_WAIT_NOTICE_MS } from './session.js';
 import { PRISMA_ADVISORY_LOCK_KEY } from './dialects/postgres/connection.js';
 import { columnNames, freshDatabases, makeTempDir, prismaRows, query, recordingLogger, tableNames, THREE_MIGRATIONS, writeMigrations } from '@kusto/test-servers/migration-fixtures';
 
@@ -38,6 +39,8 @@ describe('deploy', () => {
     }
     expect(await tableNames(database.url)).toEqual(['Post', 'User', '_prisma_migrations']);
     expect(await columnNames(database.url, 'Post')).toEqual(['id', 'title', 'body']);
+    // The lock was free: no word about waiting for it.
+    expect(logger.lines.filter((line) => line.includes('waiting for the migration lock'))).toEqual([]);
 
     const rows = await prismaRows(database.url);
     expect(rows.map((row) => row.migration_name)).toEqual(Object.keys(THREE_MIGRATIONS));
@@ -155,9 +158,11 @@ describe('deploy', () => {
     await holder.connect();
     try {
       await holder.query('SELECT pg_advisory_lock($1)', [PRISMA_ADVISORY_LOCK_KEY]);
-      const result = await createMigrator({ database: 'locked', url: database.url, migrationsDir, lockTimeoutMs: 50 }).deploy();
+      const logger = recordingLogger();
+      const result = await createMigrator({ database: 'locked', url: database.url, migrationsDir, lockTimeoutMs: LOCK_WAIT_NOTICE_MS + 500, logger }).deploy();
       expect(result).toMatchObject({ ok: false, outcome: 'failed' });
       expect(result.error?.code).toBe('LOCK_TIMEOUT');
+      expect(logger.lines).toContain('info locked: waiting for the migration lock (another run holds it)');
       expect(await tableNames(database.url)).toEqual([]);
     } finally {
       await holder.end();

@@ -51,17 +51,36 @@ export class UnsupportedMigrationProviderError extends MigrationError {
   }
 }
 
+/**
+ * Whether a driver error is the server refusing the login: Postgres SQLSTATE 28P01
+ * (invalid_password) or 28000 (invalid_authorization_specification), MySQL/MariaDB errno 1045
+ * (ER_ACCESS_DENIED_ERROR) or 1698 (ER_ACCESS_DENIED_NO_PASSWORD_ERROR).
+ */
+export function isLoginRefused(error: unknown): boolean {
+  const { code, errno } = (error ?? {}) as { code?: unknown; errno?: unknown };
+  return code === '28P01' || code === '28000' || errno === 1045 || errno === 1698;
+}
+
+/** The advice of a {@link ConnectionFailedError} whose server refused the login; "its URL" is where the user and password are. */
+export const LOGIN_REFUSED_ADVICE = 'Check the user and password in its URL.';
+
 export class ConnectionFailedError extends MigrationError {
+  /** The server was reached and refused the login (user or password wrong): see {@link isLoginRefused}. */
+  readonly loginRefused: boolean;
+
   constructor(
     readonly database: string,
     detail: string,
     options?: { cause?: unknown },
   ) {
+    const loginRefused = isLoginRefused(options?.cause);
     super(
       'CONNECTION_FAILED',
-      `Could not connect to database "${database}": ${detail}. Check that the server runs and that its URL is right.`,
+      `Could not connect to database "${database}": ${detail}. ` +
+        (loginRefused ? LOGIN_REFUSED_ADVICE : 'Check that the server runs and that its URL is right.'),
       options,
     );
+    this.loginRefused = loginRefused;
   }
 }
 
@@ -213,7 +232,8 @@ export class MigrationFailedError extends StatementFailedError {
     super('MIGRATION_FAILED', database, migration, file, failure, transactional, {
       what: `Migration "${migration}" of database "${database}"`,
       ifRolledBack: 'nothing of it remains',
-      next: transactional
+      // Nothing took effect (a transaction, or the first statement failed): nothing to undo.
+      next: transactional || (failure.tookEffect ?? []).length === 0
         ? `Fix the migration, mark it rolled back (\`${resolveCommand(database, 'rolled-back', migration)}\`), and deploy again.`
         : `Undo what took effect or finish it by hand, then mark it rolled back (\`${resolveCommand(database, 'rolled-back', migration)}\`) ` +
           `and deploy again, or applied (\`${resolveCommand(database, 'applied', migration)}\`).`,
@@ -252,7 +272,7 @@ export class RollbackTargetError extends MigrationError {
       reason === 'ambiguous'
         ? `"${target}" matches several applied migrations: ${list}. Give the full name.`
         : reason === 'out-of-range'
-          ? `cannot roll back ${target} migrations: only ${candidates.length} are applied (${list}).`
+          ? `cannot roll back ${target} migration${target === '1' ? '' : 's'}: only ${candidates.length} ${candidates.length === 1 ? 'is' : 'are'} applied${candidates.length > 0 ? ` (${list})` : ''}.`
           : reason === 'invalid'
             ? `${target} is not a number of steps: give a whole number of at least 1, or a migration name.`
             : `"${target}" is not an applied migration. Applied: ${list}.`;

@@ -178,7 +178,7 @@ describe('probeTransactionPooler', () => {
       return { backendPid: () => Promise.resolve(1) };
     });
     const result = await probeTransactionPooler({ url: URL, open: server.open, timeoutMs: 20 });
-    expect(result).toMatchObject({ verdict: 'undecided', reason: 'no answer within 20 ms', rounds: [] });
+    expect(result).toMatchObject({ verdict: 'undecided', reason: 'no answer within 20 ms', rounds: [], connected: false });
     release!();
     await new Promise((resolve) => setImmediate(resolve));
     expect(server.closes).toEqual(['abort']);
@@ -190,12 +190,13 @@ describe('probeTransactionPooler', () => {
     expect(result.verdict).toBe('undecided');
     expect(result.reason).toContain('boom at');
     expect(result.reason).not.toContain('s3cret-pass');
+    expect(result.connected).toBe(true);
     expect(server.closes).toEqual(['abort']);
   });
 
   it('a connection that cannot open: undecided with the reason', async () => {
     const result = await probeTransactionPooler({ url: URL, open: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6432')) });
-    expect(result).toMatchObject({ verdict: 'undecided', reason: 'connect ECONNREFUSED 127.0.0.1:6432' });
+    expect(result).toMatchObject({ verdict: 'undecided', reason: 'connect ECONNREFUSED 127.0.0.1:6432', connected: false });
   });
 
   it('clears its deadline timer on every path', async () => {

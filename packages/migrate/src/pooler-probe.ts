@@ -76,6 +76,12 @@ export interface PoolerProbeResult {
   readonly rounds: readonly PoolerProbeRound[];
   /** What decided it: the evidence for `transactionPooler`, the failure for `undecided`. */
   readonly reason: string;
+  /**
+   * Whether the probe's first connection opened. `false` (always with `undecided`): the server could
+   * not be reached, refused the login or did not answer in time, so the work that follows will fail
+   * to connect too and report that itself; the pooler question is moot.
+   */
+  readonly connected: boolean;
   readonly durationMs: number;
 }
 
@@ -166,6 +172,7 @@ export async function probeTransactionPooler(options: PoolerProbeOptions): Promi
   const live = new Set<ProbeConnection>();
   // `stopped`: decided, failed or timed out; a connection that opens after that is dropped at once.
   let state: 'running' | 'stopped' = 'running';
+  let connected = false;
 
   const connect = async (): Promise<ProbeConnection> => {
     const connection = await open(options.url, timeoutMs - (monotonic() - started));
@@ -175,6 +182,7 @@ export async function probeTransactionPooler(options: PoolerProbeOptions): Promi
       throw new ProbeTimedOut();
     }
     live.add(connection);
+    connected = true;
     return connection;
   };
   const closeAll = async (mode: 'graceful' | 'abort') => {
@@ -227,5 +235,5 @@ export async function probeTransactionPooler(options: PoolerProbeOptions): Promi
   }
   // After a time-out or failure a connection may be stuck mid-query: drop it rather than wait.
   await closeAll(outcome.verdict === 'undecided' ? 'abort' : 'graceful');
-  return { ...outcome, rounds: [...rounds], durationMs: monotonic() - started };
+  return { ...outcome, connected, rounds: [...rounds], durationMs: monotonic() - started };
 }

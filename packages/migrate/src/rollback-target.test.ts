@@ -51,4 +51,12 @@ describe('resolveRollbackTarget', () => {
     expect(failure({ steps: 0 }).reason).toBe('invalid');
     expect(failure({ steps: 1.5 }).reason).toBe('invalid');
   });
+
+  it('says how many are applied in agreement with the count', () => {
+    expect(new RollbackTargetError('user', '2', 'out-of-range', ['20240101000000_users']).message).toContain(
+      'cannot roll back 2 migrations: only 1 is applied (20240101000000_users).',
+    );
+    expect(new RollbackTargetError('user', '1', 'out-of-range', []).message).toContain('cannot roll back 1 migration: only 0 are applied.');
+    expect(failure({ steps: 5 }).message).toContain('cannot roll back 5 migrations: only 4 are applied');
+  });
 });

@@ -45,6 +45,9 @@ export async function withConnection<T>(
   }
 }
 
+/** How long taking the migration lock may take before the logger hears that the run is waiting for it. */
+export const LOCK_WAIT_NOTICE_MS = 500;
+
 /**
  * Runs `work` holding the database's migration lock (waiting up to `lockTimeoutMs`), and always
  * releases it. Throws {@link LockTimeoutError} when the wait runs out, and
@@ -58,8 +61,15 @@ export async function withMigrationLock<T>(
 ): Promise<T> {
   if (declaresTransactionPooler(config.url)) throw new TransactionPoolerError(config.database);
   const waitStarted = config.monotonic();
-  config.logger.info(`${config.database}: waiting for the migration lock`);
-  if (!(await connection.acquireLock(config.lockTimeoutMs))) {
+  // Said only when the lock is not free at once (another run holds it), not on every run.
+  const notice = setTimeout(() => config.logger.info(`${config.database}: waiting for the migration lock (another run holds it)`), LOCK_WAIT_NOTICE_MS);
+  let acquired: boolean;
+  try {
+    acquired = await connection.acquireLock(config.lockTimeoutMs);
+  } finally {
+    clearTimeout(notice);
+  }
+  if (!acquired) {
     throw new LockTimeoutError(config.database, Math.round(config.monotonic() - waitStarted));
   }
   try {

@@ -1,5 +1,5 @@
 import { SchemaError, type DatabaseFolder, type SkippedFolder } from '@kusto/db';
-import { urlStateOf } from '../targets/database-url.js';
+import { urlEnvVarOf, urlStateOf } from '../targets/database-url.js';
 
 /** One rule `kusto-db validate` applies on top of `prisma validate`. */
 export interface CheckFinding {
@@ -12,6 +12,16 @@ export interface CheckFinding {
 export const EXPECTED_GENERATOR = 'prisma-client-js';
 /** The generator output `@kusto/db` looks for, relative to the database folder. */
 export const EXPECTED_OUTPUT = 'client';
+
+/**
+ * What to do about a url in the schema's datasource, which Prisma 7 rejects: for `url = env("X")`
+ * `kusto-db upgrade-schema` moves it out; a literal URL (never echoed: it may hold a password) has
+ * to go into the database's variable by hand, since upgrade-schema will not write a secret to disk.
+ */
+export function schemaUrlFix(folder: DatabaseFolder): string {
+  if (folder.schema.urlEnv !== undefined) return `move it to prisma.config.ts: kusto-db upgrade-schema -d ${folder.name}`;
+  return `put that URL in the environment variable ${urlEnvVarOf(folder)} (e.g. in .env) and delete the url line from schema.prisma`;
+}
 
 /** Applies our rules to one database folder. Reads nothing but the folder's parsed schema and `env`. */
 export function checkDatabase(folder: DatabaseFolder, env: NodeJS.ProcessEnv): CheckFinding[] {
@@ -48,7 +58,7 @@ export function checkDatabase(folder: DatabaseFolder, env: NodeJS.ProcessEnv): C
       rule: 'no-url-in-schema',
       ok: !schema.hasUrl,
       message: schema.hasUrl
-        ? `the datasource has a url, which Prisma 7 rejects; move it to prisma.config.ts: kusto-db upgrade-schema -d ${folder.name}`
+        ? `the datasource has a url, which Prisma 7 rejects; ${schemaUrlFix(folder)}`
         : 'no url in the schema',
     },
     {
@@ -71,7 +81,7 @@ export function assertPrisma7Schema(folder: DatabaseFolder): void {
     throw new SchemaError(
       folder.name,
       folder.schemaPath,
-      `the datasource has a url, which Prisma 7 rejects. Move it to prisma.config.ts: kusto-db upgrade-schema -d ${folder.name}`,
+      `the datasource has a url, which Prisma 7 rejects: ${schemaUrlFix(folder)}`,
     );
   }
 }

@@ -231,3 +231,9 @@ describe('exit codes', () => {
     expect(exitCode).toBe(7);
   });
 });
+
+test('migrate -t deploy --wait abc names what was typed, before any database is touched', async () => {
+  const { exitCode, err } = await kusto(['migrate', '-t', 'deploy', '-d', 'user', '--wait', 'abc', '--force']);
+  expect(exitCode).toBe(1);
+  expect(err.join('\n')).toBe('kusto-db: --wait must be a number of seconds (0 or more), not "abc".');
+});

@@ -48,6 +48,7 @@ describe('reading', () => {
     const document = JSON.parse(run.out.join('\n')) as { ok: boolean; rows: unknown[]; rowCount: number; write: boolean; durationMs: number; command: string };
     expect(document).toMatchObject({ ok: true, rows: [{ x: 'a;b' }, { x: 'c' }], rowCount: 2, write: false, command: 'SELECT' });
     expect(typeof document.durationMs).toBe('number');
+    expect(String(document.durationMs)).toMatch(/^\d+(\.\d)?$/);
   });
 
   test('-f reads the SQL from a file relative to the project', async () => {

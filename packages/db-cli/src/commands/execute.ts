@@ -5,10 +5,10 @@ import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
 import type { GlobalArgs } from '../global-options.js';
 import { palette } from '../output/colors.js';
-import { formatDuration, renderTable } from '../output/table.js';
+import { formatDuration, renderTable, roundMs } from '../output/table.js';
 import { guardDangerous, isCommandResult } from '../safety/guard-dangerous.js';
 import { connectionReport, describeVia } from '../targets/connection-url.js';
-import { projectDirOf, resolveTargets } from '../targets/resolve-targets.js';
+import { resolveTargets, workingDirOf } from '../targets/resolve-targets.js';
 import { describeRunnerError, loadRunner, prepareRunnerTargets, withInterruptSignal, type RunnerTarget } from './runner-support.js';
 
 export interface ExecuteArgs extends GlobalArgs {
@@ -128,14 +128,14 @@ async function runStreaming(target: RunnerTarget, sql: string, args: ExecuteArgs
       },
     },
   );
-  const error = result.error ? describeRunnerError(result.error, target.url) : undefined;
+  const error = result.error ? describeRunnerError(result.error, target) : undefined;
   if (args.json) {
     openDocument();
     const rest = {
       ok: result.ok,
       command: result.statements.at(-1)?.command ?? null,
       rowCount: result.rowCount,
-      durationMs: result.durationMs,
+      durationMs: roundMs(result.durationMs),
       fields: result.fields,
       statements: result.statements.map((statement) => ({ command: statement.command, rowCount: statement.rowCount })),
       error: result.error && error ? { code: result.error.code, message: error.join('\n') } : null,
@@ -202,7 +202,7 @@ export const executeCommand: KustoCommand<ExecuteArgs> = {
     if (!args.write) {
       const { databases } = resolveTargets(args, 'one-required', context, 'execute');
       const [target] = await prepareRunnerTargets(databases, context, 'main');
-      return run(target!, await readSql(source, projectDirOf(args, context)));
+      return run(target!, await readSql(source, workingDirOf(args, context)));
     }
     let prepared: { target: RunnerTarget; sql: string } | undefined;
     const guarded = await guardDangerous(
@@ -213,7 +213,7 @@ export const executeCommand: KustoCommand<ExecuteArgs> = {
         force: args.force,
         precheck: async (folder) => {
           const [target] = await prepareRunnerTargets([folder], context, 'preferDirect');
-          prepared = { target: target!, sql: await readSql(source, projectDirOf(args, context)) };
+          prepared = { target: target!, sql: await readSql(source, workingDirOf(args, context)) };
         },
       },
       context,

@@ -95,8 +95,28 @@ test('validate reports a Prisma schema error for that database only and exits 1'
     const text = out.join('\n');
     expect(text).toMatch(/✖ read-replica validate failed .*prisma validate exited with 1/);
     expect(text).toMatch(/Strin/);
+    // Not a terminal (captured): Prisma's colour codes are stripped.
+    expect(text).not.toContain('\u001b[');
     expect(text).toMatch(/✔ user validate ok/);
   } finally {
     await removeProject(broken);
+  }
+}, 60_000);
+
+test('validate with an unset URL variable names the env file it read and how to skip the rule, as other commands do', async () => {
+  const { RDS_USER_URL: _unset, ...withoutUser } = env;
+  const noEnvFile = capture();
+  expect(await runCli(['validate', '-d', 'user'], { cwd: project, env: withoutUser, io: noEnvFile.io })).toBe(1);
+  expect(noEnvFile.out.join('\n')).toContain(
+    `✖ RDS_USER_URL is not set. Not set (or empty) in the environment, and there is no ${path.join(project, '.env')} to read it from (or pass --env-file <path>). Pass --no-env to validate without it.`,
+  );
+  fs.writeFileSync(path.join(project, '.env'), 'OTHER=1\n');
+  try {
+    const withEnvFile = capture();
+    expect(await runCli(['validate', '-d', 'user'], { cwd: project, env: withoutUser, io: withEnvFile.io })).toBe(1);
+    expect(withEnvFile.out.join('\n')).toContain(`nor in ${path.join(project, '.env')}, which was read (add RDS_USER_URL=… there). Pass --no-env`);
+    expect(await runCli(['validate', '-d', 'user', '--no-env'], { cwd: project, env: withoutUser, io: capture().io })).toBe(0);
+  } finally {
+    fs.rmSync(path.join(project, '.env'));
   }
 }, 60_000);

@@ -18,7 +18,7 @@ export const FORCE_OPTION = {
 
 /**
  * A dangerous Prisma command on one database: the safety checks in their fixed order (`-d`, a
- * Prisma 7 schema, Prisma's schema engine there, a URL fit for `need`, a terminal or `--force`, the two codes), then Prisma
+ * Prisma 7 schema and Prisma's schema engine there (offline), a terminal or `--force`, a URL fit for `need`, the two codes), then Prisma
  * itself, connected as `need` says (see {@link ConnectionNeed}).
  */
 export async function runGuardedPrisma(
@@ -39,9 +39,11 @@ export async function runGuardedPrisma(
       action: options.action,
       consequence: options.consequence,
       force: options.force,
-      precheck: async (folder) => {
+      requirements: async (folder) => {
         assertPrisma7Schema(folder);
         await requireSchemaEngine(options.action, folder, projectDirOf(args, context), context);
+      },
+      precheck: async (folder) => {
         connection = await requireConnection(folder, context, options.need);
       },
     },

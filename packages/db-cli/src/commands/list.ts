@@ -2,6 +2,7 @@ import { declaresTransactionPooler, redactUrl, resolveDirectUrlSource, type Data
 import fs from 'node:fs';
 import path from 'node:path';
 import type { KustoCommand } from '../command.js';
+import { schemaUrlFix } from '../checks/schema-checks.js';
 import { describeEnvFile } from '../env/env-file.js';
 import type { GlobalArgs } from '../global-options.js';
 import { renderTable } from '../output/table.js';
@@ -87,7 +88,7 @@ export const listCommand: KustoCommand<GlobalArgs & { json: boolean }> = {
       const listing = listings.find((entry) => entry.name === folder.name)!;
       context.io.out(
         listing.legacyUrlEnv === null
-          ? `! ${folder.name}: schema.prisma has a literal datasource url, which Prisma 7 rejects: move it to an environment variable and prisma.config.ts.`
+          ? `! ${folder.name}: schema.prisma has a literal datasource url, which Prisma 7 rejects: ${schemaUrlFix(folder)}.`
           : `! ${folder.name}: schema.prisma has url = env("${listing.legacyUrlEnv}") (Prisma 6 style, rejected by Prisma 7; generate, validate and studio work around it): kusto-db upgrade-schema -d ${folder.name}`,
       );
     }

@@ -41,7 +41,7 @@ async function kusto(argv: string[], extraEnv: NodeJS.ProcessEnv = {}) {
     interactive: false,
     poolerProbe: (url) => {
       probe.asked.push(url);
-      return Promise.resolve({ verdict: probe.verdict, reason: 'the probe says so', rounds: [], durationMs: 1 });
+      return Promise.resolve({ verdict: probe.verdict, reason: 'the probe says so', connected: true, rounds: [], durationMs: 1 });
     },
   });
   return { exitCode, ...output, calls: readEngineCalls(engine.log) };

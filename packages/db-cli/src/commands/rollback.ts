@@ -58,7 +58,7 @@ function namingHint(target: RunnerTarget, rollbackTarget: RollbackTarget): strin
 /** The result when a rehearsal says the rollback must not (or need not) run; `undefined` when it can go ahead. */
 function stopReason(target: RunnerTarget, rollbackTarget: RollbackTarget, rehearsal: RollbackResult, context: CliContext): CommandResult | undefined {
   if (!rehearsal.ok) {
-    const [first = 'Rollback refused.', ...rest] = describeRunnerError(rehearsal.error ?? new Error('Rollback refused.'), target.url);
+    const [first = 'Rollback refused.', ...rest] = describeRunnerError(rehearsal.error ?? new Error('Rollback refused.'), target);
     const hint = rehearsal.error?.code === 'ROLLBACK_TARGET_INVALID' ? namingHint(target, rollbackTarget) : '';
     context.io.err(`kusto-db: ${first}${hint}`);
     for (const line of rest) context.io.err(`    ${line}`);
@@ -99,7 +99,7 @@ function printResult(target: RunnerTarget, result: RollbackResult, context: CliC
     );
     return { exitCode: EXIT_OK };
   }
-  const [first = 'Rollback failed.', ...rest] = describeRunnerError(result.error ?? new Error('Rollback failed.'), target.url);
+  const [first = 'Rollback failed.', ...rest] = describeRunnerError(result.error ?? new Error('Rollback failed.'), target);
   context.io.err(`kusto-db: ${first}`);
   for (const line of rest) context.io.err(`    ${line}`);
   return { exitCode: EXIT_FAILED };

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { parseSchema, type DatabaseFolder } from '@kusto/db';
-import type { PoolerProbeResult } from '@kusto/migrate';
+import { ChecksumMismatchError, ConnectionFailedError, FailedMigrationsPresentError, LockTimeoutError, type PoolerProbeResult } from '@kusto/migrate';
 import { capture } from '../test-support/project.js';
-import { prepareRunnerTargets } from './runner-support.js';
+import { describeRunnerError, prepareRunnerTargets } from './runner-support.js';
 
 // The checks every runner command passes before touching a database, with the pooler probe
 // injected (the real one is exercised in pooler-probe.int.test.ts and pooler.int.test.ts).
@@ -26,7 +26,7 @@ function context(env: NodeJS.ProcessEnv, verdicts: Readonly<Record<string, Poole
       poolerProbe: (url: string) => {
         const database = new globalThis.URL(url).pathname.slice(1);
         probed.push(database);
-        return Promise.resolve<PoolerProbeResult>({ verdict: verdicts[database] ?? 'direct', reason: 'evidence', rounds: [], durationMs: 1 });
+        return Promise.resolve<PoolerProbeResult>({ verdict: verdicts[database] ?? 'direct', reason: 'evidence', connected: true, rounds: [], durationMs: 1 });
       },
     },
   };
@@ -94,5 +94,27 @@ describe('prepareRunnerTargets', () => {
   it('an invalid direct URL is named by its own variable', async () => {
     const { context: ctx } = context({ RDS_A_URL: URL('db', 'a'), RDS_A_DIRECT_URL: 'mysql://x@y/a' });
     await expect(prepareRunnerTargets([folder('a')], ctx, 'session')).rejects.toMatchObject({ message: expect.stringMatching(/RDS_A_DIRECT_URL.*scheme "mysql:"/s) });
+  });
+});
+
+describe('describeRunnerError in CLI terms', () => {
+  const url = { url: 'postgresql://u:s3cret-pass@h/shop', envVar: 'RDS_SHOP_URL' };
+  it('names what the command line offers, never a createMigrator option or method', () => {
+    const checksum = describeRunnerError(new ChecksumMismatchError('shop', ['20240101000000_init']), url).join('\n');
+    expect(checksum).toBe(
+      'Rollback of database "shop" refused, nothing was changed: 20240101000000_init changed on disk since it was applied, so its down.sql ' +
+        'may not match the database. Restore the applied migration.sql (e.g. from version control) and run the rollback again.',
+    );
+    const failed = describeRunnerError(new FailedMigrationsPresentError('shop', ['20240101000000_init']), url).join('\n');
+    expect(failed).toContain('(`kusto-db migrate -t resolve -d shop --rolled-back 20240101000000_init`), then deploy again.');
+    const lock = describeRunnerError(new LockTimeoutError('shop', 60_000), url).join('\n');
+    expect(lock).toMatch(/Wait for it to finish and run again\.$/);
+    const login = describeRunnerError(new ConnectionFailedError('shop', 'password authentication failed for user "u"', { cause: Object.assign(new Error('x'), { code: '28P01' }) }), url).join('\n');
+    expect(login).toBe('Could not connect to database "shop": password authentication failed for user "u". Check the user and password in RDS_SHOP_URL.');
+    const mysqlLogin = describeRunnerError(new ConnectionFailedError('shop', 'Access denied', { cause: Object.assign(new Error('x'), { errno: 1045 }) }), url).join('\n');
+    expect(mysqlLogin).toMatch(/Check the user and password in RDS_SHOP_URL\.$/);
+    const down = describeRunnerError(new ConnectionFailedError('shop', 'connect ECONNREFUSED 127.0.0.1:5432', { cause: Object.assign(new Error('x'), { code: 'ECONNREFUSED' }) }), url).join('\n');
+    expect(down).toMatch(/Check that the server runs and that its URL is right\.$/);
+    for (const text of [checksum, failed, lock]) expect(text).not.toMatch(/ignoreChecksumMismatch|migrator\.|lockTimeoutMs/);
   });
 });

@@ -77,6 +77,27 @@ export async function prepareRunnerTargets(
   return targets;
 }
 
+/** How long {@link unreachableReason} waits for a connection. */
+export const REACHABILITY_TIMEOUT_MS = 5_000;
+
+/**
+ * Whether the runner can connect to `target` now: undefined when it can, else the connection
+ * error's message (password removed), which says what to check. One connection, closed at once;
+ * used after a child process (a seed) failed, to tell a database that is down from a broken script.
+ */
+export async function unreachableReason(target: RunnerTarget): Promise<string | undefined> {
+  const { MIGRATION_PROVIDERS, ConnectionFailedError } = await loadRunner();
+  const connect = MIGRATION_PROVIDERS[target.folder.schema.provider ?? 'postgresql'];
+  if (!connect) return undefined;
+  try {
+    const connection = await connect({ database: target.folder.name, url: target.url, connectTimeoutMs: REACHABILITY_TIMEOUT_MS, baseDir: target.folder.dir, readOnly: true });
+    await connection.close();
+    return undefined;
+  } catch (error) {
+    return error instanceof ConnectionFailedError ? inCliTerms(error, target) : undefined;
+  }
+}
+
 /** What a failed statement looks like in a runner error (migration, rollback). */
 interface StatementFailureLike {
   readonly statement: string;
@@ -90,13 +111,42 @@ function hasStatement(error: unknown): error is StatementFailureLike {
 }
 
 /**
+ * Advice in the library's messages that names a `createMigrator` option or method, which a
+ * `kusto-db` user cannot pass, replaced by what the command line offers. Keyed by the error's
+ * stable code; the library's own wording is matched exactly (runner-support.test.ts builds the
+ * real errors, so a change there fails a test here).
+ */
+const LIBRARY_ADVICE: Readonly<Record<string, readonly (readonly [string, string])[]>> = {
+  CHECKSUM_MISMATCH: [['Restore the applied migration.sql, or pass `ignoreChecksumMismatch: true`.', 'Restore the applied migration.sql (e.g. from version control) and run the rollback again.']],
+  FAILED_MIGRATIONS_PRESENT: [[', or `migrator.resolve({ rolledBack: name })`)', ')']],
+  LOCK_TIMEOUT: [[', or raise `lockTimeoutMs`.', '.']],
+};
+
+/**
+ * A runner error's message as a `kusto-db` user can act on it (see {@link LIBRARY_ADVICE}); a
+ * refused login names the variable the URL came from (never the URL), and the password is removed.
+ */
+export function inCliTerms(error: Error, connection: Pick<ConnectionUrl, 'url' | 'envVar'>): string {
+  const code = (error as { code?: unknown }).code;
+  let message = error.message;
+  for (const [library, cli] of (typeof code === 'string' ? LIBRARY_ADVICE[code] : undefined) ?? []) message = message.replace(library, cli);
+  if (code === 'CONNECTION_FAILED' && (error as { loginRefused?: unknown }).loginRefused === true) {
+    message = message.replace('Check the user and password in its URL.', `Check the user and password in ${connection.envVar}.`);
+  }
+  return scrubSecrets(message, connection.url);
+}
+
+/**
  * The lines that explain a runner error: its message, then the failing statement (indented) when
  * the database rejected one. The URL's password is removed from every line.
  */
-export function describeRunnerError(error: Error, url: string): string[] {
-  const lines = [scrubSecrets(error.message, url)];
+export function describeRunnerError(error: Error, connection: Pick<ConnectionUrl, 'url' | 'envVar'>): string[] {
+  const { url } = connection;
+  const lines = [inCliTerms(error, connection)];
   if (hasStatement(error)) {
-    lines.push(`Failing statement (${error.file}:${error.line}):`);
+    // The message names the file and line already: say it once.
+    const where = `${error.file}:${error.line}`;
+    lines.push(lines[0]!.includes(where) ? 'Failing statement:' : `Failing statement (${where}):`);
     for (const line of scrubSecrets(error.statement, url).split('\n')) lines.push(`    ${line}`);
   }
   return lines;

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { createTestDatabase, type TestDatabase } from '@kusto/test-servers/testing';
 import { query } from '@kusto/test-servers/migration-fixtures';
@@ -90,4 +91,37 @@ test('a missing URL variable stops before any seed runs', async () => {
   expect(run.exitCode).toBe(1);
   expect(run.err.join('\n')).toMatch(/Database "analytics" has no URL: set the environment variable RDS_ANALYTICS_URL\.\nDatabase "plain" has no URL: set the environment variable RDS_PLAIN_URL\.\nNothing was run\./);
   expect(await query(user.url, 'SELECT count(*)::int AS n FROM seeded')).toEqual(before);
+});
+
+/** A port on 127.0.0.1 that refuses connections (it was free a moment ago). */
+async function refusedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+test('a seed that fails because its database is unreachable or refuses the login says so, not "fix the seed"', async () => {
+  const project = await createRunnerProject('seed-unavailable', { user: { files: { 'seed.js': seed('RDS_USER_URL', 'seed.js') } } });
+  try {
+    const refused = new URL(user.url);
+    refused.port = String(await refusedPort());
+    const wrongPassword = new URL(user.url);
+    wrongPassword.password = 'not-the-password';
+    for (const [url, reason] of [
+      [refused.href, /ECONNREFUSED/],
+      [wrongPassword.href, /password authentication failed/],
+    ] as const) {
+      const run = await kusto(project, ['seed', '-d', 'user'], { env: { RDS_USER_URL: url } });
+      expect(run.exitCode).toBe(1);
+      const failure = run.out.find((line) => line.startsWith('✖ user seed failed')) ?? '';
+      expect(failure).toMatch(/the seed failed because its database is unavailable: Could not connect to database "user": /);
+      expect(failure).toMatch(reason);
+      expect(run.text).not.toContain('Fix the seed');
+      expect(run.text).not.toContain('not-the-password');
+    }
+  } finally {
+    await removeProject(project);
+  }
 });

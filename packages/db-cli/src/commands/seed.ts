@@ -3,7 +3,7 @@ import type { GlobalArgs } from '../global-options.js';
 import { palette } from '../output/colors.js';
 import { forEachDatabase, summarize, type DatabaseWork } from '../targets/for-each-database.js';
 import { resolveTargets } from '../targets/resolve-targets.js';
-import { describeRunnerError, loadRunner, prepareRunnerTargets } from './runner-support.js';
+import { describeRunnerError, loadRunner, prepareRunnerTargets, unreachableReason } from './runner-support.js';
 
 export type SeedArgs = GlobalArgs;
 
@@ -12,7 +12,8 @@ export type SeedArgs = GlobalArgs;
  * else `seed.ts` through tsx, else `seed.js`) with that database's URL in its environment, one
  * database after another. Every line the seed prints is prefixed by the database name. A folder
  * without a seed is reported as skipped; a failing seed fails the command (exit 1), the other
- * databases are still seeded.
+ * databases are still seeded. When a seed fails, one connection tells whether its database was
+ * reachable: if not, the failure names the database's problem instead of the seed.
  */
 export const seedCommand: KustoCommand<SeedArgs> = {
   command: 'seed',
@@ -37,7 +38,12 @@ export const seedCommand: KustoCommand<SeedArgs> = {
         });
         if (result.outcome === 'skipped') return { result: 'skipped', detail: result.reason ?? 'no seed' };
         if (result.ok) return { result: 'ok', detail: result.command };
-        return { result: 'failed', detail: describeRunnerError(result.error ?? new Error('the seed failed'), target.url).join(' ') };
+        // A seed that cannot reach its database fails like a broken one: ask the database itself.
+        const unreachable = await unreachableReason(target);
+        if (unreachable !== undefined) {
+          return { result: 'failed', detail: `the seed failed because its database is unavailable: ${unreachable}` };
+        }
+        return { result: 'failed', detail: describeRunnerError(result.error ?? new Error('the seed failed'), target).join(' ') };
       },
       { action: 'seed' },
       context,

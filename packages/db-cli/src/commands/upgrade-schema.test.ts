@@ -43,10 +43,19 @@ test('validate passes a Prisma 6 schema (Prisma validates a copy without the url
   expect(err.join('\n')).toMatch(/Run kusto-db upgrade-schema -d legacy to move it out for good/);
 });
 
-test('validate still fails a literal url in the schema, before running Prisma', async () => {
-  const { io, out } = capture();
-  expect(await runCli(['validate', '-d', 'literal'], { cwd: project, env, io })).toBe(1);
-  expect(out.join('\n')).toMatch(/move it to prisma\.config\.ts: kusto-db upgrade-schema -d literal/);
+test('validate, generate and list fail or warn on a literal url with advice that works (not upgrade-schema), never echoing it', async () => {
+  const fix = 'put that URL in the environment variable RDS_LITERAL_URL (e.g. in .env) and delete the url line from schema.prisma';
+  const validation = capture();
+  expect(await runCli(['validate', '-d', 'literal'], { cwd: project, env, io: validation.io })).toBe(1);
+  const generation = capture();
+  expect(await runCli(['generate', '-d', 'literal'], { cwd: project, env, io: generation.io })).toBe(1);
+  const listing = capture();
+  expect(await runCli(['list', '-d', 'literal'], { cwd: project, env, io: listing.io })).toBe(0);
+  for (const text of [validation.text(), generation.text(), listing.text()]) {
+    expect(text).toContain(fix);
+    expect(text).not.toContain('upgrade-schema');
+    expect(text).not.toContain('hunter2');
+  }
 });
 
 test('upgrade-schema moves url = env("X") into a new prisma.config.ts that reads X; then validate passes', async () => {
@@ -61,7 +70,7 @@ test('upgrade-schema moves url = env("X") into a new prisma.config.ts that reads
   const legacy = discoverDatabases({ cwd: project }).databases.get('legacy')!;
   expect(resolveUrlSource(legacy, undefined, {}).envVar).toBe('LEGACY_DATABASE_URL');
   expect(text).toMatch(/user upgrade-schema ok .*already Prisma 7 style/);
-  expect(text).toMatch(/literal upgrade-schema failed .*put the URL in an environment variable \(e\.g\. RDS_LITERAL_URL\)/);
+  expect(text).toMatch(/literal upgrade-schema failed .*a literal URL, which upgrade-schema does not write to disk; put that URL in the environment variable RDS_LITERAL_URL/);
   expect(text).not.toContain('hunter2');
 
   const validation = capture();

@@ -1,4 +1,5 @@
-import { envVarForDatabase, type DatabaseFolder } from '@kusto/db';
+import type { DatabaseFolder } from '@kusto/db';
+import { schemaUrlFix } from '../checks/schema-checks.js';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { KustoCommand } from '../command.js';
@@ -16,7 +17,7 @@ async function upgrade(folder: DatabaseFolder): Promise<DatabaseWork> {
   if (!envVar) {
     return {
       result: 'failed',
-      detail: `the datasource url is not env("…"); put the URL in an environment variable (e.g. ${envVarForDatabase(folder.name)}), write url = env("${envVarForDatabase(folder.name)}") and run again`,
+      detail: `the datasource url is a literal URL, which upgrade-schema does not write to disk; ${schemaUrlFix(folder)}`,
     };
   }
   const source = await fsp.readFile(folder.schemaPath, 'utf8');

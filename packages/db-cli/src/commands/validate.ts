@@ -2,6 +2,8 @@ import os from 'node:os';
 import type { KustoCommand } from '../command.js';
 import { checkDatabase, checkSkipped, type CheckFinding } from '../checks/schema-checks.js';
 import type { GlobalArgs } from '../global-options.js';
+import type { DatabaseFolder } from '@kusto/db';
+import { missingVariableHint, type EnvFileSource } from '../env/env-file.js';
 import { palette } from '../output/colors.js';
 import { legacySchemaWarning, legacyUrlEnvOf, prepareSchema } from '../prisma/legacy-schema.js';
 import { runPrisma } from '../prisma/run-prisma.js';
@@ -20,6 +22,13 @@ export interface ValidateArgs extends GlobalArgs {
  */
 function failures(findings: readonly CheckFinding[], checkEnv: boolean, legacyUrl: boolean): CheckFinding[] {
   return findings.filter((finding) => !finding.ok && (checkEnv || finding.rule !== 'env-var') && !(legacyUrl && finding.rule === 'no-url-in-schema'));
+}
+
+/** A finding's line; an unset URL variable also says which env file was read (as other commands do) and how to skip the rule. */
+function describeFinding(finding: CheckFinding, folder: DatabaseFolder, envFile: EnvFileSource | undefined): string {
+  if (finding.ok || finding.rule !== 'env-var') return finding.message;
+  const hint = missingVariableHint(envFile, [urlEnvVarOf(folder)]);
+  return `${finding.message}. ${hint ? `${hint} ` : ''}Pass --no-env to validate without it.`;
 }
 
 export const validateCommand: KustoCommand<ValidateArgs> = {
@@ -41,7 +50,7 @@ export const validateCommand: KustoCommand<ValidateArgs> = {
         const legacyUrl = legacyUrlEnvOf(folder) !== undefined;
         const broken = failures(findings, args.env, legacyUrl);
         const shown = args.verbose ? findings : findings.filter((f) => broken.includes(f) || (legacyUrl && f.rule === 'no-url-in-schema'));
-        const lines = shown.map((f) => `${f.ok ? paint.ok('✔') : broken.includes(f) ? paint.fail('✖') : paint.warn('!')} ${f.message}`);
+        const lines = shown.map((f) => `${f.ok ? paint.ok('✔') : broken.includes(f) ? paint.fail('✖') : paint.warn('!')} ${describeFinding(f, folder, context.envFile)}`);
         if (folder.schema.hasUrl && !legacyUrl) {
           return { result: 'failed', detail: 'schema not Prisma 7 ready (prisma validate not run)', output: lines.join('\n') };
         }

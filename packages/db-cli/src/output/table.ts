@@ -16,6 +16,11 @@ export function renderTable(header: readonly string[], rows: readonly (readonly 
   return [line(header, -1), line(widths.map((width) => '-'.repeat(width)), -1), ...rows.map(line)];
 }
 
+/** Milliseconds as JSON output gives them: rounded to 0.1 ms (a monotonic clock's noise is not data). */
+export function roundMs(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
+
 /** `420 ms` or `1.23 s`. */
 export function formatDuration(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;

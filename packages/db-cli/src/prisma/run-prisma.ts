@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { stripVTControlCharacters } from 'node:util';
 import type { DatabaseFolder } from '@kusto/db';
 import { EXIT_CANCELLED } from '../command.js';
 import type { CliContext } from '../context.js';
@@ -20,7 +21,8 @@ export interface PrismaRun {
   readonly projectDir: string;
   /**
    * `inherit` (default) gives Prisma the terminal, for interactive commands and live output;
-   * `capture` collects its output for the progress line (parallel work).
+   * `capture` collects its output for the progress line (parallel work); Prisma colours some of
+   * it whatever the terminal, so its escape codes are removed unless `context.colors` is true.
    */
   readonly stdio?: 'inherit' | 'capture';
   /**
@@ -58,7 +60,10 @@ function urlEnv(env: NodeJS.ProcessEnv, run: PrismaRun, synthesized: boolean): N
  * `--config` = its `prisma.config.ts` or a synthesised one that is removed afterwards, also on
  * Ctrl+C (which is passed on to Prisma).
  */
-export async function runPrisma(run: PrismaRun, context: Pick<CliContext, 'env' | 'spawn' | 'onInterrupt'>): Promise<PrismaResult> {
+export async function runPrisma(
+  run: PrismaRun,
+  context: Pick<CliContext, 'env' | 'spawn' | 'onInterrupt'> & Partial<Pick<CliContext, 'colors'>>,
+): Promise<PrismaResult> {
   const bin = resolvePrismaBin(run.projectDir);
   let interrupted = false;
   let child: ChildProcess | undefined;
@@ -87,7 +92,7 @@ export async function runPrisma(run: PrismaRun, context: Pick<CliContext, 'env' 
       started.once('error', reject);
       started.once('close', (code, signal) => resolve(code ?? 128 + (signal ? (SIGNAL_NUMBERS[signal] ?? 0) : 0)));
     });
-    return { exitCode: interrupted ? EXIT_CANCELLED : exitCode, output, interrupted };
+    return { exitCode: interrupted ? EXIT_CANCELLED : exitCode, output: context.colors === true ? output : stripVTControlCharacters(output), interrupted };
   } finally {
     unsubscribe();
     await config.dispose();

@@ -38,6 +38,10 @@ test('--wait may lengthen the countdown; shortening it needs --force', () => {
   expect(resolveWaitSeconds(0, true)).toBe(0);
   expect(() => resolveWaitSeconds(-1, true)).toThrow(/--wait must be a number of seconds/);
   expect(() => resolveWaitSeconds(Number.NaN, true)).toThrow(/--wait must be a number of seconds/);
+  expect(() => resolveWaitSeconds('abc', true)).toThrow('--wait must be a number of seconds (0 or more), not "abc".');
+  expect(() => resolveWaitSeconds('', true)).toThrow('not "".');
+  expect(resolveWaitSeconds('2.5', true)).toBe(2.5);
+  expect(resolveWaitSeconds('30', false)).toBe(30);
 });
 
 test('counts down one second at a time, then elapses and unsubscribes from Ctrl+C', async () => {

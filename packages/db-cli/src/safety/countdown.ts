@@ -5,12 +5,14 @@ import { CliError } from '../errors.js';
 export const DEFAULT_COUNTDOWN_SECONDS = 10;
 
 /**
- * The wait for `--wait <seconds>`: longer than the default is always allowed, shorter only with
- * `--force`. Default {@link DEFAULT_COUNTDOWN_SECONDS}.
+ * The wait for `--wait <seconds>` (as typed, or a number): longer than the default is always
+ * allowed, shorter only with `--force`. Default {@link DEFAULT_COUNTDOWN_SECONDS}.
  */
-export function resolveWaitSeconds(wait: number | undefined, force: boolean): number {
-  const seconds = wait ?? DEFAULT_COUNTDOWN_SECONDS;
-  if (!Number.isFinite(seconds) || seconds < 0) throw new CliError('USAGE', `--wait must be a number of seconds, not ${String(wait)}.`);
+export function resolveWaitSeconds(wait: number | string | undefined, force: boolean): number {
+  const seconds = wait === undefined ? DEFAULT_COUNTDOWN_SECONDS : typeof wait === 'number' ? wait : wait.trim() === '' ? Number.NaN : Number(wait);
+  if (!Number.isFinite(seconds) || seconds < 0) {
+    throw new CliError('USAGE', `--wait must be a number of seconds (0 or more), not ${typeof wait === 'string' ? JSON.stringify(wait) : String(wait)}.`);
+  }
   if (seconds < DEFAULT_COUNTDOWN_SECONDS && !force) {
     throw new CliError(
       'WAIT_TOO_SHORT',

@@ -104,7 +104,7 @@ test.each([...DANGEROUS, 'rollback'])(
     const probe = stubPoolerProbe();
     const exitCode = await runCli([...command.split(' '), '-d', 'user'], {
       cwd: project,
-      env: { PATH: process.env.PATH, FAKE_PRISMA_LOG: log, RDS_USER_URL: 'postgresql://u:p@127.0.0.1:1/user' },
+      env: { PATH: process.env.PATH, FAKE_PRISMA_LOG: log, RDS_USER_URL: 'postgresql://u:p@127.0.0.1:1/user', PRISMA_SCHEMA_ENGINE_BINARY: process.execPath },
       io: output.io,
       interactive: false,
       prompt: () => Promise.reject(new Error('no prompt without a terminal')),
@@ -116,3 +116,20 @@ test.each([...DANGEROUS, 'rollback'])(
     );
   },
 );
+
+test.each(DANGEROUS)('%s: without a terminal, a missing schema engine is named first (offline check, no probe), not the terminal refusal', async (command) => {
+  const output = capture();
+  const probe = stubPoolerProbe();
+  const exitCode = await runCli([...command.split(' '), '-d', 'user'], {
+    cwd: project,
+    env: { PATH: process.env.PATH, FAKE_PRISMA_LOG: log, RDS_USER_URL: 'postgresql://u:p@127.0.0.1:1/user', PRISMA_SCHEMA_ENGINE_BINARY: '/nonexistent/schema-engine' },
+    io: output.io,
+    interactive: false,
+    prompt: () => Promise.reject(new Error('no prompt without a terminal')),
+    poolerProbe: probe,
+  });
+  expect({ exitCode, probed: probe.asked.length, ran: readFakePrismaCalls(log).length }).toEqual({ exitCode: 1, probed: 0, ran: 0 });
+  const text = output.err.join('\n');
+  expect(text).toMatch(/needs Prisma's schema engine, which is not reachable: PRISMA_SCHEMA_ENGINE_BINARY is set to \/nonexistent\/schema-engine/);
+  expect(text).not.toContain('without a terminal');
+});

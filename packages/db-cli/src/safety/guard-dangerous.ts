@@ -24,6 +24,13 @@ export interface GuardOptions {
    */
   readonly validate?: (folder: DatabaseFolder) => void;
   /**
+   * What the command needs on this machine, checked without a database or a person (a Prisma 7
+   * schema, Prisma's schema engine): run after `validate`, before the terminal-or-`--force` rule,
+   * so a missing tool is named before a refusal that `--force` would only get past to hit it.
+   * Must not connect to the database. Throw a user error to stop.
+   */
+  readonly requirements?: (folder: DatabaseFolder) => void | Promise<void>;
+  /**
    * Checks run after `-d` resolved and the terminal-or-`--force` rule passed, before asking (e.g. the URL variable is set, a rollback's
    * plan is possible); throw a user error to stop, or return a result to stop with it.
    */
@@ -34,7 +41,7 @@ export interface GuardOptions {
 
 /**
  * The checks every destructive command passes, in this order: `-d` resolved (`--force` does not
- * replace it) and the command's arguments valid, a terminal or `--force`, the command's own prechecks (which may need the database),
+ * replace it) and the command's arguments valid, its local requirements (no database), a terminal or `--force`, the command's own prechecks (which may need the database),
  * the two-code confirmation.
  * Returns the target to work on, or the result to return when it must not run (1 refused, 130 cancelled).
  */
@@ -42,6 +49,7 @@ export async function guardDangerous(args: GlobalArgs, options: GuardOptions, co
   const targets = resolveTargets(args, 'one-required', context, options.action);
   const folder = targets.databases[0]!;
   options.validate?.(folder);
+  await options.requirements?.(folder);
   // Before the prechecks: they may connect (a rollback's plan), and a refusal needs no database.
   const refusal = refusalWithoutTerminal({ action: options.action, database: folder.name }, { force: options.force, interactive: context.interactive });
   if (refusal) {

@@ -94,13 +94,13 @@ describe('chooseConnectionUrl', () => {
 });
 
 /** A probe that answers `verdict` and records the URLs it was asked about. */
-function fakeProbe(verdict: PoolerProbeResult['verdict'], reason = 'a reason') {
+function fakeProbe(verdict: PoolerProbeResult['verdict'], reason = 'a reason', connected = true) {
   const asked: string[] = [];
   return {
     asked,
     probe: (url: string) => {
       asked.push(url);
-      return Promise.resolve<PoolerProbeResult>({ verdict, reason, rounds: [], durationMs: 1 });
+      return Promise.resolve<PoolerProbeResult>({ verdict, reason, connected, rounds: [], durationMs: 1 });
     },
   };
 }
@@ -141,6 +141,16 @@ describe('verifySessions', () => {
       'user: could not tell whether RDS_USER_URL goes through a transaction pooler (no answer within 5000 ms); going on. ' +
         'Set RDS_USER_DIRECT_URL to skip this check, or add pgbouncer=true to RDS_USER_URL if it is a transaction pooler.',
     ]);
+  });
+});
+
+describe('verifySessions when the probe could not connect', () => {
+  it('says nothing about poolers: the server is down or refused the login, and the command itself reports that next', async () => {
+    const { asked, probe } = fakeProbe('undecided', 'password authentication failed for user "u"', false);
+    const warnings: string[] = [];
+    expect(await verifySessions([connectionFor({ RDS_USER_URL: MAIN }, 'session')], probe, (line) => warnings.push(line))).toEqual([]);
+    expect(asked).toEqual([MAIN]);
+    expect(warnings).toEqual([]);
   });
 });
 

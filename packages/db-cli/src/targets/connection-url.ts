@@ -105,7 +105,9 @@ export function probedPoolerProblem(connection: ConnectionUrl, evidence: string)
 /**
  * Runs the pooler probe on every connection that needs it (in parallel, each bounded by the probe
  * itself) and returns one refusal per transaction pooler found. A probe that cannot decide is a
- * warning (through `warn`), and the run goes on.
+ * warning (through `warn`), and the run goes on; when it could not even connect (server down,
+ * login refused, no answer), it says nothing: the command's own connection fails next and reports
+ * the real error.
  */
 export async function verifySessions(
   connections: readonly ConnectionUrl[],
@@ -118,7 +120,7 @@ export async function verifySessions(
   const problems: string[] = [];
   for (const { connection, result } of probed) {
     if (result.verdict === 'transactionPooler') problems.push(probedPoolerProblem(connection, result.reason));
-    else if (result.verdict === 'undecided') {
+    else if (result.verdict === 'undecided' && result.connected) {
       warn(
         `${connection.database}: could not tell whether ${connection.envVar} goes through a transaction pooler (${result.reason}); going on. ` +
           `Set ${connection.directEnvVar} to skip this check, or add pgbouncer=true to ${connection.envVar} if it is a transaction pooler.`,

@@ -3,7 +3,12 @@ import { InvalidDatabaseNameError, UnknownDatabaseError } from '@kusto/db';
 import { CliError } from '../errors.js';
 import type { GlobalArgs } from '../global-options.js';
 import { createProject, removeProject, schemaFor, USER_MODELS } from '../test-support/project.js';
-import { resolveTargets } from './resolve-targets.js';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runCli } from '../cli.js';
+import { capture } from '../test-support/project.js';
+import { findProjectDir, resolveTargets } from './resolve-targets.js';
 
 let project: string;
 const args = (overrides: Partial<GlobalArgs>): GlobalArgs => ({ database: undefined, all: false, root: undefined, cwd: undefined, ...overrides });
@@ -40,4 +45,32 @@ test('bad names are rejected before the file system is read; unknown ones list t
   expect(() => names({ database: 'usr' })).toThrow(UnknownDatabaseError);
   expect(() => names({ database: 'usr' })).toThrow(/Known databases: read-replica, user/);
   expect(() => names({ database: ['a', 'b'] as unknown as string })).toThrow(/Pass -d once/);
+});
+
+test('from a subfolder of the project, the project is the nearest folder upwards with a package.json', async () => {
+  const sub = path.join(project, 'src', 'deeper');
+  fs.mkdirSync(sub, { recursive: true });
+  expect(resolveTargets(args({}), 'all-by-default', { cwd: sub }, 'test').projectDir).toBe(project);
+  expect(resolveTargets(args({}), 'all-by-default', { cwd: sub }, 'test').databases.map((folder) => folder.name)).toEqual(['read-replica', 'user']);
+  // --cwd, and --root (relative to the current directory), still mean what they say.
+  expect(resolveTargets(args({ cwd: '.', root: '../app/db' }), 'all-by-default', { cwd: sub }, 'test').projectDir).toBe(sub);
+  expect(resolveTargets(args({ root: '../app/db' }), 'all-by-default', { cwd: sub }, 'test').databases).toHaveLength(2);
+  const output = capture();
+  expect(await runCli(['list'], { cwd: sub, env: { PATH: process.env.PATH }, io: output.io })).toBe(0);
+  expect(output.out[0]).toBe(`Databases under ${path.join(project, 'src', 'app', 'db')}:`);
+});
+
+test('the walk up stops at a .git folder or the file system root: the current directory then', () => {
+  const top = fs.mkdtempSync(path.join(os.tmpdir(), 'kusto-walk-'));
+  try {
+    const inner = path.join(top, 'repo', 'a', 'b');
+    fs.mkdirSync(inner, { recursive: true });
+    fs.mkdirSync(path.join(top, 'repo', '.git'));
+    fs.writeFileSync(path.join(top, 'package.json'), '{}');
+    expect(findProjectDir(inner)).toBe(inner);
+    fs.writeFileSync(path.join(top, 'repo', 'package.json'), '{}');
+    expect(findProjectDir(inner)).toBe(path.join(top, 'repo'));
+  } finally {
+    fs.rmSync(top, { recursive: true, force: true });
+  }
 });

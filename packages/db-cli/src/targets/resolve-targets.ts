@@ -1,4 +1,5 @@
 import { assertDatabaseName, discoverDatabases, RootNotFoundError, UnknownDatabaseError, type DatabaseFolder, type Discovery } from '@kusto/db';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
@@ -18,9 +19,31 @@ export interface Targets {
   readonly databases: readonly DatabaseFolder[];
 }
 
-/** Absolute project directory from `--cwd`. */
-export function projectDirOf(args: Pick<GlobalArgs, 'cwd'>, context: Pick<CliContext, 'cwd'>): string {
+/** The directory paths typed on the command line start from: `--cwd`, else the current directory. */
+export function workingDirOf(args: Pick<GlobalArgs, 'cwd'>, context: Pick<CliContext, 'cwd'>): string {
   return path.resolve(context.cwd, args.cwd ?? '.');
+}
+
+/**
+ * The nearest folder from `start` upwards that has a `package.json`, as npm finds a project;
+ * `start` itself when none is found before a folder holding `.git` (the repository's top) or
+ * the file system root.
+ */
+export function findProjectDir(start: string): string {
+  for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (fs.existsSync(path.join(dir, '.git')) || path.dirname(dir) === dir) return path.resolve(start);
+  }
+}
+
+/**
+ * Absolute project directory: `--cwd` when given; with `--root` given, the current directory
+ * (which `--root` is relative to); otherwise the nearest folder upwards with a `package.json`
+ * ({@link findProjectDir}), so `kusto-db` works from any subfolder of the project.
+ */
+export function projectDirOf(args: Pick<GlobalArgs, 'cwd'> & Partial<Pick<GlobalArgs, 'root'>>, context: Pick<CliContext, 'cwd'>): string {
+  if (args.cwd !== undefined || args.root !== undefined) return workingDirOf(args, context);
+  return findProjectDir(context.cwd);
 }
 
 /** `@kusto/db` discovery, with a missing root explained in CLI terms. */

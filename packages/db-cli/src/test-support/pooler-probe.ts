@@ -3,11 +3,11 @@
 import type { PoolerProbeResult, PoolerVerdict } from '@kusto/migrate';
 import type { PoolerProbe } from '../targets/connection-url.js';
 
-export function stubPoolerProbe(verdict: PoolerVerdict = 'direct'): PoolerProbe & { readonly asked: string[] } {
+export function stubPoolerProbe(verdict: PoolerVerdict = 'direct', connected = true): PoolerProbe & { readonly asked: string[] } {
   const asked: string[] = [];
   const probe = (url: string) => {
     asked.push(url);
-    return Promise.resolve<PoolerProbeResult>({ verdict, reason: `stub: ${verdict}`, rounds: [], durationMs: 0 });
+    return Promise.resolve<PoolerProbeResult>({ verdict, reason: `stub: ${verdict}`, connected, rounds: [], durationMs: 0 });
   };
   return Object.assign(probe, { asked });
 }

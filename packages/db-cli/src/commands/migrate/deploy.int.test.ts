@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import type { TestDatabase } from '@kusto/test-servers/testing';
 import { freshDatabases, prismaRows, tableNames, THREE_MIGRATIONS } from '@kusto/test-servers/migration-fixtures';
@@ -106,7 +107,9 @@ describe('failures', () => {
     expect(run.exitCode).toBe(1);
     const err = run.err.join('\n');
     expect(err).toMatch(/Migration "20240102000000_broken" of database "accounts" failed at statement 2 .*syntax error/);
-    expect(err).toMatch(/Failing statement \(.*20240102000000_broken\/migration\.sql:2\):\n\s+CREATE TABLEX "Nope" \("id" INT\);?/);
+    expect(err).toMatch(/failed at statement 2 \(.*20240102000000_broken\/migration\.sql:2\).*\n\s*Failing statement:\n\s+CREATE TABLEX "Nope" \("id" INT\);?/);
+    // The file and line are named once.
+    expect(err.split('20240102000000_broken/migration.sql:2')).toHaveLength(2);
     expect(err).toContain('Not run: 20240103000000_later.');
     expect(run.out).toContainEqual(expect.stringMatching(/^✖ accounts deploy failed/));
     expect(run.out).toContainEqual('■ user deploy not run: "accounts" failed first');
@@ -143,4 +146,28 @@ describe('failures', () => {
     expect(run.err.join('\n')).toMatch(/Could not connect to database "user"/);
     expect(run.text).not.toContain('s3cret-pass');
   });
+});
+
+test('a server that refuses the connection or the login: the deploy\'s own error, no pooler advice before it', async () => {
+  const user = await freshDatabase('cli_deploy_unreachable');
+  const dir = await project({ user: { migrations: THREE_MIGRATIONS } });
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  const refused = new URL(user.url);
+  refused.port = String(port);
+  const wrongPassword = new URL(user.url);
+  wrongPassword.password = 'not-the-password';
+  for (const [url, reason] of [
+    [refused.href, /ECONNREFUSED.*Check that the server runs and that its URL is right\./],
+    [wrongPassword.href, /password authentication failed for user "[^"]+"\. Check the user and password in RDS_USER_URL\./],
+  ] as const) {
+    const run = await kusto(dir, ['migrate', '-t', 'deploy', '-d', 'user', '--wait', '0', '--force'], { env: { RDS_USER_URL: url } });
+    expect(run.exitCode).toBe(1);
+    expect(run.text).not.toContain('transaction pooler');
+    expect(run.text).toMatch(/Could not connect to database "user": /);
+    expect(run.text).toMatch(reason);
+    expect(run.text).not.toContain('not-the-password');
+  }
 });

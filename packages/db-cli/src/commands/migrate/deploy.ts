@@ -45,7 +45,7 @@ function report(target: RunnerTarget, result: DeployResult, context: CliContext)
     return { database: name, result: none ? 'no migrations' : applied === 0 ? 'up to date' : 'applied', applied, ms: result.durationMs };
   }
   context.io.out(`${paint.fail('✖')} ${paint.bold(name)} deploy failed ${time}`);
-  if (result.error) for (const line of describeRunnerError(result.error, target.url)) context.io.err(`    ${line}`);
+  if (result.error) for (const line of describeRunnerError(result.error, target)) context.io.err(`    ${line}`);
   const notRun = result.results.filter((run) => run.status === 'notRun').map((run) => run.name);
   if (notRun.length > 0) context.io.err(`    Not run: ${notRun.join(', ')}.`);
   return { database: name, result: 'failed', applied, ms: result.durationMs };
@@ -77,14 +77,16 @@ export const migrateDeploy: MigrateType = {
   describe: 'apply pending migrations with the native runner (no Prisma engine), after a countdown',
   options: {
     wait: {
-      type: 'number',
+      // A string, so a mistake is shown as typed ("abc"), not as the NaN yargs would make of it.
+      type: 'string',
+      requiresArg: true,
       describe: 'Seconds to count down before deploying (default 10; less needs --force)',
     },
     force: { alias: 'f', type: 'boolean', describe: 'allow a --wait shorter than the default countdown' },
   },
   async run(args, context) {
     const wait = args['wait'];
-    const seconds = resolveWaitSeconds(typeof wait === 'number' ? wait : undefined, args['force'] === true);
+    const seconds = resolveWaitSeconds(typeof wait === 'number' || typeof wait === 'string' ? wait : undefined, args['force'] === true);
     const { databases } = resolveTargets(args, 'all-by-default', context, 'migrate -t deploy');
     // Deploy holds Prisma's migration lock for the whole run: one server session per database.
     const targets = await prepareRunnerTargets(databases, context, 'session');

@@ -82,11 +82,27 @@ describe.each(PROVIDERS.map((provider) => [provider.skip === undefined ? provide
         await removeProject(project);
       });
 
+      test('a wrong password: the user and password in RDS_USER_URL are what to check (a server database only)', async () => {
+        if (provider.name === 'sqlite') return;
+        const wrong = new URL(env.RDS_USER_URL!);
+        wrong.password = 'not-the-password';
+        for (const argv of [['status', '-d', 'user'], ['migrate', '-t', 'deploy', '-d', 'user', '--wait', '0', '--force']]) {
+          const run = await kusto(project, argv, { env: { RDS_USER_URL: wrong.href } });
+          expect(run.exitCode).toBe(1);
+          expect(run.text).toMatch(/Could not connect to database "user": .*\. Check the user and password in RDS_USER_URL\./);
+          expect(run.text).not.toContain('Check that the server runs');
+          expect(run.text).not.toContain('transaction pooler');
+          expect(run.text).not.toContain('not-the-password');
+        }
+      }, 60_000);
+
       test('a failed deploy advises the native resolve; resolve, fix, deploy; resolve refuses what Prisma refuses; rollback', async () => {
         const failed = await kusto(project, ['migrate', '-t', 'deploy', '-d', 'user', '--wait', '0', '--force'], { env });
         expect(failed.exitCode).toBe(1);
         expect(failed.text).toContain(`kusto-db migrate -t resolve -d user --rolled-back ${BROKEN}`);
         expect(failed.text).not.toContain('prisma migrate resolve');
+        // The broken migration's only statement failed, so nothing of it needs undoing (MySQL runs it outside a transaction).
+        expect(failed.text).not.toContain('Undo what took effect');
         if (provider.name === 'sqlite') expect(fs.existsSync(path.join(project, 'src/app/db/user/dev.db'))).toBe(true);
 
         const failedStatus = await kusto(project, ['status', '-d', 'user'], { env });

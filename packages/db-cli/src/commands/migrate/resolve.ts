@@ -37,7 +37,7 @@ export const migrateResolve: MigrateType = {
     const time = `${describeVia(target!)} ${paint.dim(`(${formatDuration(context.now() - started)})`)}`;
     if (!result.ok) {
       context.io.out(`${paint.fail('✖')} ${paint.bold(name)} resolve ${result.outcome === 'refused' ? 'refused' : 'failed'} ${time}`);
-      if (result.error) for (const line of describeRunnerError(result.error, target!.url)) context.io.err(`    ${line}`);
+      if (result.error) for (const line of describeRunnerError(result.error, target!)) context.io.err(`    ${line}`);
       return { exitCode: EXIT_FAILED };
     }
     const superseded = result.updated > 0 ? ` (${result.updated} failed attempt${result.updated === 1 ? '' : 's'} marked rolled back)` : '';

@@ -8,7 +8,7 @@ import { palette } from '../../output/colors.js';
 import { renderTable } from '../../output/table.js';
 import { resolveTargets } from '../../targets/resolve-targets.js';
 import { connectionReport } from '../../targets/connection-url.js';
-import { loadRunner, prepareRunnerTargets, type RunnerTarget } from '../runner-support.js';
+import { inCliTerms, loadRunner, prepareRunnerTargets, type RunnerTarget } from '../runner-support.js';
 import type { MigrateType } from '../migrate.js';
 
 /** The words the table uses for each state. */
@@ -67,7 +67,7 @@ function toDocument(reports: ReadonlyArray<{ target: RunnerTarget; status: Statu
       logs: entry.logs === undefined ? null : scrubSecrets(entry.logs, target.url),
     })),
     ignored: status.ignored.map(({ name, reason }) => ({ name, reason })),
-    error: status.error ? { code: status.error.code, message: scrubSecrets(status.error.message, target.url) } : null,
+    error: status.error ? { code: status.error.code, message: inCliTerms(status.error, target) } : null,
   }));
   return { upToDate: databases.every((database) => database.upToDate), databases };
 }
