@@ -1,11 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { startTcpProxy, type TcpProxy } from '@kusto/test-servers';
 import { fixtureProject, schemaFor, USER_MODELS } from '@kusto/test-servers/prisma-fixtures';
 import { providerServers, type ProviderServer } from '@kusto/test-servers/testing';
+import { startScenario } from '../test-support/scenario-process.js';
 
 // An app process frozen and thawed (SIGSTOP/SIGCONT of a real child process), as a function
 // platform freezes a function between invocations, on every provider with a real server here
@@ -17,7 +18,6 @@ import { providerServers, type ProviderServer } from '@kusto/test-servers/testin
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const packageDir = path.resolve(here, '..', '..');
-const scenario = path.join(here, '..', 'test-support', 'scenarios', 'frozen-app.mjs');
 /** Default query bound (10 s) plus the time a check and a new connection may take. */
 const ANSWER_WITHIN_MS = 15_000;
 
@@ -59,18 +59,9 @@ for (const kit of kits) {
     });
 
     async function startApp(): Promise<string> {
-      const started = spawn(process.execPath, [scenario, project, proxy.url(url)], { stdio: ['ignore', 'pipe', 'inherit'] });
-      child = started;
-      let output = '';
-      const port = await new Promise<number>((resolve, reject) => {
-        started.stdout.on('data', (chunk: Buffer) => {
-          output += chunk.toString();
-          const match = /listening (\d+)/.exec(output);
-          if (match) resolve(Number(match[1]));
-        });
-        started.once('exit', (code) => reject(new Error(`exited early with ${code}: ${output}`)));
-      });
-      return `http://127.0.0.1:${port}/users`;
+      const app = await startScenario('frozen-app.mjs', [project, proxy.url(url)]);
+      child = app.process;
+      return `http://127.0.0.1:${app.port}/users`;
     }
 
     /** Status of one request; 'hung' when it got no answer within the bound (or none at all). */

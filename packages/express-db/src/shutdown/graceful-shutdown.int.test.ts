@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,10 +7,10 @@ import pg from 'pg';
 import { fixtureProject, schemaFor, USER_MODELS } from '@kusto/test-servers/prisma-fixtures';
 import { createTestDatabase, providerServers, sharedServerUrl, type ProviderServer, type TestDatabase } from '@kusto/test-servers/testing';
 import { twoDatabaseProject } from '../test-support/harness.js';
+import { startScenario } from '../test-support/scenario-process.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const packageDir = path.resolve(here, '..', '..');
-const scenarios = path.join(here, '..', 'test-support', 'scenarios');
 const APP_NAME = 'kusto_shutdown_app';
 let project: string;
 let user: TestDatabase;
@@ -25,23 +25,6 @@ afterAll(async () => {
   child?.kill('SIGKILL');
   await Promise.all([user?.drop(), temporary?.drop()]);
 });
-
-/** Starts a scenario app in a child process; resolves once it listens, with its port and output so far. */
-async function startScenario(file: string, args: string[]) {
-  const started = spawn(process.execPath, [path.join(scenarios, file), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  child = started;
-  let output = '';
-  const port = await new Promise<number>((resolve, reject) => {
-    started.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening (\d+)/.exec(output);
-      if (match) resolve(Number(match[1]));
-    });
-    started.once('exit', (code) => reject(new Error(`exited early with ${code}: ${output}`)));
-  });
-  const exited = new Promise<number | null>((resolve) => started.once('exit', resolve));
-  return { process: started, port, exited, output: () => output };
-}
 
 function refuses(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -68,6 +51,7 @@ async function appConnections(): Promise<number> {
 test('SIGTERM: readiness flips, new connections are refused, the slow request completes, pools close, exit 0 by itself', async () => {
   const withName = (url: string) => `${url}?application_name=${APP_NAME}`;
   const app = await startScenario('graceful-shutdown.mjs', [project, withName(user.url), withName(temporary.url)]);
+  child = app.process;
   const { port, exited } = app;
   const base = `http://127.0.0.1:${port}`;
 
@@ -119,6 +103,7 @@ for (const kit of kits) {
       const sleep = server.sleepSql(15);
       const sleeping = () => server.activeQueries('shutdown_deadline', sleep);
       const app = await startScenario('shutdown-deadline.mjs', [deadlineProject, url, sleep]);
+      child = app.process;
       const { port, exited } = app;
 
       const stuck = fetch(`http://127.0.0.1:${port}/stuck`).then(

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { PostgresBackend } from '../backend.js';
 import { TestServerError } from '../errors.js';
-import { signalProcessTree } from '../programs/freeze.js';
+import { ProcessFreezer } from '../programs/freeze.js';
 import { findFreePort } from '../free-port.js';
 import { OutputTail } from '../output-tail.js';
 import { waitUntilReady } from '../wait-ready.js';
@@ -91,7 +91,7 @@ export class EmbeddedServer implements PostgresBackend {
   readonly kind = 'embedded' as const;
   readonly host = HOST;
   private child: ChildProcess | undefined;
-  private frozen = false;
+  private readonly freezer = new ProcessFreezer();
   private readonly killOnExit = () => this.child?.kill('SIGINT');
 
   private constructor(
@@ -218,16 +218,11 @@ export class EmbeddedServer implements PostgresBackend {
 
   /** SIGSTOP to the server and every process under it (see {@link ServerBackend.freeze}). */
   freeze(): Promise<void> {
-    if (!this.child?.pid) return Promise.reject(new TestServerError('The server is not running; start() it before freeze().', 'NOT_RUNNING'));
-    signalProcessTree(this.child.pid, 'SIGSTOP');
-    this.frozen = true;
-    return Promise.resolve();
+    return this.freezer.freeze(this.child?.pid);
   }
 
   thaw(): Promise<void> {
-    if (this.frozen && this.child?.pid) signalProcessTree(this.child.pid, 'SIGCONT');
-    this.frozen = false;
-    return Promise.resolve();
+    return this.freezer.thaw();
   }
 
   async stop(): Promise<void> {

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { reachableBy, resolveServerUser, type ServerUser } from '../embedded/server-user.js';
 import { TestServerError } from '../errors.js';
-import { signalProcessTree } from '../programs/freeze.js';
+import { ProcessFreezer } from '../programs/freeze.js';
 import { findFreePort } from '../free-port.js';
 import { OutputTail } from '../output-tail.js';
 import { waitUntilMariaDbReady, withMariaDbConnection } from './admin.js';
@@ -72,7 +72,7 @@ export class LocalMariaDb implements MariaDbBackend {
   readonly kind = 'binary' as const;
   readonly host = HOST;
   private child: ChildProcess | undefined;
-  private frozen = false;
+  private readonly freezer = new ProcessFreezer();
   private exited: Promise<void> | undefined;
   private readonly killOnExit = () => this.child?.kill('SIGKILL');
   private readonly removeDirOnExit = () => rmSync(this.dir, { recursive: true, force: true });
@@ -209,16 +209,11 @@ export class LocalMariaDb implements MariaDbBackend {
 
   /** SIGSTOP to the server and every process under it (see {@link ServerBackend.freeze}). */
   freeze(): Promise<void> {
-    if (!this.child?.pid) return Promise.reject(new TestServerError('The server is not running; start() it before freeze().', 'NOT_RUNNING'));
-    signalProcessTree(this.child.pid, 'SIGSTOP');
-    this.frozen = true;
-    return Promise.resolve();
+    return this.freezer.freeze(this.child?.pid);
   }
 
   thaw(): Promise<void> {
-    if (this.frozen && this.child?.pid) signalProcessTree(this.child.pid, 'SIGCONT');
-    this.frozen = false;
-    return Promise.resolve();
+    return this.freezer.thaw();
   }
 
   /** A normal shutdown (SIGTERM): every session is closed; resolves once the port refuses connections. */

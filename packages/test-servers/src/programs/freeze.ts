@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { TestServerError } from '../errors.js';
 
 /** Every process whose parent chain leads to `pid` (Linux `/proc`), children before grandchildren. */
 export function descendantsOf(pid: number): number[] {
@@ -35,5 +36,25 @@ export function signalProcessTree(pid: number, signal: 'SIGSTOP' | 'SIGCONT'): v
     } catch {
       // A worker that ended meanwhile.
     }
+  }
+}
+
+/** Freezes one server process tree and remembers it, so `thaw()` knows what to let run again. */
+export class ProcessFreezer {
+  #frozen: number | undefined;
+
+  /** SIGSTOP to `pid` and its workers; rejects when there is no process (the server is stopped). */
+  freeze(pid: number | undefined): Promise<void> {
+    if (pid === undefined) return Promise.reject(new TestServerError('The server is not running; start() it before freeze().', 'NOT_RUNNING'));
+    signalProcessTree(pid, 'SIGSTOP');
+    this.#frozen = pid;
+    return Promise.resolve();
+  }
+
+  /** SIGCONT to what `freeze()` stopped; nothing when nothing is frozen. */
+  thaw(): Promise<void> {
+    if (this.#frozen !== undefined) signalProcessTree(this.#frozen, 'SIGCONT');
+    this.#frozen = undefined;
+    return Promise.resolve();
   }
 }
