@@ -6,10 +6,8 @@
 // first 200 of a request sent after the stop. A timeline SVG per outage goes to results/.
 // `measureLongOutages` runs the same on any target (lib/outage-target.mjs): long-outage-mysql.mjs.
 import path from 'node:path';
-import { startTcpProxy } from '@kusto/test-servers';
 import { startOpenLoad } from '../lib/load.mjs';
-import { postgresTarget } from '../lib/outage-target.mjs';
-import { startAppServer } from '../lib/processes.mjs';
+import { postgresTarget, startSideBySide } from '../lib/outage-target.mjs';
 import { BENCH_DIR, USER_ROWS } from '../lib/setup.mjs';
 import { sleep, summarize } from '../lib/stats.mjs';
 import { writeTimeline } from '../lib/timeline.mjs';
@@ -30,20 +28,9 @@ export async function run({ server, projects, urls, quick, log }) {
 
 /** Stops `target`'s server for each of `outages` (ms) in turn under load; the benchmark's rows. */
 export async function measureLongOutages(target, { outages, log }) {
-  const { server, url, label } = target;
-  const at = new URL(url);
-  const proxies = {
-    managed: await startTcpProxy({ targetHost: at.hostname, targetPort: Number(at.port) }),
-    bare: await startTcpProxy({ targetHost: at.hostname, targetPort: Number(at.port) }),
-  };
-  const managerOptions = { databases: { user: { url: proxies.managed.url(url) } } };
-  // One process per app, so the bare app's fast 500s do not take the managed app's CPU.
-  const app = await startAppServer(
-    { project: target.project, variants: ['middleware'], managerOptions, middlewareOptions: { continueOnFailure: false } },
-    {},
-    `long-outage${target.fileSuffix}`,
-  );
-  const bareApp = await startAppServer({ project: target.project, variants: ['bare'], managerOptions, bareUrl: proxies.bare.url(url) }, {}, `long-outage${target.fileSuffix}-bare`);
+  const { server, label } = target;
+  const apps = await startSideBySide(target, 'long-outage');
+  const { proxies } = apps;
   const results = [];
   try {
     for (const downMs of outages) {
@@ -51,8 +38,8 @@ export async function measureLongOutages(target, { outages, log }) {
       const path_ = () => `/users/${1 + ((i++ * 7919) % USER_ROWS)}`;
       const maxMs = downMs + 60_000;
       const loads = {
-        managed: startOpenLoad({ port: app.ports.middleware, path: path_, everyMs: EVERY_MS, timeoutMs: HUNG_MS, maxMs }),
-        bare: startOpenLoad({ port: bareApp.ports.bare, path: path_, everyMs: EVERY_MS, timeoutMs: HUNG_MS, maxMs }),
+        managed: startOpenLoad({ port: apps.ports.managed, path: path_, everyMs: EVERY_MS, timeoutMs: HUNG_MS, maxMs }),
+        bare: startOpenLoad({ port: apps.ports.bare, path: path_, everyMs: EVERY_MS, timeoutMs: HUNG_MS, maxMs }),
       };
       const from = performance.now();
       await sleep(2_000);
@@ -110,10 +97,7 @@ export async function measureLongOutages(target, { outages, log }) {
       await sleep(1_000);
     }
   } finally {
-    await app.close();
-    await bareApp.close();
-    await proxies.managed.close();
-    await proxies.bare.close();
+    await apps.close();
   }
   const rows = [...new Set(outages)].map((downMs) => {
     const rounds = results.filter((round) => round.downMs === downMs);

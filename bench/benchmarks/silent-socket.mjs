@@ -8,10 +8,8 @@
 // the stall. `measureSilentSocket` runs the same on any target (lib/outage-target.mjs):
 // silent-socket-mysql.mjs.
 import path from 'node:path';
-import { startTcpProxy } from '@kusto/test-servers';
 import { startOpenLoad } from '../lib/load.mjs';
-import { postgresTarget } from '../lib/outage-target.mjs';
-import { startAppServer } from '../lib/processes.mjs';
+import { postgresTarget, startSideBySide } from '../lib/outage-target.mjs';
 import { BENCH_DIR, USER_ROWS } from '../lib/setup.mjs';
 import { sleep } from '../lib/stats.mjs';
 import { writeTimeline } from '../lib/timeline.mjs';
@@ -29,20 +27,8 @@ export async function run({ server, projects, urls, quick, log }) {
 
 /** Silences the pooled connections to `target` under load; the benchmark's rows. */
 export async function measureSilentSocket(target, { quick, log }) {
-  const { url } = target;
-  const at = new URL(url);
-  const proxies = {
-    managed: await startTcpProxy({ targetHost: at.hostname, targetPort: Number(at.port) }),
-    bare: await startTcpProxy({ targetHost: at.hostname, targetPort: Number(at.port) }),
-  };
-  const managerOptions = { databases: { user: { url: proxies.managed.url(url) } } };
-  // One process per app, so neither takes the other's CPU.
-  const app = await startAppServer(
-    { project: target.project, variants: ['middleware'], managerOptions, middlewareOptions: { continueOnFailure: false } },
-    {},
-    `silent-socket${target.fileSuffix}`,
-  );
-  const bareApp = await startAppServer({ project: target.project, variants: ['bare'], managerOptions, bareUrl: proxies.bare.url(url) }, {}, `silent-socket${target.fileSuffix}-bare`);
+  const apps = await startSideBySide(target, 'silent-socket');
+  const { proxies } = apps;
   const watchMs = quick ? 20_000 : 35_000;
   let round;
   try {
@@ -50,8 +36,8 @@ export async function measureSilentSocket(target, { quick, log }) {
     const path_ = () => `/users/${1 + ((i++ * 7919) % USER_ROWS)}`;
     const maxMs = watchMs + 5_000;
     const loads = {
-      managed: startOpenLoad({ port: app.ports.middleware, path: path_, everyMs: EVERY_MS, timeoutMs: HUNG_MS, maxMs }),
-      bare: startOpenLoad({ port: bareApp.ports.bare, path: path_, everyMs: EVERY_MS, timeoutMs: HUNG_MS, maxMs }),
+      managed: startOpenLoad({ port: apps.ports.managed, path: path_, everyMs: EVERY_MS, timeoutMs: HUNG_MS, maxMs }),
+      bare: startOpenLoad({ port: apps.ports.bare, path: path_, everyMs: EVERY_MS, timeoutMs: HUNG_MS, maxMs }),
     };
     const from = performance.now();
     await sleep(2_000);
@@ -91,10 +77,7 @@ export async function measureSilentSocket(target, { quick, log }) {
         `first 200 after stall managed ${Math.round(round.firstOkMs.managed)} ms; managed ${JSON.stringify(round.statuses.managed)} bare ${JSON.stringify(round.statuses.bare)}; ${round.timeline}`,
     );
   } finally {
-    await app.close();
-    await bareApp.close();
-    await proxies.managed.close();
-    await proxies.bare.close();
+    await apps.close();
   }
   return [
     {

@@ -2,6 +2,8 @@
 // its server, the database's URL, the fixture project the apps use, and the words its figures,
 // pictures and files are named with. The Postgres target is the run's shared server; the MySQL
 // one a real MariaDB of its own (provider-fixture.mjs).
+import { startTcpProxy } from '@kusto/test-servers';
+import { startAppServer } from './processes.mjs';
 import { mysqlKit, prepareProvider } from './provider-fixture.mjs';
 import { waitAccepting, waitUntilAccepted } from './probe.mjs';
 
@@ -67,4 +69,39 @@ export async function withMysqlTarget(database, log, measure) {
   } finally {
     await target.close();
   }
+}
+
+/**
+ * The managed app (middleware, default settings) and the bare PrismaClient app on `target`, one
+ * process each (so neither takes the other's CPU), each reaching the server through a TCP proxy of
+ * its own (whose `acceptedCount` counts connection attempts and whose modes cause the faults).
+ * `name` names their log files. `close()` stops the apps, then the proxies.
+ */
+export async function startSideBySide(target, name) {
+  const at = new URL(target.url);
+  const proxies = {
+    managed: await startTcpProxy({ targetHost: at.hostname, targetPort: Number(at.port) }),
+    bare: await startTcpProxy({ targetHost: at.hostname, targetPort: Number(at.port) }),
+  };
+  const managerOptions = { databases: { user: { url: proxies.managed.url(target.url) } } };
+  const app = await startAppServer(
+    { project: target.project, variants: ['middleware'], managerOptions, middlewareOptions: { continueOnFailure: false } },
+    {},
+    `${name}${target.fileSuffix}`,
+  );
+  const bareApp = await startAppServer(
+    { project: target.project, variants: ['bare'], managerOptions, bareUrl: proxies.bare.url(target.url) },
+    {},
+    `${name}${target.fileSuffix}-bare`,
+  );
+  return {
+    proxies,
+    ports: { managed: app.ports.middleware, bare: bareApp.ports.bare },
+    async close() {
+      await app.close();
+      await bareApp.close();
+      await proxies.managed.close();
+      await proxies.bare.close();
+    },
+  };
 }
