@@ -50,19 +50,8 @@ export interface ProviderServerKit {
   start(): Promise<ProviderServer>;
 }
 
-/** What both server handles offer alike; the provider classes add their SQL. */
-interface ServerHandle {
-  readonly host: string;
-  readonly port: number;
-  readonly running: boolean;
-  createDatabase(name: string): Promise<string>;
-  stop(): Promise<void>;
-  start(): Promise<void>;
-  restart(): Promise<void>;
-  close(): Promise<void>;
-  freeze(): Promise<void>;
-  thaw(): Promise<void>;
-}
+/** What both server handles offer alike (the lifecycle of a {@link ProviderServer}); the provider classes add their SQL. */
+type ServerHandle = Pick<ProviderServer, 'host' | 'port' | 'running' | 'createDatabase' | 'stop' | 'start' | 'restart' | 'close' | 'freeze' | 'thaw'>;
 
 /** The lifecycle of a {@link ProviderServer}, passed on to the server handle it wraps. */
 abstract class DelegatingServer<S extends ServerHandle> {
