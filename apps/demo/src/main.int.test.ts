@@ -1,11 +1,10 @@
 import { afterAll, expect, test } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startPostgres, type PostgresServer } from '@kusto/test-servers';
+import { acceptsTcp, startPostgres, type PostgresServer } from '@kusto/test-servers';
 
 // The demo as a newcomer runs it (the built app that `npm run demo` starts), in a child process,
 // with no RDS_* variables: it starts, migrates and seeds its own embedded Postgres.
@@ -55,17 +54,6 @@ async function startDemo(dataDir: string): Promise<RunningDemo> {
   return { base, dbPort, output: () => output, exited, child };
 }
 
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
 const post = (url: string, body: unknown) =>
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
@@ -98,7 +86,7 @@ test('zero set-up: serve, survive its Postgres stopping and starting, exit 0 on 
   // Stop the embedded server under the running app (fast shutdown, as a crash or failover would).
   const postmasterPid = Number((await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
   process.kill(postmasterPid, 'SIGINT');
-  await until(async () => !(await accepts(demo.dbPort)), 'the database port to close');
+  await until(async () => !(await acceptsTcp(demo.dbPort)), 'the database port to close');
 
   await until(async () => (await fetch(`${demo.base}/users`)).status === 503, 'database routes to answer 503');
   const unavailable = await fetch(`${demo.base}/users`);
@@ -128,5 +116,5 @@ test('zero set-up: serve, survive its Postgres stopping and starting, exit 0 on 
   again.child.kill('SIGTERM');
   expect(await again.exited).toBe(0);
   expect(again.output()).toMatch(/stopped/);
-  expect(await accepts(again.dbPort)).toBe(false);
+  expect(await acceptsTcp(again.dbPort)).toBe(false);
 }, 180_000);

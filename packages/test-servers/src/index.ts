@@ -2,7 +2,7 @@ export type { BackendKind } from './backend.js';
 export { DEFAULT_POSTGRES_IMAGE } from './container/container-server.js';
 export { containerRuntimeAvailable } from './container/restartable-container.js';
 export { TestServerError } from './errors.js';
-export { findFreePort } from './free-port.js';
+export { acceptsTcp, findFreePort } from './free-port.js';
 export type { PgBouncerPool, PgBouncerStats } from './pgbouncer/admin-console.js';
 export {
   locatePgBouncer,

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { acceptsTcp } from '@kusto/test-servers';
 import { fixtureProject, schemaFor, USER_MODELS } from '@kusto/test-servers/prisma-fixtures';
 import { createTestDatabase, providerServers, sharedServerUrl, type ProviderServer, type TestDatabase } from '@kusto/test-servers/testing';
 import { twoDatabaseProject } from '../test-support/harness.js';
@@ -25,17 +25,6 @@ afterAll(async () => {
   child?.kill('SIGKILL');
   await Promise.all([user?.drop(), temporary?.drop()]);
 });
-
-function refuses(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(true));
-  });
-}
 
 async function appConnections(): Promise<number> {
   const admin = new pg.Client({ connectionString: sharedServerUrl() });
@@ -68,7 +57,7 @@ test('SIGTERM: readiness flips, new connections are refused, the slow request co
   expect(await draining.json()).toEqual({ status: 'draining', reason: 'SIGTERM' });
 
   await new Promise((resolve) => setTimeout(resolve, 400));
-  expect(await refuses(port)).toBe(true);
+  expect(await acceptsTcp(port)).toBe(false);
 
   const slowResponse = await slow;
   expect(slowResponse.status).toBe(200);

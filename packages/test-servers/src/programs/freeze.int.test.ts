@@ -1,23 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { acceptsTcp } from '../free-port.js';
 import { providerServers, type ProviderServer } from '../provider-servers.js';
 
 // freeze()/thaw() on every provider's server: frozen, the port still accepts TCP (the kernel's
 // backlog) but nothing answers, established sessions included; thawed, everything goes on.
 
 const kits = await providerServers();
-
-function connects(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 for (const kit of kits) {
   const suite = kit.available ? describe : describe.skip;
@@ -37,7 +26,7 @@ for (const kit of kits) {
     test('frozen: TCP is accepted, a statement gets no answer until thawed, then it completes', async () => {
       await server.freeze();
       try {
-        expect(await connects(server.port)).toBe(true);
+        expect(await acceptsTcp(server.port)).toBe(true);
         const answered = server.rows<{ one: number }>(url, 'SELECT 1 AS one').then(() => 'answered');
         expect(await Promise.race([answered, sleep(1_500).then(() => 'no answer')])).toBe('no answer');
         await server.thaw();
@@ -51,7 +40,7 @@ for (const kit of kits) {
       await server.freeze();
       await server.stop();
       expect(server.running).toBe(false);
-      expect(await connects(server.port)).toBe(false);
+      expect(await acceptsTcp(server.port)).toBe(false);
       await server.start();
       expect(await server.rows<{ one: number }>(url, 'SELECT 1 AS one')).toHaveLength(1);
     }, 60_000);
