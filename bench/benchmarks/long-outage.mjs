@@ -6,9 +6,8 @@
 // first 200 of a request sent after the stop. A timeline SVG per outage goes to results/.
 // `measureLongOutages` runs the same on any target (lib/outage-target.mjs): long-outage-mysql.mjs.
 import path from 'node:path';
-import { startOpenLoad } from '../lib/load.mjs';
 import { postgresTarget, startSideBySide } from '../lib/outage-target.mjs';
-import { BENCH_DIR, USER_ROWS } from '../lib/setup.mjs';
+import { BENCH_DIR } from '../lib/setup.mjs';
 import { sleep, summarize } from '../lib/stats.mjs';
 import { writeTimeline } from '../lib/timeline.mjs';
 
@@ -34,13 +33,8 @@ export async function measureLongOutages(target, { outages, log }) {
   const results = [];
   try {
     for (const downMs of outages) {
-      let i = 0;
-      const path_ = () => `/users/${1 + ((i++ * 7919) % USER_ROWS)}`;
       const maxMs = downMs + 60_000;
-      const loads = {
-        managed: startOpenLoad({ port: apps.ports.managed, path: path_, everyMs: EVERY_MS, timeoutMs: HUNG_MS, maxMs }),
-        bare: startOpenLoad({ port: apps.ports.bare, path: path_, everyMs: EVERY_MS, timeoutMs: HUNG_MS, maxMs }),
-      };
+      const loads = apps.startLoads({ everyMs: EVERY_MS, timeoutMs: HUNG_MS, maxMs });
       const from = performance.now();
       await sleep(2_000);
       const stopAt = performance.now();

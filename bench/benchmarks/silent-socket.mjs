@@ -8,9 +8,8 @@
 // the stall. `measureSilentSocket` runs the same on any target (lib/outage-target.mjs):
 // silent-socket-mysql.mjs.
 import path from 'node:path';
-import { startOpenLoad } from '../lib/load.mjs';
 import { postgresTarget, startSideBySide } from '../lib/outage-target.mjs';
-import { BENCH_DIR, USER_ROWS } from '../lib/setup.mjs';
+import { BENCH_DIR } from '../lib/setup.mjs';
 import { sleep } from '../lib/stats.mjs';
 import { writeTimeline } from '../lib/timeline.mjs';
 
@@ -32,13 +31,8 @@ export async function measureSilentSocket(target, { quick, log }) {
   const watchMs = quick ? 20_000 : 35_000;
   let round;
   try {
-    let i = 0;
-    const path_ = () => `/users/${1 + ((i++ * 7919) % USER_ROWS)}`;
     const maxMs = watchMs + 5_000;
-    const loads = {
-      managed: startOpenLoad({ port: apps.ports.managed, path: path_, everyMs: EVERY_MS, timeoutMs: HUNG_MS, maxMs }),
-      bare: startOpenLoad({ port: apps.ports.bare, path: path_, everyMs: EVERY_MS, timeoutMs: HUNG_MS, maxMs }),
-    };
+    const loads = apps.startLoads({ everyMs: EVERY_MS, timeoutMs: HUNG_MS, maxMs });
     const from = performance.now();
     await sleep(2_000);
     const stalledAt = performance.now();

@@ -3,8 +3,10 @@
 // pictures and files are named with. The Postgres target is the run's shared server; the MySQL
 // one a real MariaDB of its own (provider-fixture.mjs).
 import { startTcpProxy } from '@kusto/test-servers';
+import { startOpenLoad } from './load.mjs';
 import { startAppServer } from './processes.mjs';
 import { mysqlKit, prepareProvider } from './provider-fixture.mjs';
+import { USER_ROWS } from './setup.mjs';
 import { waitAccepting, waitUntilAccepted } from './probe.mjs';
 
 /**
@@ -97,6 +99,14 @@ export async function startSideBySide(target, name) {
   return {
     proxies,
     ports: { managed: app.ports.middleware, bare: bareApp.ports.bare },
+    /** The same open-loop load on both apps (`GET /users/:id` over the seeded ids); `{ managed, bare }`. */
+    startLoads({ everyMs, timeoutMs, maxMs }) {
+      const load = (port) => {
+        let i = 0;
+        return startOpenLoad({ port, path: () => `/users/${1 + ((i++ * 7919) % USER_ROWS)}`, everyMs, timeoutMs, maxMs });
+      };
+      return { managed: load(app.ports.middleware), bare: load(bareApp.ports.bare) };
+    },
     async close() {
       await app.close();
       await bareApp.close();
