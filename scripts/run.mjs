@@ -39,11 +39,17 @@ function printTestSummary() {
   const dir = path.join(root, '.test-results');
   if (!fs.existsSync(dir)) return;
   const totals = { passed: 0, failed: 0, skipped: 0 };
+  const failures = [];
   for (const file of fs.readdirSync(dir)) {
     const summary = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
     totals.passed += summary.passed;
     totals.failed += summary.failed;
     totals.skipped += summary.skipped;
+    failures.push(...(summary.failures ?? []));
+  }
+  // Last, because the end of a long log is often all a CI page keeps.
+  for (const failure of failures) {
+    console.log(`\nfailed: ${failure.file} › ${failure.test}\n${failure.message.replace(/^/gm, '    ')}`);
   }
   console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 }
