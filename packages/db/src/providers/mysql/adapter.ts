@@ -197,7 +197,18 @@ export function buildMysqlAdapter(request: ProviderRequest, loader: ModuleLoader
   // The URL the current pool was built with: a rotated password (same server and database, other
   // credentials) in the environment makes the next acquisition use a fresh pool with it.
   let poolUrl = request.url;
-  const sockets = new ConnectionSockets();
+  const kills = new Set<Promise<void>>();
+  const running = new Set<QueryableConnection>();
+  const kill = async (threadId: number) => {
+    // Another connection, as the server answers it: `KILL QUERY` stops the statement, keeps the session.
+    const admin = await mariadb.createConnection(config);
+    try {
+      await admin.query(`KILL QUERY ${Math.trunc(threadId)}`);
+    } finally {
+      await admin.end().catch(() => admin.destroy());
+    }
+  };
+  const sockets = new ConnectionSockets((threadId) => withinKillTimeout(kill(threadId)));
   const createPool = () => {
     const rotated = rotatedUrl(request, poolUrl);
     if (rotated !== undefined) {
@@ -216,17 +227,6 @@ export function buildMysqlAdapter(request: ProviderRequest, loader: ModuleLoader
     reportIdleErrors(pool, request.onConnectionError);
     if (request.pool.allowExitOnIdle) letExitWhileIdle(pool);
     return pool;
-  };
-  const kills = new Set<Promise<void>>();
-  const running = new Set<QueryableConnection>();
-  const kill = async (threadId: number) => {
-    // Another connection, as the server answers it: `KILL QUERY` stops the statement, keeps the session.
-    const admin = await mariadb.createConnection(config);
-    try {
-      await admin.query(`KILL QUERY ${Math.trunc(threadId)}`);
-    } finally {
-      await admin.end().catch(() => admin.destroy());
-    }
   };
   const bound = (connection: Connection) =>
     boundQueries(connection, {
