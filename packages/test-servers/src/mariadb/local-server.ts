@@ -151,6 +151,7 @@ export class LocalMariaDb implements MariaDbBackend {
     const args = [
       '--no-defaults',
       `--datadir=${this.dataDir}`,
+      `--tmpdir=${tmpDirOf(this.dir)}`,
       `--port=${this.port}`,
       `--bind-address=${HOST}`,
       `--socket=${path.join(this.dir, 'mariadb.sock')}`,
@@ -249,9 +250,17 @@ async function prepareDataDir(dir: string, serverUser: ServerUser | undefined, o
       );
     }
   }
+  // A temp dir of its own: a starting mariadbd deletes every `#sql…` file in its temp dir (what a
+  // crash would have left), which in a shared /tmp are the temp tables of the other servers running
+  // there, an install's among them ("Could not remove temporary table", then "Unknown table
+  // 'mysql.tmp_proxies_priv'" when two test packages start servers at once).
+  const tmpDir = tmpDirOf(dir);
+  await fs.mkdir(tmpDir, { mode: 0o700 });
+  if (serverUser) await fs.chown(tmpDir, serverUser.uid, serverUser.gid);
   const args = [
     '--no-defaults',
     `--datadir=${path.join(dir, 'data')}`,
+    `--tmpdir=${tmpDir}`,
     '--auth-root-authentication-method=normal',
     '--skip-test-db',
     ...(serverUser ? [`--user=${serverUser.name}`] : []),
@@ -269,4 +278,9 @@ async function prepareDataDir(dir: string, serverUser: ServerUser | undefined, o
       'INITDB_FAILED',
     );
   }
+}
+
+/** The server's own temp dir, beside its data dir. */
+function tmpDirOf(dir: string): string {
+  return path.join(dir, 'tmp');
 }

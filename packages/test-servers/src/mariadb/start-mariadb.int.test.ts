@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import mariadb from 'mariadb';
+import { resolveServerUser } from '../embedded/server-user.js';
 import { TestServerError } from '../errors.js';
 import { createTestMariaDbDatabase, startTestMariaDb } from '../testing.js';
 import { mariadbAvailability } from './binary.js';
@@ -143,6 +148,24 @@ suite(`startMariaDb close${skipNote}`, () => {
     expect(existsSync(dir)).toBe(false);
     expect(server.running).toBe(false);
     await expect(server.start()).rejects.toMatchObject({ code: 'NOT_RUNNING' });
+  }, 60_000);
+
+  test("a starting server leaves the shared temp dir's #sql files alone (other servers' temp tables): it has a temp dir of its own", async () => {
+    // What a starting mariadbd deletes in its temp dir, as the server's user would own it.
+    const stray = path.join(os.tmpdir(), `#sql-temptable-kusto-${randomBytes(4).toString('hex')}-1-1.MAI`);
+    await fs.writeFile(stray, '');
+    const serverUser = await resolveServerUser('mysql', 'MariaDB');
+    if (serverUser) await fs.chown(stray, serverUser.uid, serverUser.gid);
+    const server = await startMariaDb({ backend: 'binary' });
+    try {
+      const dir = (server as unknown as { server: { dir: string } }).server.dir;
+      const rows = await query<{ tmpdir: string }[]>(server.url(), 'SELECT @@tmpdir AS tmpdir');
+      expect(path.dirname(rows[0]!.tmpdir)).toBe(dir);
+      expect(existsSync(stray)).toBe(true);
+    } finally {
+      await server.close();
+      await fs.rm(stray, { force: true });
+    }
   }, 60_000);
 
   test('a missing program says how to install it', async () => {
