@@ -58,7 +58,10 @@ for (const kit of kits) {
 
     test('a request on a silently dead pooled connection answers 503 with Retry-After (bounded by pool.queryTimeoutMillis), the next one 200 on a new connection', async () => {
       expect((await fetch(`${app.url}/users`)).status).toBe(200);
-      expect(manager.statusOf('user').pool).toMatchObject({ total: 1 });
+      // The request's connection is pooled: one on pg; the mariadb pool may have opened another in
+      // the background by now (its minimum idle), which the stall makes silent as well.
+      if (kit.provider === 'postgresql') expect(manager.statusOf('user').pool).toMatchObject({ total: 1 });
+      else expect(manager.statusOf('user').pool!.total).toBeGreaterThanOrEqual(1);
 
       proxy.stall();
       const started = performance.now();
