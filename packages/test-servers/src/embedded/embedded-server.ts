@@ -7,14 +7,11 @@ import path from 'node:path';
 import type { PostgresBackend } from '../backend.js';
 import { TestServerError } from '../errors.js';
 import { ProcessFreezer } from '../programs/freeze.js';
-import { findFreePort } from '../free-port.js';
+import { startOnFreePort } from '../start-on-free-port.js';
 import { OutputTail } from '../output-tail.js';
 import { waitUntilReady } from '../wait-ready.js';
 import { prepareBinaries, type PostgresBinaries } from './binaries.js';
 import { reachableBy, resolveServerUser, type ServerUser } from './server-user.js';
-
-/** Ports tried when the free one found was taken before the server could bind it. */
-const PORT_ATTEMPTS = 3;
 
 export interface EmbeddedServerOptions {
   /** Persistent data dir, kept by `close()`. Default: a fresh folder under the OS temp dir, removed by `close()`. */
@@ -142,19 +139,15 @@ export class EmbeddedServer implements PostgresBackend {
       await fs.writeFile(credentialsFile, JSON.stringify(credentials), { mode: 0o600 });
     }
 
-    for (let attempt = 1; ; attempt += 1) {
-      // A free port can be taken before the server binds it (by any process's outgoing connection too).
-      const port = options.port ?? (await findFreePort(HOST));
-      const server = new EmbeddedServer(port, credentials.user, credentials.password, dataDir, ownsDataDir, binaries, serverUser, options);
-      try {
+    try {
+      return await startOnFreePort({ port: options.port, host: HOST, portTaken: /Address already in use/i }, async (port) => {
+        const server = new EmbeddedServer(port, credentials.user, credentials.password, dataDir, ownsDataDir, binaries, serverUser, options);
         await server.start();
         return server;
-      } catch (error) {
-        const portTaken = error instanceof Error && /Address already in use/i.test(error.message);
-        if (portTaken && options.port === undefined && attempt < PORT_ATTEMPTS) continue;
-        if (ownsDataDir) await fs.rm(dataDir, { recursive: true, force: true });
-        throw error;
-      }
+      });
+    } catch (error) {
+      if (ownsDataDir) await fs.rm(dataDir, { recursive: true, force: true });
+      throw error;
     }
   }
 

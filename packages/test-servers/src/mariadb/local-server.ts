@@ -7,7 +7,7 @@ import path from 'node:path';
 import { reachableBy, resolveServerUser, type ServerUser } from '../embedded/server-user.js';
 import { TestServerError } from '../errors.js';
 import { ProcessFreezer } from '../programs/freeze.js';
-import { findFreePort } from '../free-port.js';
+import { startOnFreePort } from '../start-on-free-port.js';
 import { OutputTail } from '../output-tail.js';
 import { waitUntilMariaDbReady, withMariaDbConnection } from './admin.js';
 import type { MariaDbBackend } from './backend.js';
@@ -17,8 +17,6 @@ const HOST = '127.0.0.1';
 const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '::1'];
 /** Time SIGTERM (a normal shutdown: sessions are closed) gets before SIGKILL. */
 const STOP_GRACE_MS = 15_000;
-/** Attempts with a fresh free port when another process took the one we picked first. */
-const PORT_ATTEMPTS = 3;
 
 export interface LocalMariaDbOptions {
   readonly programs: MariaDbPrograms;
@@ -106,23 +104,23 @@ export class LocalMariaDb implements MariaDbBackend {
       await fs.rm(dir, { recursive: true, force: true });
       throw error;
     }
-    for (let attempt = 1; ; attempt += 1) {
-      const port = options.port ?? (await findFreePort(HOST));
-      const server = new LocalMariaDb(port, options.user, options.password, dir, serverUser, options);
-      try {
-        await server.spawnAndWait({ user: 'root', password: '' });
-        await server.createAccounts();
-        return server;
-      } catch (error) {
-        await server.stop();
-        const portTaken = error instanceof Error && /already in use|Can't start server: Bind/i.test(error.message);
-        if (portTaken && options.port === undefined && attempt < PORT_ATTEMPTS) {
+    try {
+      return await startOnFreePort({ port: options.port, host: HOST, portTaken: /already in use|Can't start server: Bind/i }, async (port) => {
+        const server = new LocalMariaDb(port, options.user, options.password, dir, serverUser, options);
+        try {
+          await server.spawnAndWait({ user: 'root', password: '' });
+          await server.createAccounts();
+          return server;
+        } catch (error) {
+          // The data dir is kept for the next attempt; removed below when there is none.
+          await server.stop();
           process.off('exit', server.removeDirOnExit);
-          continue;
+          throw error;
         }
-        await server.close();
-        throw error;
-      }
+      });
+    } catch (error) {
+      await fs.rm(dir, { recursive: true, force: true });
+      throw error;
     }
   }
 

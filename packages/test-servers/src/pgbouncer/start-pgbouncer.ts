@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { reachableBy, resolveServerUser, type ServerUser } from '../embedded/server-user.js';
 import { TestServerError } from '../errors.js';
-import { findFreePort } from '../free-port.js';
+import { startOnFreePort } from '../start-on-free-port.js';
 import { DEFAULT_USER, type PostgresServer } from '../start-postgres.js';
 import { waitUntilReady } from '../wait-ready.js';
 import { adminShow, type PgBouncerPool, type PgBouncerStats } from './admin-console.js';
@@ -19,9 +19,6 @@ export const DEFAULT_PGBOUNCER_READY_TIMEOUT_MS = 10_000;
 
 const HOST = '127.0.0.1';
 const POOL_MODES: readonly PgBouncerPoolMode[] = ['session', 'transaction', 'statement'];
-/** Attempts with a fresh free port when another process took the one we picked first. */
-const PORT_ATTEMPTS = 3;
-
 /** A Postgres server given by address; its credentials then come from `user` and `password`. */
 export interface PgBouncerUpstream {
   readonly host: string;
@@ -338,8 +335,7 @@ class LocalPgBouncer implements PgBouncer {
 export async function startPgBouncer(options: StartPgBouncerOptions): Promise<PgBouncer> {
   const { config, password } = resolveConfig(options);
   const runAs = await resolveServerUser();
-  for (let attempt = 1; ; attempt += 1) {
-    const port = config.port ?? (await findFreePort(HOST));
+  return startOnFreePort({ port: config.port, host: HOST, portTaken: /address already in use/i }, async (port) => {
     const files = await writeFiles(config, password, port, runAs);
     const bouncer = new LocalPgBouncer(config, password, port, files.dir, files, runAs);
     try {
@@ -347,8 +343,7 @@ export async function startPgBouncer(options: StartPgBouncerOptions): Promise<Pg
       return bouncer;
     } catch (error) {
       await bouncer.close();
-      const portTaken = error instanceof Error && /address already in use/i.test(error.message);
-      if (!(portTaken && config.port === undefined && attempt < PORT_ATTEMPTS)) throw error;
+      throw error;
     }
-  }
+  });
 }
