@@ -373,7 +373,7 @@ export class KustoDb extends KustoDbEmitter {
   private clientClass(folder: DatabaseFolder): PrismaClientConstructor {
     let PrismaClient = this.clientClasses.get(folder.name);
     if (!PrismaClient) {
-      PrismaClient = loadPrismaClient(folder.name, folder.clientDir);
+      PrismaClient = loadPrismaClient(folder.name, folder);
       this.clientClasses.set(folder.name, PrismaClient);
     }
     return PrismaClient;

@@ -1,6 +1,4 @@
-import { declaresTransactionPooler, redactUrl, resolveDirectUrlSource, type DatabaseFolder } from '@kusto/db';
-import fs from 'node:fs';
-import path from 'node:path';
+import { clientModule, declaresTransactionPooler, redactUrl, resolveDirectUrlSource, type DatabaseFolder } from '@kusto/db';
 import type { KustoCommand } from '../command.js';
 import { schemaUrlFix } from '../checks/schema-checks.js';
 import { describeEnvFile } from '../env/env-file.js';
@@ -47,7 +45,7 @@ export function describeDatabase(folder: DatabaseFolder, env: NodeJS.ProcessEnv,
     pooled: url !== undefined && declaresTransactionPooler(url),
     direct: { envVar: direct.envVar, envSet: direct.url !== undefined, target: direct.url === undefined ? null : redact(direct.url) },
     sessionVia: session.state === 'chosen' ? session.connection.envVar : null,
-    clientGenerated: fs.existsSync(path.join(folder.clientDir, 'index.js')),
+    clientGenerated: clientModule(folder).generated,
     migrations: migrationFolders(folder.migrationsDir).length,
     seed: folder.seedPath !== undefined,
     legacyUrlEnv: folder.schema.hasUrl ? (folder.schema.urlEnv ?? null) : null,

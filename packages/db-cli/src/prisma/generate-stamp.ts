@@ -2,7 +2,7 @@
 // `prisma generate`: when the schema Prisma read, the Prisma CLI's version and @prisma/client's
 // version are all the same next time, `kusto-db generate` skips that database (`--force` does not).
 // The generator settings are part of the schema's text, so its hash covers them.
-import type { DatabaseFolder } from '@kusto/db';
+import { clientModule, type DatabaseFolder } from '@kusto/db';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
@@ -38,7 +38,7 @@ export async function currentStamp(folder: DatabaseFolder, schemaPath: string, p
 
 /** Whether the client in `folder.clientDir` was generated from exactly `stamp` (and is still there). */
 export function isUpToDate(folder: DatabaseFolder, stamp: GenerateStamp): boolean {
-  if (!fs.existsSync(path.join(folder.clientDir, 'index.js'))) return false;
+  if (!clientModule(folder).generated) return false;
   try {
     const written = JSON.parse(fs.readFileSync(path.join(folder.clientDir, GENERATE_STAMP_FILE), 'utf8')) as Partial<GenerateStamp>;
     return written.schemaSha256 === stamp.schemaSha256 && written.prisma === stamp.prisma && written.prismaClient === stamp.prismaClient;
@@ -49,6 +49,6 @@ export function isUpToDate(folder: DatabaseFolder, stamp: GenerateStamp): boolea
 
 /** Writes the stamp beside a client Prisma just generated (nothing when no client is there). */
 export async function writeStamp(folder: DatabaseFolder, stamp: GenerateStamp): Promise<void> {
-  if (!fs.existsSync(path.join(folder.clientDir, 'index.js'))) return;
+  if (!clientModule(folder).generated) return;
   await fsp.writeFile(path.join(folder.clientDir, GENERATE_STAMP_FILE), `${JSON.stringify(stamp, null, 2)}\n`);
 }

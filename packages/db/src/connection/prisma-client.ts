@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import path from 'node:path';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { clientModule } from '../discovery/client-module.js';
+import type { DatabaseFolder } from '../discovery/discover.js';
 import { ClientNotGeneratedError } from '../errors.js';
 
 /** The part of a generated `PrismaClient` the manager itself uses. */
@@ -17,9 +17,10 @@ export type PrismaClientConstructor = new (options: { adapter: SqlDriverAdapterF
  * Loads the `PrismaClient` class generated for a database (`prisma-client-js` output, CommonJS),
  * so it works for ESM and CommonJS callers alike.
  */
-export function loadPrismaClient(database: string, clientDir: string): PrismaClientConstructor {
-  const entry = path.join(clientDir, 'index.js');
-  if (!existsSync(entry)) throw new ClientNotGeneratedError(database, clientDir);
+export function loadPrismaClient(database: string, folder: Pick<DatabaseFolder, 'clientDir'>): PrismaClientConstructor {
+  const { clientDir } = folder;
+  const { file: entry, generated } = clientModule(folder);
+  if (!generated) throw new ClientNotGeneratedError(database, clientDir);
   let exported: { PrismaClient?: unknown };
   try {
     exported = createRequire(entry)(entry) as { PrismaClient?: unknown };
