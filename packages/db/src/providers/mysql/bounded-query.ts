@@ -61,8 +61,12 @@ export function boundQueries<C extends QueryableConnection>(connection: C, optio
   const query = connection.query.bind(connection);
   const execute = connection.execute.bind(connection);
   let givenUp: MysqlQueryTimeoutError | undefined;
-  const run = (work: Promise<unknown>): Promise<unknown> => {
+  // The driver is called only here, once we know the connection was not given up: a command sent
+  // to a destroyed connection rejects ("connection closed"), and nobody would handle that rejection
+  // (the adapter's ROLLBACK after a timed-out statement in an interactive transaction did that).
+  const run = (send: () => Promise<unknown>): Promise<unknown> => {
     if (givenUp) return Promise.reject(givenUp);
+    const work = send();
     const threadId = connection.threadId;
     options.running.add(connection);
     return new Promise((resolve, reject) => {
@@ -96,8 +100,8 @@ export function boundQueries<C extends QueryableConnection>(connection: C, optio
     });
   };
   Object.assign(connection, {
-    query: (sql: unknown, values?: unknown) => run(query(sql, values)),
-    execute: (sql: unknown, values?: unknown) => run(execute(sql, values)),
+    query: (sql: unknown, values?: unknown) => run(() => query(sql, values)),
+    execute: (sql: unknown, values?: unknown) => run(() => execute(sql, values)),
   });
   return connection;
 }
