@@ -8,6 +8,7 @@ export type KustoDbErrorCode =
   | 'INVALID_URL'
   | 'CLIENT_NOT_GENERATED'
   | 'ADAPTER_NOT_INSTALLED'
+  | 'NATIVE_ADDON_NOT_FOUND'
   | 'UNSUPPORTED_PROVIDER'
   | 'DATABASE_FILE_UNAVAILABLE'
   | 'DATABASE_UNAVAILABLE'
@@ -46,14 +47,18 @@ export class UnknownDatabaseError extends KustoDbError {
     root: string,
     /** Why a folder of that name is not used as a database, when there is one. */
     skippedReason?: string,
+    /** Where the databases came from: folders found under `root`, or a generated registry. */
+    from: 'folders' | 'registry' = 'folders',
   ) {
     super(
       'UNKNOWN_DATABASE',
       `Unknown database "${database}". ` +
         (skippedReason !== undefined ? `Its folder is not used as a database: ${skippedReason}. ` : '') +
-        (known.length > 0
-          ? `Known databases: ${known.join(', ')} (folders with a schema.prisma under ${root}).`
-          : `No database folders were found under ${root}: create ${root}/${database}/schema.prisma, or pass the right \`root\`.`),
+        (from === 'registry'
+          ? `The database registry holds ${known.length > 0 ? known.join(', ') : 'no databases'}: after adding or renaming a folder under ${root}, run \`kusto-db generate -a\` to write it again.`
+          : known.length > 0
+            ? `Known databases: ${known.join(', ')} (folders with a schema.prisma under ${root}).`
+            : `No database folders were found under ${root}: create ${root}/${database}/schema.prisma, or pass the right \`root\`.`),
     );
   }
 }
@@ -126,6 +131,24 @@ export class AdapterNotInstalledError extends KustoDbError {
       'ADAPTER_NOT_INSTALLED',
       `Database "${database}" uses provider "${provider}", which needs the driver adapter package ${packageName}. Install it: pnpm add ${packageName}`,
       options,
+    );
+  }
+}
+
+/**
+ * A driver's compiled addon (better-sqlite3's `better_sqlite3.node`) cannot be found: the driver was
+ * bundled into one file (no `node_modules` beside it) and the addon was not copied beside the bundle.
+ */
+export class NativeAddonNotFoundError extends KustoDbError {
+  constructor(
+    readonly database: string,
+    readonly addon: string,
+    readonly searched: readonly string[],
+  ) {
+    super(
+      'NATIVE_ADDON_NOT_FOUND',
+      `Database "${database}" needs ${addon}, the compiled addon of its driver, which a bundler cannot carry. ` +
+        `Copy it from node_modules/better-sqlite3/build/Release/${addon} beside your bundle (looked in: ${searched.join(', ')}).`,
     );
   }
 }

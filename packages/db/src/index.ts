@@ -5,7 +5,7 @@ export { POOL_URL_PARAMETERS, parseDatabaseUrl, type DatabaseUrl } from './conne
 export { declaresTransactionPooler, POOLER_URL_PARAMETER } from './connection/pooler.js';
 export { HealthCheckTimeoutError } from './connection/health-check.js';
 export type { PrismaClientLike } from './connection/prisma-client.js';
-export { kusto } from './default-instance.js';
+export { kusto, registerDatabases } from './default-instance.js';
 export { HEALTH_DEFAULTS, PROFILE_DEFAULTS } from './defaults.js';
 export {
   DEFAULT_ROOT,
@@ -41,3 +41,13 @@ export type * from './options.js';
 export { detectProfile, resolveProfile, SERVERLESS_ENV_VARS, type DetectedProfile, type ProfileDecision, type ProfileName, type ProfileOption } from './profiles/profile.js';
 export type { ClientFor, DatabaseName, KustoDatabases, ReplicaRoutingMethods, WithReplicaRouting } from './types/databases.js';
 export { DEFAULT_TYPES_FILE, renderDatabaseTypes, writeDatabaseTypes } from './types/render-database-types.js';
+export { defineRegistry, type DatabaseRegistry, type RegisteredDatabase } from './registry/registry.js';
+export {
+  DEFAULT_REGISTRY_FILE,
+  registryFormatFor,
+  registryPackages,
+  renderDatabaseRegistry,
+  writeDatabaseRegistry,
+  type RegistryFormat,
+  type RegistryRenderOptions,
+} from './registry/render-registry.js';

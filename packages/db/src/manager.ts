@@ -19,6 +19,7 @@ import { loadPrismaClient, type PrismaClientConstructor, type PrismaClientLike }
 import { PROFILE_DEFAULTS } from './defaults.js';
 import { discoverDatabases, type DatabaseFolder, type Discovery, type SkippedFolder } from './discovery/discover.js';
 import {
+  ClientNotGeneratedError,
   DatabaseUnavailableError,
   isConfigurationError,
   ManagerClosedError,
@@ -34,6 +35,7 @@ import { redactUrl, scrubSecrets } from './naming/redact-url.js';
 import type { KustoDbOptions } from './options.js';
 import { resolveProfile, type DetectedProfile, type ProfileDecision } from './profiles/profile.js';
 import { parseReadUrls, replicaSourceLabel } from './replicas/read-urls.js';
+import { discoveryFromRegistry, registeredClient } from './registry/registry.js';
 import { configuredReplicaStatus, ReplicaSet, type ReplicaHealth, type ReplicaStatus } from './replicas/replica-set.js';
 import { defineRoleMethods, type RoleMethods } from './replicas/routing.js';
 import type { ClientFor, DatabaseName } from './types/databases.js';
@@ -116,7 +118,7 @@ export class KustoDb extends KustoDbEmitter {
     super();
     this.env = options.env ?? process.env;
     this.profile = resolveProfile(options.profile, this.env, options.poolProfile);
-    this.loader = new ModuleLoader(options.cwd ?? process.cwd());
+    this.loader = new ModuleLoader(options.cwd ?? process.cwd(), options.registry?.modules);
     this.now = options.now ?? (() => performance.now());
   }
 
@@ -125,9 +127,10 @@ export class KustoDb extends KustoDbEmitter {
     return PROFILE_DEFAULTS[this.profile.profile].continueOnFailure;
   }
 
-  /** The folders found under the root (discovered once, on first call). */
+  /** The folders found under the root (discovered once, on first call), or those the registry describes. */
   discover(): Discovery {
-    return (this.discovery ??= discoverDatabases(this.options));
+    const { registry } = this.options;
+    return (this.discovery ??= registry ? discoveryFromRegistry(registry, this.options.cwd ?? process.cwd()) : discoverDatabases(this.options));
   }
 
   /** Known database names, sorted. */
@@ -147,7 +150,7 @@ export class KustoDb extends KustoDbEmitter {
     const folder = discovery.databases.get(name);
     if (!folder) {
       const skipped = discovery.skipped.find((candidate) => candidate.name === name);
-      throw new UnknownDatabaseError(name, [...discovery.databases.keys()], discovery.root, skipped?.reason);
+      throw new UnknownDatabaseError(name, [...discovery.databases.keys()], discovery.root, skipped?.reason, this.options.registry ? 'registry' : 'folders');
     }
     return folder;
   }
@@ -373,7 +376,9 @@ export class KustoDb extends KustoDbEmitter {
   private clientClass(folder: DatabaseFolder): PrismaClientConstructor {
     let PrismaClient = this.clientClasses.get(folder.name);
     if (!PrismaClient) {
-      PrismaClient = loadPrismaClient(folder.name, folder);
+      const registered = this.options.registry;
+      PrismaClient = registered ? registeredClient(registered, folder.name) : loadPrismaClient(folder.name, folder);
+      if (!PrismaClient) throw new ClientNotGeneratedError(folder.name, folder.clientDir);
       this.clientClasses.set(folder.name, PrismaClient);
     }
     return PrismaClient;

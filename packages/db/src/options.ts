@@ -1,6 +1,7 @@
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { RootLayout } from './discovery/discover.js';
 import type { ProfileName, ProfileOption } from './profiles/profile.js';
+import type { DatabaseRegistry } from './registry/registry.js';
 
 /**
  * Pool settings for databases whose pool we own: `postgresql`/`cockroachdb` (pg) and `mysql` (the
@@ -124,6 +125,14 @@ export interface DatabaseOptions extends HealthOptions {
 }
 
 export interface KustoDbOptions extends HealthOptions {
+  /**
+   * The databases as `kusto-db generate` wrote them into its registry module
+   * (`import { registry } from './kusto-registry.js'`): the manager then never reads the filesystem
+   * to find databases, clients or adapters, so a bundled or traced function works from any folder.
+   * `root` and `layout` are not used with it; `cwd` is still the base of relative SQLite paths.
+   * Default: none, the database folders are discovered under `root`.
+   */
+  readonly registry?: DatabaseRegistry;
   /** Folder with one subfolder per database. Default `src/app/db`. */
   readonly root?: string;
   /** Default `auto`: `src/app/db`, or `dist/app/db` when only the built tree exists. */

@@ -59,6 +59,11 @@ export interface DatabaseProvider {
   readonly prismaProviders: readonly string[];
   /** The Prisma driver adapter package (an optional peer dependency). */
   readonly adapterPackage: string;
+  /**
+   * Driver packages `build` loads beside the adapter (`pg`, `mariadb`), which a generated registry
+   * imports statically so bundles carry them. Packages only the adapter itself imports are not listed.
+   */
+  readonly driverPackages: readonly string[];
   /** URL schemes it accepts, with the colon (`postgresql:`). */
   readonly urlSchemes: readonly string[];
   /** An example URL for messages. */

@@ -190,9 +190,10 @@ export function buildMysqlAdapter(request: ProviderRequest, loader: ModuleLoader
     '@prisma/adapter-mariadb',
     request.database,
     request.provider,
+    'PrismaMariaDb',
   );
   // The connector the adapter itself uses, so both agree on error classes and protocol details.
-  const mariadb = loader.loadDependencyOf<MariaDbModule>(entry, 'mariadb');
+  const mariadb = loader.loadDependencyOf<MariaDbModule>(entry, 'mariadb', 'createPool');
   let config = mysqlPoolConfig(request);
   // The URL the current pool was built with: a rotated password (same server and database, other
   // credentials) in the environment makes the next acquisition use a fresh pool with it.

@@ -21,6 +21,7 @@ export const mysqlProvider: DatabaseProvider = {
   id: 'mysql',
   prismaProviders: ['mysql'],
   adapterPackage: '@prisma/adapter-mariadb',
+  driverPackages: ['mariadb'],
   urlSchemes: ['mysql:', 'mariadb:'],
   exampleUrl: 'mysql://user:password@host:3306/name',
   build: buildMysqlAdapter,

@@ -13,9 +13,10 @@ export function buildPostgresAdapter(request: ProviderRequest, loader: ModuleLoa
     '@prisma/adapter-pg',
     request.database,
     request.provider,
+    'PrismaPg',
   );
   // The adapter tells an external pool from a config with `instanceof pg.Pool`: use its own pg.
-  const { Pool, Client } = loader.loadDependencyOf<typeof pg>(entry, 'pg');
+  const { Pool, Client } = loader.loadDependencyOf<typeof pg>(entry, 'pg', 'Pool');
   const { pool: options } = request;
   const cancels = new Set<Promise<void>>();
   const pool = new Pool({

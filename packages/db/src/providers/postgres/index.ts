@@ -19,6 +19,7 @@ export const postgresProvider: DatabaseProvider = {
   id: 'postgres',
   prismaProviders: ['postgresql', 'cockroachdb'],
   adapterPackage: '@prisma/adapter-pg',
+  driverPackages: ['pg'],
   urlSchemes: ['postgresql:', 'postgres:'],
   exampleUrl: 'postgresql://user:password@host:5432/name',
   build: buildPostgresAdapter,

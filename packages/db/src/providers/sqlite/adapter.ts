@@ -4,8 +4,9 @@ import path from 'node:path';
 import type { ModuleLoader } from '../../adapters/module-loader.js';
 import { DatabaseFileError } from '../../errors.js';
 import type { BuiltAdapter, ProviderRequest } from '../provider.js';
+import { betterSqliteNativeBinding, type BetterSqlite3Database } from './native-binding.js';
 
-type PrismaBetterSqlite3Class = new (config: { url: string; timeout: number }) => SqlDriverAdapterFactory;
+type PrismaBetterSqlite3Class = new (config: { url: string; timeout: number; nativeBinding?: string }) => SqlDriverAdapterFactory;
 
 /** The file a `file:` URL names, relative paths resolved from the database folder; `:memory:` as is. */
 export function sqliteFile(url: string, dir: string): string {
@@ -57,14 +58,16 @@ export function checkSqliteFile(request: ProviderRequest, file: string): void {
  * `pool.connectionTimeoutMillis`. better-sqlite3 is synchronous: that wait blocks the event loop.
  */
 export function buildSqliteAdapter(request: ProviderRequest, loader: ModuleLoader): BuiltAdapter {
-  const { module } = loader.loadAdapter<{ PrismaBetterSqlite3: PrismaBetterSqlite3Class }>(
+  const { module, entry } = loader.loadAdapter<{ PrismaBetterSqlite3: PrismaBetterSqlite3Class }>(
     '@prisma/adapter-better-sqlite3',
     request.database,
     request.provider,
+    'PrismaBetterSqlite3',
   );
   const file = sqliteFile(request.url, request.dir);
   checkSqliteFile(request, file);
   const url = file === ':memory:' ? request.url : `file:${file}`;
-  const factory = new module.PrismaBetterSqlite3({ url, timeout: request.pool.connectionTimeoutMillis });
+  const nativeBinding = betterSqliteNativeBinding(request.database, loader.loadDependencyOf<BetterSqlite3Database>(entry, 'better-sqlite3', (value) => typeof value === 'function'));
+  const factory = new module.PrismaBetterSqlite3({ url, timeout: request.pool.connectionTimeoutMillis, ...(nativeBinding ? { nativeBinding } : {}) });
   return { factory, stats: () => undefined, dispose: () => Promise.resolve() };
 }

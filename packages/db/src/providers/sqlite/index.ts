@@ -7,6 +7,7 @@ export const sqliteProvider: DatabaseProvider = {
   id: 'sqlite',
   prismaProviders: ['sqlite'],
   adapterPackage: '@prisma/adapter-better-sqlite3',
+  driverPackages: ['better-sqlite3'],
   urlSchemes: ['file:'],
   exampleUrl: 'file:./dev.db',
   build: buildSqliteAdapter,

@@ -10,6 +10,7 @@ export const sqlserverProvider: DatabaseProvider = {
   id: 'sqlserver',
   prismaProviders: ['sqlserver'],
   adapterPackage: '@prisma/adapter-mssql',
+  driverPackages: [],
   urlSchemes: ['sqlserver:'],
   exampleUrl: 'sqlserver://host:1433;database=name;user=user;password=password',
   build: (request, loader): BuiltAdapter => {
@@ -17,6 +18,7 @@ export const sqlserverProvider: DatabaseProvider = {
       '@prisma/adapter-mssql',
       request.database,
       request.provider,
+      'PrismaMssql',
     );
     return { factory: new module.PrismaMssql(request.url), stats: () => undefined, dispose: () => Promise.resolve() };
   },
