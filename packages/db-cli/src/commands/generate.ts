@@ -1,4 +1,5 @@
-import { DEFAULT_TYPES_FILE, writeDatabaseTypes } from '@kusto/db';
+import { DEFAULT_REGISTRY_FILE, DEFAULT_TYPES_FILE, registryPackages, writeDatabaseRegistry, writeDatabaseTypes } from '@kusto/db';
+import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,6 +18,8 @@ import { resolveTargets } from '../targets/resolve-targets.js';
 
 export interface GenerateArgs extends GlobalArgs {
   readonly concurrency: number;
+  /** `false` from `--no-registry`. */
+  readonly registry: string | false | undefined;
   readonly force: boolean;
   readonly 'in-process': boolean;
   readonly types: string;
@@ -28,6 +31,20 @@ function loadOrNull(): InProcessGenerate | null {
     return loadInProcessGenerator();
   } catch {
     return null;
+  }
+}
+
+/** The registry's default path: TypeScript beside a tsconfig.json, else JavaScript (ESM or CommonJS by the project's "type"). */
+function defaultRegistryFile(projectDir: string): string {
+  return fs.existsSync(path.join(projectDir, 'tsconfig.json')) ? DEFAULT_REGISTRY_FILE : DEFAULT_REGISTRY_FILE.replace(/\.ts$/, '.js');
+}
+
+function importableFrom(file: string, specifier: string): boolean {
+  try {
+    createRequire(file).resolve(specifier);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -46,6 +63,12 @@ export const generateCommand: KustoCommand<GenerateArgs> = {
         type: 'string',
         default: DEFAULT_TYPES_FILE,
         describe: 'Where the typed database map declaration is written, relative to --cwd',
+      })
+      .option('registry', {
+        type: 'string',
+        defaultDescription: `${DEFAULT_REGISTRY_FILE} with a tsconfig.json, else src/kusto-registry.js`,
+        describe:
+          'Where the database registry module is written, relative to --cwd: static imports of every client, adapter and driver, for bundled functions (--no-registry: none)',
       })
       .option('verbose', { type: 'boolean', default: false, describe: "Show Prisma's output for databases that succeeded too" })
       .option('in-process', {
@@ -120,8 +143,22 @@ export const generateCommand: KustoCommand<GenerateArgs> = {
     const generated = [...discovery.databases.values()].filter((folder) => fs.existsSync(path.join(folder.clientDir, 'index.d.ts')));
     const missing = [...discovery.databases.keys()].filter((name) => !generated.some((folder) => folder.name === name));
     const file = await writeDatabaseTypes(generated, path.resolve(projectDir, args.types));
-    context.io.out(`Wrote ${path.relative(projectDir, file)} (${generated.map((folder) => folder.name).join(', ') || 'no databases'}).`);
+    const names = generated.map((folder) => folder.name).join(', ') || 'no databases';
+    context.io.out(`Wrote ${path.relative(projectDir, file)} (${names}).`);
     if (missing.length > 0) context.io.out(`Left out (no generated client yet): ${missing.join(', ')}. Run kusto-db generate -a.`);
+    if (args.registry !== false) {
+      const registryFile = path.resolve(projectDir, args.registry ?? defaultRegistryFile(projectDir));
+      const unreachable = registryPackages(generated).filter((name) => !importableFrom(registryFile, name));
+      if (unreachable.length > 0) {
+        context.io.err(
+          `The database registry was not written: it imports ${unreachable.join(', ')}, which ${path.relative(projectDir, registryFile)} cannot import. ` +
+            `Add ${unreachable.length === 1 ? 'it' : 'them'} to your dependencies (e.g. pnpm add ${unreachable.join(' ')}), or pass --no-registry.`,
+        );
+        return { exitCode: 1 };
+      }
+      await writeDatabaseRegistry(generated, { outFile: registryFile, projectDir, root: discovery.root });
+      context.io.out(`Wrote ${path.relative(projectDir, registryFile)} (${names}): import it to run without the database folders (bundled functions).`);
+    }
     return { exitCode };
   },
 };
