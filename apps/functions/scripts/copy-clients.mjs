@@ -1,0 +1,12 @@
+// tsc compiles src/ to dist/ but does not copy the generated Prisma clients (JavaScript beside
+// their declarations): copy each src/app/db/<name>/client to dist/app/db/<name>/client, so the
+// compiled registry's imports resolve there as they do in src/.
+import fs from 'node:fs';
+import path from 'node:path';
+
+const root = path.join(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '..');
+const databases = path.join(root, 'src', 'app', 'db');
+for (const name of fs.readdirSync(databases)) {
+  const client = path.join(databases, name, 'client');
+  if (fs.existsSync(client)) fs.cpSync(client, path.join(root, 'dist', 'app', 'db', name, 'client'), { recursive: true });
+}
