@@ -13,7 +13,7 @@ import { renderTable } from './lib/table.mjs';
 
 // Order: in-process micro benchmarks first, then processes, then the fault benchmarks that stop
 // Postgres or blackhole it, so a fault cannot leak into a quiet measurement.
-const ORDER = ['get-client', 'query', 'health-check', 'http', 'profile', 'cold-start', 'cli', 'memory', 'generate', 'pooler', 'blackhole', 'recovery', 'connections', 'providers', 'silent-socket', 'silent-socket-mysql', 'long-outage', 'long-outage-mysql'];
+const ORDER = ['get-client', 'query', 'health-check', 'http', 'profile', 'cold-start', 'bundle', 'cli', 'memory', 'generate', 'pooler', 'blackhole', 'recovery', 'connections', 'providers', 'silent-socket', 'silent-socket-mysql', 'long-outage', 'long-outage-mysql'];
 
 function parseArgs(argv) {
   const args = { quick: false, only: undefined, list: false };
