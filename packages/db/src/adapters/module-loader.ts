@@ -56,6 +56,11 @@ export class ModuleLoader {
   loadDependencyOf<T>(fromEntry: string, dependency: string, probe: ModuleProbe): T {
     const preloaded = moduleExports<T>(this.preloaded[dependency], probe);
     if (preloaded) return preloaded;
-    return createRequire(fromEntry)(dependency) as T;
+    // A preloaded adapter has no path to resolve from: its driver is then looked for like any package.
+    const from = path.isAbsolute(fromEntry) ? fromEntry : this.resolve(dependency);
+    if (from === undefined) {
+      throw new Error(`${dependency} was imported neither by the database registry nor installed where ${fromEntry} can load it: run \`kusto-db generate -a\` to write the registry again.`);
+    }
+    return createRequire(from)(dependency) as T;
   }
 }
