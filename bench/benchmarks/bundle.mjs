@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { build } from 'esbuild';
 import { BENCH_DIR } from '../lib/setup.mjs';
+import { bundleFunction } from '../../apps/functions/scripts/bundle.mjs';
 import { timedRun } from '../lib/processes.mjs';
 import { interleave, summarize } from '../lib/stats.mjs';
 
@@ -20,17 +20,7 @@ const APP_DIR = path.resolve(BENCH_DIR, '..', 'apps', 'functions');
 async function bundle(format) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `kusto-bench-bundle-${format}-`));
   const outfile = path.join(dir, format === 'esm' ? 'handler.mjs' : 'handler.cjs');
-  await build({
-    entryPoints: [path.join(APP_DIR, 'src', 'handler.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format,
-    outfile,
-    logLevel: 'silent',
-    external: ['pg-native'],
-    ...(format === 'esm' ? { banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" } } : {}),
-  });
+  await bundleFunction({ entry: path.join(APP_DIR, 'src', 'handler.ts'), outfile, format });
   return outfile;
 }
 

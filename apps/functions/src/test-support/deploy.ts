@@ -4,8 +4,8 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { nodeFileTrace } from '@vercel/nft';
+import { bundleFunction } from '../../scripts/bundle.mjs';
 
 /** The functions app's folder. */
 export const APP_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -26,25 +26,13 @@ export function emptyFolder(label: string): string {
 }
 
 /**
- * Bundles `src/<entry>.ts` into one file with esbuild as AWS CDK's NodejsFunction, SST or
- * serverless-esbuild do (`--bundle --platform=node`), alone in an empty folder with better-sqlite3's
- * addon beside it. ESM bundles get the usual `require` banner for the CommonJS code inside.
+ * Bundles `src/<entry>.ts` into one file (`scripts/bundle.mjs`), alone in an empty folder with
+ * better-sqlite3's addon beside it.
  */
 export async function bundleAlone(entry: 'server' | 'handler', format: BundleFormat): Promise<string> {
   const dir = emptyFolder(`bundle-${entry}-${format}`);
   const outfile = path.join(dir, format === 'esm' ? `${entry}.mjs` : `${entry}.cjs`);
-  await build({
-    entryPoints: [path.join(APP_DIR, 'src', `${entry}.ts`)],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format,
-    outfile,
-    logLevel: 'silent',
-    // pg's optional native binding is never used.
-    external: ['pg-native'],
-    ...(format === 'esm' ? { banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" } } : {}),
-  });
+  await bundleFunction({ entry: path.join(APP_DIR, 'src', `${entry}.ts`), outfile, format });
   fs.copyFileSync(betterSqliteAddon(), path.join(dir, 'better_sqlite3.node'));
   return outfile;
 }

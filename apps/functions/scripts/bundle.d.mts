@@ -1,0 +1,2 @@
+export declare const ESM_REQUIRE_BANNER: string;
+export declare function bundleFunction(options: { entry: string; outfile: string; format: 'esm' | 'cjs' }): Promise<void>;
