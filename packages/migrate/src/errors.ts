@@ -19,6 +19,7 @@ export type MigrationErrorCode =
   | 'SQL_FAILED'
   | 'CANCELLED'
   | 'READ_ONLY'
+  | 'NO_STATEMENTS'
   | 'DATABASE_ERROR';
 
 /**

@@ -74,7 +74,11 @@ export interface ExecuteSqlResult {
   /** Every statement's result, in order. */
   readonly statements: readonly ExecuteSqlStatementResult[];
   readonly durationMs: number;
-  /** Why it failed: `READ_ONLY` (a write without `write`), `SQL_FAILED`, `CANCELLED`, `CONNECTION_FAILED`. Nothing was committed then. */
+  /**
+   * Why it failed: `READ_ONLY` (a write without `write`), `SQL_FAILED`, `CANCELLED`,
+   * `CONNECTION_FAILED`, `NO_STATEMENTS` (the SQL holds only comments: nothing to run). Nothing
+   * was committed then.
+   */
   readonly error: SqlExecutionError | ConnectionFailedError | MigrationError | undefined;
 }
 
@@ -84,7 +88,7 @@ export type StreamSqlResult = Omit<ExecuteSqlResult, 'rows' | 'statements'> & { 
 /** The SQL failed in the database, or was refused before running, or was cancelled. */
 export class SqlExecutionError extends MigrationError {
   constructor(
-    code: 'SQL_FAILED' | 'READ_ONLY' | 'CANCELLED',
+    code: 'SQL_FAILED' | 'READ_ONLY' | 'CANCELLED' | 'NO_STATEMENTS',
     readonly databaseCode: string | undefined,
     message: string,
     options?: { cause?: unknown },
@@ -124,6 +128,10 @@ export async function streamSql(options: ExecuteSqlOptions, sink: SqlRowSink): P
   const dialect = EXECUTE_PROVIDERS[provider];
   if (!dialect) return finish(new UnsupportedMigrationProviderError(database, provider, Object.keys(EXECUTE_PROVIDERS)));
   const split = splitSqlStatements(options.sql, provider as SqlDialect);
+  if (split.length === 0) {
+    // Never answer OK for SQL that did nothing: what the splitter dropped was comments only.
+    return finish(new SqlExecutionError('NO_STATEMENTS', undefined, `the SQL holds only comments (as ${provider} reads them): nothing ran. Write the statement outside comments.`));
+  }
   if (!write) {
     for (const statement of split) {
       const refusal = dialect.readOnlyRefusal(statement);
