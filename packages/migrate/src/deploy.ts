@@ -1,3 +1,4 @@
+import { printable } from '@kusto/db';
 import { computeStatus } from './compute-status.js';
 import { FailedMigrationsPresentError, MigrationFailedError, RunCancelledError, type MigrationError } from './errors.js';
 import { DatabaseStatementError, type MigrationConnection } from './migration-connection.js';
@@ -26,7 +27,7 @@ async function applyOne(
   const startedAt = config.clock();
   const started = config.monotonic();
   config.logger.info(
-    `${config.database}: applying ${migration.name}` + (plan.transactional ? '' : ` outside a transaction (${plan.reason ?? ''})`),
+    `${config.database}: applying ${printable(migration.name)}` + (plan.transactional ? '' : ` outside a transaction (${plan.reason ?? ''})`),
   );
   // Prisma records the start before running the script (`record_migration_started` in
   // prisma/prisma-engines `schema-engine/core/src/commands/apply_migrations.rs`): a crash mid-way
@@ -83,7 +84,7 @@ async function applyOne(
       error,
     });
   }
-  config.logger.info(`${config.database}: applied ${migration.name} in ${Math.round(durationMs)} ms`);
+  config.logger.info(`${config.database}: applied ${printable(migration.name)} in ${Math.round(durationMs)} ms`);
   return migrationRunResult(migration.name, 'up', plan, { status: 'succeeded', statementsRun: outcome.statementsRun, startedAt, durationMs });
 }
 
@@ -111,8 +112,8 @@ export async function deploy(config: MigratorConfig): Promise<DeployResult> {
         if (failed.length > 0) throw new FailedMigrationsPresentError(config.database, failed);
 
         for (const entry of computeStatus(local.migrations, rows)) {
-          if (entry.state === 'checksumMismatch') warnings.push(`${entry.name} was edited after it was applied (checksum mismatch).`);
-          if (entry.state === 'missingLocally') warnings.push(`${entry.name} is applied but its folder is missing locally.`);
+          if (entry.state === 'checksumMismatch') warnings.push(`${printable(entry.name)} was edited after it was applied (checksum mismatch).`);
+          if (entry.state === 'missingLocally') warnings.push(`${printable(entry.name)} is applied but its folder is missing locally.`);
         }
         // Prisma's rule for "unapplied": no row of that name with rolled_back_at NULL (apply_migrations.rs).
         const pending = local.migrations.filter(

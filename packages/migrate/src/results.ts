@@ -112,6 +112,8 @@ export interface RollbackResult {
   readonly plan: readonly RollbackPlanEntry[];
   readonly results: readonly MigrationRunResult[];
   readonly error: MigrationError | undefined;
+  /** Entries of the migrations folder that are not migrations, and why (as `deploy` reports them). */
+  readonly ignored: readonly IgnoredMigrationFolder[];
   readonly durationMs: number;
 }
 

@@ -1,3 +1,4 @@
+import { printable } from '@kusto/db';
 import { migrationChecksum } from './checksum.js';
 import { computeStatus, type MigrationStatusEntry } from './compute-status.js';
 import {
@@ -7,7 +8,7 @@ import {
   RollbackFailedError,
 } from './errors.js';
 import type { MigrationConnection } from './migration-connection.js';
-import { readLocalMigrations, type LocalMigration } from './migration-files.js';
+import { readLocalMigrations, type IgnoredMigrationFolder, type LocalMigration } from './migration-files.js';
 import type { MigratorConfig } from './options.js';
 import { migrationRunResult, type MigrationRunResult, type RollbackPlanEntry, type RollbackResult } from './results.js';
 import { resolveRollbackTarget, type RollbackTarget } from './rollback-target.js';
@@ -102,7 +103,7 @@ async function revertOne(
   const { migration, plan } = target;
   const startedAt = config.clock();
   const started = config.monotonic();
-  config.logger.info(`${config.database}: rolling back ${migration.name}`);
+  config.logger.info(`${config.database}: rolling back ${printable(migration.name)}`);
 
   if (plan.transactional) await connection.begin(plan.statements);
   const outcome = await runStatements(connection, plan.statements, config.signal);
@@ -143,7 +144,7 @@ async function revertOne(
     removedRows: removed,
   });
   await connection.commit();
-  config.logger.info(`${config.database}: rolled back ${migration.name} in ${Math.round(durationMs)} ms`);
+  config.logger.info(`${config.database}: rolled back ${printable(migration.name)} in ${Math.round(durationMs)} ms`);
   return migrationRunResult(migration.name, 'down', plan, { status: 'succeeded', statementsRun: outcome.statementsRun, startedAt, durationMs });
 }
 
@@ -163,8 +164,10 @@ export async function rollback(config: MigratorConfig, options: RollbackOptions)
   const results: MigrationRunResult[] = [];
   let outcome: RollbackResult['outcome'] = 'rolledBack';
   let error: MigrationError | undefined;
+  let ignored: readonly IgnoredMigrationFolder[] = [];
   try {
     const local = await readLocalMigrations(config.migrationsDir, config.fs);
+    ignored = local.ignored;
     await withConnection(config, async (connection) => {
       const readTargets = async (): Promise<Target[]> => {
         const rows = (await connection.hasMigrationsTable()) ? await connection.listMigrationRows() : [];
@@ -207,6 +210,7 @@ export async function rollback(config: MigratorConfig, options: RollbackOptions)
     plan,
     results,
     error,
+    ignored,
     durationMs: config.monotonic() - started,
   };
 }

@@ -1,4 +1,4 @@
-import { scrubSecrets } from '@kusto/db';
+import { printable, scrubSecrets } from '@kusto/db';
 import type { Options } from 'yargs';
 import { EXIT_FAILED, EXIT_OK, type CommandResult } from '../../command.js';
 import type { CliContext } from '../../context.js';
@@ -80,7 +80,7 @@ function printTable(document: StatusDocument, context: CliContext): void {
     if (database.error) rows.push({ cells: [database.database, '-', 'error', '-'], state: 'error' });
     else if (database.migrations.length === 0) rows.push({ cells: [database.database, '(no migrations)', '-', '-'], state: 'none' });
     for (const entry of database.migrations) {
-      rows.push({ cells: [database.database, entry.name, STATE_LABELS[entry.state], entry.appliedAt ?? '-'], state: entry.state });
+      rows.push({ cells: [database.database, printable(entry.name), STATE_LABELS[entry.state], entry.appliedAt ?? '-'], state: entry.state });
     }
   }
   const lines = renderTable(
@@ -96,13 +96,13 @@ function printTable(document: StatusDocument, context: CliContext): void {
 
   for (const database of document.databases) {
     if (database.error) context.io.err(`${paint.fail('✖')} ${database.database}: ${database.error.message}`);
-    for (const ignored of database.ignored) context.io.err(`${paint.warn('!')} ${database.database}: skipped migrations/${ignored.name}: ${ignored.reason}`);
+    for (const ignored of database.ignored) context.io.err(`${paint.warn('!')} ${database.database}: skipped migrations/${printable(ignored.name)}: ${ignored.reason}`);
     for (const entry of database.migrations) {
       const firstLine = entry.logs?.split('\n').find((line) => line.trim() !== '');
       if (entry.state !== 'failed') continue;
-      if (firstLine) context.io.err(`${paint.fail('✖')} ${database.database}: ${entry.name} failed: ${firstLine}`);
+      if (firstLine) context.io.err(`${paint.fail('✖')} ${database.database}: ${printable(entry.name)} failed: ${firstLine}`);
       context.io.err(
-        `    Once fixed (and what it left behind undone): kusto-db migrate -t resolve -d ${database.database} --rolled-back ${entry.name}, then deploy again.`,
+        `    Once fixed (and what it left behind undone): kusto-db migrate -t resolve -d ${database.database} --rolled-back ${printable(entry.name)}, then deploy again.`,
       );
     }
   }
