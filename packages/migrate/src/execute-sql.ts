@@ -36,8 +36,11 @@ export interface ExecuteSqlOptions {
    * transaction (Postgres `BEGIN READ ONLY`, SQLite a read-only file with `query_only`, MySQL
    * `START TRANSACTION READ ONLY` with only reads let through, since DDL there commits
    * implicitly), so a write fails and nothing changes; transaction control and anything that
-   * changes the access mode is refused before anything runs. For a hard guarantee give the tool a
-   * read-only database role.
+   * changes the access mode is refused before anything runs, and on Postgres so are the server
+   * functions that act outside the transaction (`pg_cancel_backend`, `pg_terminate_backend`, …,
+   * `dblink`), `DO`, `CALL` and `COPY`. That refusal reads the SQL text: best effort, not a
+   * guarantee (a view or function the database has can still reach them). For a hard guarantee
+   * give the tool a database role that can only read.
    */
   readonly write?: boolean | undefined;
   /** Name for messages. Default: the URL's database name. */
