@@ -1,6 +1,6 @@
 import { printable } from '@kusto/db';
-import { computeStatus } from './compute-status.js';
-import { FailedMigrationsPresentError, MigrationFailedError, RunCancelledError, type MigrationError } from './errors.js';
+import { computeStatus, halfDoneRollbacks } from './compute-status.js';
+import { FailedMigrationsPresentError, MigrationFailedError, RollbackIncompleteError, RunCancelledError, type MigrationError } from './errors.js';
 import { DatabaseStatementError, type MigrationConnection } from './migration-connection.js';
 import { readLocalMigrations, type IgnoredMigrationFolder, type LocalMigration } from './migration-files.js';
 import type { MigratorConfig } from './options.js';
@@ -110,6 +110,9 @@ export async function deploy(config: MigratorConfig): Promise<DeployResult> {
         // (`detect_failed_migrations` in prisma/prisma-engines `schema-engine/core/src/commands/apply_migrations.rs`).
         const failed = [...new Set(rows.filter((row) => row.finishedAt === null && row.rolledBackAt === null).map((row) => row.migrationName))];
         if (failed.length > 0) throw new FailedMigrationsPresentError(config.database, failed);
+        // Nor do we apply anything on top of a migration that is half reverted.
+        const halfReverted = [...halfDoneRollbacks(rows, await connection.listHistory()).keys()];
+        if (halfReverted.length > 0) throw new RollbackIncompleteError(config.database, halfReverted);
 
         for (const entry of computeStatus(local.migrations, rows)) {
           if (entry.state === 'checksumMismatch') warnings.push(`${printable(entry.name)} was edited after it was applied (checksum mismatch).`);

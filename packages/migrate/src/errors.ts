@@ -15,6 +15,8 @@ export type MigrationErrorCode =
   | 'DOWN_MIGRATION_MISSING'
   | 'CHECKSUM_MISMATCH'
   | 'ROLLBACK_FAILED'
+  | 'ROLLBACK_INCOMPLETE'
+  | 'ROLLBACK_RESUME_MISMATCH'
   | 'SEED_FAILED'
   | 'SQL_FAILED'
   | 'CANCELLED'
@@ -252,11 +254,49 @@ export class RollbackFailedError extends StatementFailedError {
     options?: { cause?: unknown },
     cancelled = false,
   ) {
+    const halfDone = !transactional && (failure.tookEffect ?? []).length > 0;
     super('ROLLBACK_FAILED', database, migration, file, failure, transactional, {
       what: `Rolling back "${printable(migration)}" of database "${database}"`,
       ifRolledBack: 'the migration is still applied',
-      next: 'Fix down.sql and run the rollback again.',
+      next: halfDone
+        ? 'The half-done rollback is recorded (status shows it, deploy waits for it). Fix down.sql and run the rollback again: ' +
+          'it resumes after the statements that took effect, as long as down.sql still starts with them.'
+        : 'Fix down.sql and run the rollback again.',
     }, options, cancelled);
+  }
+}
+
+/** A rollback of these migrations failed halfway: deploy waits until it is finished. */
+export class RollbackIncompleteError extends MigrationError {
+  constructor(
+    readonly database: string,
+    readonly migrations: readonly string[],
+  ) {
+    super(
+      'ROLLBACK_INCOMPLETE',
+      `Database "${database}" has a rollback that failed halfway: ${migrations.map(printable).join(', ')} ` +
+        '(some of its down.sql took effect). Nothing was applied. Fix its down.sql and run the rollback again ' +
+        '(it resumes after what took effect), then deploy.',
+    );
+  }
+}
+
+/** A half-done rollback cannot resume: `down.sql` no longer starts with the statements that took effect. */
+export class RollbackResumeMismatchError extends MigrationError {
+  constructor(
+    readonly database: string,
+    readonly migration: string,
+    /** The statements of the failed attempt that took effect, in order. */
+    readonly statementsDone: readonly string[],
+  ) {
+    const list = statementsDone.map((statement) => printable(statement.split('\n')[0]!.trim())).join('; ');
+    super(
+      'ROLLBACK_RESUME_MISMATCH',
+      `Rollback of database "${database}" refused, nothing was changed: the earlier rollback of "${printable(migration)}" ` +
+        `failed halfway after ${statementsDone.length} statement${statementsDone.length === 1 ? '' : 's'} took effect (${list}), ` +
+        'and its down.sql no longer starts with them, so what is left to run cannot be told. Make down.sql start with those ' +
+        'statements again (they are skipped, not run twice), followed by what is left to revert.',
+    );
   }
 }
 

@@ -96,6 +96,11 @@ export interface RollbackPlanEntry {
   readonly sql: string;
   readonly statements: readonly string[];
   readonly transactional: boolean;
+  /**
+   * The first statements, skipped: they took effect in an earlier rollback of this migration that
+   * failed halfway, so the rollback resumes after them. Empty otherwise.
+   */
+  readonly skipped: readonly string[];
 }
 
 /** Outcome of `rollback()`. */

@@ -81,6 +81,9 @@ function printPlanSql(target: RunnerTarget, entries: readonly RollbackPlanEntry[
   for (const entry of entries) {
     context.io.out('');
     context.io.out(`-- ${printable(entry.name)} (${printable(entry.downFile)}; ${entry.transactional ? 'in one transaction' : 'outside a transaction'})`);
+    if (entry.skipped.length > 0) {
+      context.io.out(`-- resumes a rollback that failed halfway: skips its first ${entry.skipped.length} statement${entry.skipped.length === 1 ? '' : 's'}, which took effect then`);
+    }
     context.io.out(entry.sql.trimEnd());
   }
 }
