@@ -34,6 +34,7 @@ export {
 } from './manager.js';
 export { assertDatabaseName, directEnvVarForDatabase, envVarForDatabase, readEnvVarForDatabase } from './naming/database-name.js';
 export { REDACTED, redactUrl, scrubSecrets } from './naming/redact-url.js';
+export { printable } from './naming/printable.js';
 export { splitReadUrls } from './replicas/read-urls.js';
 export type { ReplicaHealth, ReplicaStatus } from './replicas/replica-set.js';
 export { READ_OPERATIONS } from './replicas/routing.js';

@@ -47,22 +47,33 @@ export function parseRemovedRows(json: unknown): MigrationRow[] {
 }
 
 /** Columns of an `INSERT` into the rollback history, in the order of {@link historyInsertValues}. */
-export const HISTORY_INSERT_COLUMNS = 'id, migration_name, action, checksum, down_checksum, applied_at, performed_at, duration_ms, removed_rows';
+export const HISTORY_INSERT_COLUMNS = 'id, migration_name, action, checksum, down_checksum, applied_at, performed_at, duration_ms, removed_rows, details';
+
+/** The `action` column: what happened, as stored. */
+const HISTORY_ACTIONS = { rolledBack: 'rolled_back', failedHalfway: 'rollback_failed' } as const;
 
 /**
- * The values of a history entry's `INSERT` (after `action`, which is the literal `'rolled_back'`),
- * with its dates passed through `toDate` for the dialect's driver.
+ * The `details` column (JSON, added after the table's first version, so NULL in older rows): what a
+ * half-done rollback left, `{ statementsDone, logs }`; NULL for a finished one.
  */
-export function historyInsertValues<D>(entry: RollbackHistoryEntry, toDate: (value: Date) => D): [string, string, string, string, D | null, D, number, string] {
+export const HISTORY_DETAILS_COLUMN = 'details';
+
+/** The values of a history entry's `INSERT`, with its dates passed through `toDate` for the dialect's driver. */
+export function historyInsertValues<D>(
+  entry: RollbackHistoryEntry,
+  toDate: (value: Date) => D,
+): [string, string, string, string, string, D | null, D, number, string, string | null] {
   return [
     entry.id,
     entry.migrationName,
+    HISTORY_ACTIONS[entry.outcome],
     entry.checksum,
     entry.downChecksum,
     entry.appliedAt === null ? null : toDate(entry.appliedAt),
     toDate(entry.rolledBackAt),
     Math.round(entry.durationMs),
     JSON.stringify(entry.removedRows),
+    entry.outcome === 'failedHalfway' ? JSON.stringify({ statementsDone: entry.statementsDone, logs: entry.logs }) : null,
   ];
 }
 
@@ -70,19 +81,27 @@ export function historyInsertValues<D>(entry: RollbackHistoryEntry, toDate: (val
 export interface RawHistoryRow<D> {
   readonly id: string;
   readonly migration_name: string;
+  readonly action: string;
   readonly checksum: string;
   readonly down_checksum: string;
   readonly applied_at: D | null;
   readonly performed_at: D;
   readonly duration_ms: number;
   readonly removed_rows: unknown;
+  /** Missing in a table created before the column existed and not yet upgraded. */
+  readonly details?: unknown;
 }
 
 /** A history row back into an entry, its dates read with `toDate`. */
 export function toHistoryEntry<D>(row: RawHistoryRow<D>, toDate: (value: D) => Date): RollbackHistoryEntry {
+  const failed = row.action === HISTORY_ACTIONS.failedHalfway;
+  const details = (typeof row.details === 'string' ? JSON.parse(row.details) : (row.details ?? {})) as { statementsDone?: string[]; logs?: string | null };
   return {
     id: row.id,
     migrationName: row.migration_name,
+    outcome: failed ? 'failedHalfway' : 'rolledBack',
+    statementsDone: failed ? (details.statementsDone ?? []) : [],
+    logs: failed ? (details.logs ?? null) : null,
     checksum: row.checksum,
     downChecksum: row.down_checksum,
     appliedAt: row.applied_at === null ? null : toDate(row.applied_at),

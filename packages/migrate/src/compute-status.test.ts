@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { migrationChecksum } from './checksum.js';
 import { computeStatus } from './compute-status.js';
-import type { MigrationRow } from './migration-connection.js';
+import type { MigrationRow, RollbackHistoryEntry } from './migration-connection.js';
 import type { LocalMigration } from './migration-files.js';
 
 function local(name: string, script = `-- ${name}\nSELECT 1;\n`, down?: string): LocalMigration {
@@ -75,5 +75,37 @@ describe('computeStatus', () => {
       ['1_a', 'applied'],
       ['0_gone', 'missingLocally'],
     ]);
+  });
+
+  describe('a rollback that failed halfway', () => {
+    const at = (second: number) => new Date(Date.UTC(2030, 0, 1, 0, 0, second));
+    function entry(name: string, outcome: RollbackHistoryEntry['outcome'], when: Date): RollbackHistoryEntry {
+      return {
+        id: `h-${name}-${when.getTime()}`,
+        migrationName: name,
+        outcome,
+        checksum: 'c',
+        downChecksum: 'd',
+        appliedAt: null,
+        rolledBackAt: when,
+        durationMs: 1,
+        removedRows: [],
+        statementsDone: outcome === 'failedHalfway' ? ['DROP TABLE t6b'] : [],
+        logs: outcome === 'failedHalfway' ? 'boom' : null,
+      };
+    }
+
+    it('marks the applied migration rollbackFailed, with what took effect and the error', () => {
+      const a = local('1_a');
+      const [status] = computeStatus([a], [row(a, { finishedAt: at(1) })], [entry('1_a', 'failedHalfway', at(2))]);
+      expect(status).toMatchObject({ state: 'rollbackFailed', rollbackStatementsDone: ['DROP TABLE t6b'], logs: 'boom' });
+    });
+
+    it('is superseded by a later finished rollback and by a later apply', () => {
+      const a = local('1_a');
+      expect(computeStatus([a], [row(a, { finishedAt: at(1) })], [entry('1_a', 'failedHalfway', at(2)), entry('1_a', 'rolledBack', at(3))])[0]?.state).toBe('applied');
+      expect(computeStatus([a], [row(a, { finishedAt: at(5) })], [entry('1_a', 'failedHalfway', at(2))])[0]?.state).toBe('applied');
+      expect(computeStatus([a], [], [entry('1_a', 'failedHalfway', at(2))])[0]?.state).toBe('pending');
+    });
   });
 });

@@ -1,5 +1,6 @@
-import { computeStatus } from './compute-status.js';
-import { FailedMigrationsPresentError, MigrationFailedError, RunCancelledError, type MigrationError } from './errors.js';
+import { printable } from '@kusto/db';
+import { computeStatus, halfDoneRollbacks } from './compute-status.js';
+import { FailedMigrationsPresentError, MigrationFailedError, RollbackIncompleteError, RunCancelledError, type MigrationError } from './errors.js';
 import { DatabaseStatementError, type MigrationConnection } from './migration-connection.js';
 import { readLocalMigrations, type IgnoredMigrationFolder, type LocalMigration } from './migration-files.js';
 import type { MigratorConfig } from './options.js';
@@ -26,7 +27,7 @@ async function applyOne(
   const startedAt = config.clock();
   const started = config.monotonic();
   config.logger.info(
-    `${config.database}: applying ${migration.name}` + (plan.transactional ? '' : ` outside a transaction (${plan.reason ?? ''})`),
+    `${config.database}: applying ${printable(migration.name)}` + (plan.transactional ? '' : ` outside a transaction (${plan.reason ?? ''})`),
   );
   // Prisma records the start before running the script (`record_migration_started` in
   // prisma/prisma-engines `schema-engine/core/src/commands/apply_migrations.rs`): a crash mid-way
@@ -83,7 +84,7 @@ async function applyOne(
       error,
     });
   }
-  config.logger.info(`${config.database}: applied ${migration.name} in ${Math.round(durationMs)} ms`);
+  config.logger.info(`${config.database}: applied ${printable(migration.name)} in ${Math.round(durationMs)} ms`);
   return migrationRunResult(migration.name, 'up', plan, { status: 'succeeded', statementsRun: outcome.statementsRun, startedAt, durationMs });
 }
 
@@ -109,10 +110,13 @@ export async function deploy(config: MigratorConfig): Promise<DeployResult> {
         // (`detect_failed_migrations` in prisma/prisma-engines `schema-engine/core/src/commands/apply_migrations.rs`).
         const failed = [...new Set(rows.filter((row) => row.finishedAt === null && row.rolledBackAt === null).map((row) => row.migrationName))];
         if (failed.length > 0) throw new FailedMigrationsPresentError(config.database, failed);
+        // Nor do we apply anything on top of a migration that is half reverted.
+        const halfReverted = [...halfDoneRollbacks(rows, await connection.listHistory()).keys()];
+        if (halfReverted.length > 0) throw new RollbackIncompleteError(config.database, halfReverted);
 
         for (const entry of computeStatus(local.migrations, rows)) {
-          if (entry.state === 'checksumMismatch') warnings.push(`${entry.name} was edited after it was applied (checksum mismatch).`);
-          if (entry.state === 'missingLocally') warnings.push(`${entry.name} is applied but its folder is missing locally.`);
+          if (entry.state === 'checksumMismatch') warnings.push(`${printable(entry.name)} was edited after it was applied (checksum mismatch).`);
+          if (entry.state === 'missingLocally') warnings.push(`${printable(entry.name)} is applied but its folder is missing locally.`);
         }
         // Prisma's rule for "unapplied": no row of that name with rolled_back_at NULL (apply_migrations.rs).
         const pending = local.migrations.filter(

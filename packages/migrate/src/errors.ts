@@ -1,4 +1,4 @@
-import { directEnvVarForDatabase } from '@kusto/db';
+import { directEnvVarForDatabase, printable } from '@kusto/db';
 
 /** Stable codes of every migration failure a user can act on. */
 export type MigrationErrorCode =
@@ -15,10 +15,13 @@ export type MigrationErrorCode =
   | 'DOWN_MIGRATION_MISSING'
   | 'CHECKSUM_MISMATCH'
   | 'ROLLBACK_FAILED'
+  | 'ROLLBACK_INCOMPLETE'
+  | 'ROLLBACK_RESUME_MISMATCH'
   | 'SEED_FAILED'
   | 'SQL_FAILED'
   | 'CANCELLED'
   | 'READ_ONLY'
+  | 'NO_STATEMENTS'
   | 'DATABASE_ERROR';
 
 /**
@@ -115,7 +118,7 @@ export class TransactionPoolerError extends MigrationError {
 
 /** The `kusto-db` command that resolves a migration of `database` (works offline, on every provider). */
 export function resolveCommand(database: string, how: 'applied' | 'rolled-back', migration: string): string {
-  return `kusto-db migrate -t resolve -d ${database} --${how} ${migration}`;
+  return `kusto-db migrate -t resolve -d ${database} --${how} ${printable(migration)}`;
 }
 
 /** The direct-URL variable of a database, or its pattern when `database` is not a folder name. */
@@ -144,7 +147,7 @@ export class FailedMigrationsPresentError extends MigrationError {
   ) {
     super(
       'FAILED_MIGRATIONS_PRESENT',
-      `Database "${database}" has failed migrations: ${migrations.join(', ')}. Nothing was applied. ` +
+      `Database "${database}" has failed migrations: ${migrations.map(printable).join(', ')}. Nothing was applied. ` +
         `Fix the migration, undo what it left behind, mark it rolled back (\`${resolveCommand(database, 'rolled-back', migrations[0] ?? '<name>')}\`, ` +
         'or `migrator.resolve({ rolledBack: name })`), then deploy again.',
     );
@@ -203,7 +206,7 @@ abstract class StatementFailedError extends MigrationError implements StatementF
     super(
       code,
       `${texts.what} ${cancelled ? 'was cancelled' : 'failed'} at statement ${failure.statementIndex + 1} ` +
-        `(${file}:${failure.line}): ${failure.databaseMessage}` +
+        `(${printable(file)}:${failure.line}): ${failure.databaseMessage}` +
         (failure.databaseCode ? ` [${failure.databaseCode}]` : '') +
         (transactional ? `. Its transaction was rolled back: ${texts.ifRolledBack}.` : tookEffectText(failure)) +
         ` ${texts.next}`,
@@ -230,7 +233,7 @@ export class MigrationFailedError extends StatementFailedError {
     cancelled = false,
   ) {
     super('MIGRATION_FAILED', database, migration, file, failure, transactional, {
-      what: `Migration "${migration}" of database "${database}"`,
+      what: `Migration "${printable(migration)}" of database "${database}"`,
       ifRolledBack: 'nothing of it remains',
       // Nothing took effect (a transaction, or the first statement failed): nothing to undo.
       next: transactional || (failure.tookEffect ?? []).length === 0
@@ -251,11 +254,49 @@ export class RollbackFailedError extends StatementFailedError {
     options?: { cause?: unknown },
     cancelled = false,
   ) {
+    const halfDone = !transactional && (failure.tookEffect ?? []).length > 0;
     super('ROLLBACK_FAILED', database, migration, file, failure, transactional, {
-      what: `Rolling back "${migration}" of database "${database}"`,
+      what: `Rolling back "${printable(migration)}" of database "${database}"`,
       ifRolledBack: 'the migration is still applied',
-      next: 'Fix down.sql and run the rollback again.',
+      next: halfDone
+        ? 'The half-done rollback is recorded (status shows it, deploy waits for it). Fix down.sql and run the rollback again: ' +
+          'it resumes after the statements that took effect, as long as down.sql still starts with them.'
+        : 'Fix down.sql and run the rollback again.',
     }, options, cancelled);
+  }
+}
+
+/** A rollback of these migrations failed halfway: deploy waits until it is finished. */
+export class RollbackIncompleteError extends MigrationError {
+  constructor(
+    readonly database: string,
+    readonly migrations: readonly string[],
+  ) {
+    super(
+      'ROLLBACK_INCOMPLETE',
+      `Database "${database}" has a rollback that failed halfway: ${migrations.map(printable).join(', ')} ` +
+        '(some of its down.sql took effect). Nothing was applied. Fix its down.sql and run the rollback again ' +
+        '(it resumes after what took effect), then deploy.',
+    );
+  }
+}
+
+/** A half-done rollback cannot resume: `down.sql` no longer starts with the statements that took effect. */
+export class RollbackResumeMismatchError extends MigrationError {
+  constructor(
+    readonly database: string,
+    readonly migration: string,
+    /** The statements of the failed attempt that took effect, in order. */
+    readonly statementsDone: readonly string[],
+  ) {
+    const list = statementsDone.map((statement) => printable(statement.split('\n')[0]!.trim())).join('; ');
+    super(
+      'ROLLBACK_RESUME_MISMATCH',
+      `Rollback of database "${database}" refused, nothing was changed: the earlier rollback of "${printable(migration)}" ` +
+        `failed halfway after ${statementsDone.length} statement${statementsDone.length === 1 ? '' : 's'} took effect (${list}), ` +
+        'and its down.sql no longer starts with them, so what is left to run cannot be told. Make down.sql start with those ' +
+        'statements again (they are skipped, not run twice), followed by what is left to revert.',
+    );
   }
 }
 
@@ -267,15 +308,16 @@ export class RollbackTargetError extends MigrationError {
     /** The applied migrations the target could name (all of them, or the ambiguous matches). */
     readonly candidates: readonly string[],
   ) {
-    const list = candidates.length > 0 ? candidates.join(', ') : '(none applied)';
+    const list = candidates.length > 0 ? candidates.map(printable).join(', ') : '(none applied)';
+    const shown = printable(target);
     const what =
       reason === 'ambiguous'
-        ? `"${target}" matches several applied migrations: ${list}. Give the full name.`
+        ? `"${shown}" matches several applied migrations: ${list}. Give the full name.`
         : reason === 'out-of-range'
-          ? `cannot roll back ${target} migration${target === '1' ? '' : 's'}: only ${candidates.length} ${candidates.length === 1 ? 'is' : 'are'} applied${candidates.length > 0 ? ` (${list})` : ''}.`
+          ? `cannot roll back ${shown} migration${shown === '1' ? '' : 's'}: only ${candidates.length} ${candidates.length === 1 ? 'is' : 'are'} applied${candidates.length > 0 ? ` (${list})` : ''}.`
           : reason === 'invalid'
-            ? `${target} is not a number of steps: give a whole number of at least 1, or a migration name.`
-            : `"${target}" is not an applied migration. Applied: ${list}.`;
+            ? `${shown} is not a number of steps: give a whole number of at least 1, or a migration name.`
+            : `"${shown}" is not an applied migration. Applied: ${list}.`;
     super('ROLLBACK_TARGET_INVALID', `Rollback of database "${database}": ${what}`);
   }
 }
@@ -288,7 +330,7 @@ export class DownMigrationMissingError extends MigrationError {
     super(
       'DOWN_MIGRATION_MISSING',
       `Rollback of database "${database}" refused, nothing was changed: no down.sql beside migration.sql in ` +
-        `${migrations.join(', ')}. Write a down.sql for each (e.g. with \`prisma migrate diff --script\`), or roll back fewer steps.`,
+        `${migrations.map(printable).join(', ')}. Write a down.sql for each (e.g. with \`prisma migrate diff --script\`), or roll back fewer steps.`,
     );
   }
 }
@@ -300,7 +342,7 @@ export class ChecksumMismatchError extends MigrationError {
   ) {
     super(
       'CHECKSUM_MISMATCH',
-      `Rollback of database "${database}" refused, nothing was changed: ${migrations.join(', ')} ` +
+      `Rollback of database "${database}" refused, nothing was changed: ${migrations.map(printable).join(', ')} ` +
         'changed on disk since it was applied, so its down.sql may not match the database. Restore the applied ' +
         'migration.sql, or pass `ignoreChecksumMismatch: true`.',
     );
@@ -353,7 +395,7 @@ export class ResolveRefusedError extends MigrationError {
     /** The error code Prisma's engine gives for this case. */
     readonly prismaCode: 'P3017' | 'P3008' | 'P3011' | 'P3012',
   ) {
-    super('RESOLVE_REFUSED', `Resolve on database "${database}" refused, nothing was changed: ${RESOLVE_TEXTS[reason](migration)}.`);
+    super('RESOLVE_REFUSED', `Resolve on database "${database}" refused, nothing was changed: ${RESOLVE_TEXTS[reason](printable(migration))}.`);
   }
 }
 

@@ -36,8 +36,11 @@ export interface ExecuteSqlOptions {
    * transaction (Postgres `BEGIN READ ONLY`, SQLite a read-only file with `query_only`, MySQL
    * `START TRANSACTION READ ONLY` with only reads let through, since DDL there commits
    * implicitly), so a write fails and nothing changes; transaction control and anything that
-   * changes the access mode is refused before anything runs. For a hard guarantee give the tool a
-   * read-only database role.
+   * changes the access mode is refused before anything runs, and on Postgres so are the server
+   * functions that act outside the transaction (`pg_cancel_backend`, `pg_terminate_backend`, …,
+   * `dblink`), `DO`, `CALL` and `COPY`. That refusal reads the SQL text: best effort, not a
+   * guarantee (a view or function the database has can still reach them). For a hard guarantee
+   * give the tool a database role that can only read.
    */
   readonly write?: boolean | undefined;
   /** Name for messages. Default: the URL's database name. */
@@ -74,7 +77,11 @@ export interface ExecuteSqlResult {
   /** Every statement's result, in order. */
   readonly statements: readonly ExecuteSqlStatementResult[];
   readonly durationMs: number;
-  /** Why it failed: `READ_ONLY` (a write without `write`), `SQL_FAILED`, `CANCELLED`, `CONNECTION_FAILED`. Nothing was committed then. */
+  /**
+   * Why it failed: `READ_ONLY` (a write without `write`), `SQL_FAILED`, `CANCELLED`,
+   * `CONNECTION_FAILED`, `NO_STATEMENTS` (the SQL holds only comments: nothing to run). Nothing
+   * was committed then.
+   */
   readonly error: SqlExecutionError | ConnectionFailedError | MigrationError | undefined;
 }
 
@@ -84,7 +91,7 @@ export type StreamSqlResult = Omit<ExecuteSqlResult, 'rows' | 'statements'> & { 
 /** The SQL failed in the database, or was refused before running, or was cancelled. */
 export class SqlExecutionError extends MigrationError {
   constructor(
-    code: 'SQL_FAILED' | 'READ_ONLY' | 'CANCELLED',
+    code: 'SQL_FAILED' | 'READ_ONLY' | 'CANCELLED' | 'NO_STATEMENTS',
     readonly databaseCode: string | undefined,
     message: string,
     options?: { cause?: unknown },
@@ -124,6 +131,10 @@ export async function streamSql(options: ExecuteSqlOptions, sink: SqlRowSink): P
   const dialect = EXECUTE_PROVIDERS[provider];
   if (!dialect) return finish(new UnsupportedMigrationProviderError(database, provider, Object.keys(EXECUTE_PROVIDERS)));
   const split = splitSqlStatements(options.sql, provider as SqlDialect);
+  if (split.length === 0) {
+    // Never answer OK for SQL that did nothing: what the splitter dropped was comments only.
+    return finish(new SqlExecutionError('NO_STATEMENTS', undefined, `the SQL holds only comments (as ${provider} reads them): nothing ran. Write the statement outside comments.`));
+  }
   if (!write) {
     for (const statement of split) {
       const refusal = dialect.readOnlyRefusal(statement);

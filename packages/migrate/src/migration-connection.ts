@@ -18,10 +18,16 @@ export interface MigrationRow {
   readonly appliedStepsCount: number;
 }
 
-/** What our own history table keeps about a rollback. */
+/**
+ * What our own history table keeps about a rollback: one that finished (`rolledBack`), or one whose
+ * `down.sql` failed after some of its statements took effect (`failedHalfway`: outside a
+ * transaction, as on MySQL, those statements stay), so status can show it and a rerun can resume.
+ */
 export interface RollbackHistoryEntry {
   readonly id: string;
   readonly migrationName: string;
+  /** `rolledBack`: the rows left `_prisma_migrations`; `failedHalfway`: the migration is still recorded applied. */
+  readonly outcome: 'rolledBack' | 'failedHalfway';
   /** Checksum of `migration.sql` as recorded in `_prisma_migrations` when it was applied. */
   readonly checksum: string;
   /** Checksum of the `down.sql` that ran. */
@@ -29,8 +35,12 @@ export interface RollbackHistoryEntry {
   readonly appliedAt: Date | null;
   readonly rolledBackAt: Date;
   readonly durationMs: number;
-  /** The `_prisma_migrations` rows removed, as JSON, so the history can be audited or restored. */
+  /** The `_prisma_migrations` rows removed, as JSON, so the history can be audited or restored (none when it failed). */
   readonly removedRows: readonly MigrationRow[];
+  /** `failedHalfway`: the statements of `down.sql` that took effect, over every attempt, in order. Empty otherwise. */
+  readonly statementsDone: readonly string[];
+  /** `failedHalfway`: the error, as `logs` holds it for a failed migration. `null` otherwise. */
+  readonly logs: string | null;
 }
 
 /** A database error with the statement's own code and message (secrets already removed). */
@@ -93,6 +103,7 @@ export interface MigrationConnection {
   /** Deletes every `_prisma_migrations` row of a migration and returns them. */
   deleteMigrationRows(migrationName: string): Promise<MigrationRow[]>;
 
+  /** Creates our history table when missing, and adds the columns later versions use to an older one. */
   ensureHistoryTable(): Promise<void>;
   insertHistory(entry: RollbackHistoryEntry): Promise<void>;
   /** Rollback history, oldest first; empty when the table does not exist. */

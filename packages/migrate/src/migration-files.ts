@@ -1,13 +1,26 @@
 import nodeFs from 'node:fs/promises';
 import path from 'node:path';
+import { printable } from '@kusto/db';
 import { migrationChecksum } from './checksum.js';
 import { MigrationsUnreadableError } from './errors.js';
 
 /** The file system calls the runner makes; tests may pass their own. Default: `node:fs/promises`. */
 export interface MigrationFileSystem {
-  readdir(dir: string, options: { withFileTypes: true }): Promise<Array<{ name: string; isDirectory(): boolean }>>;
+  readdir(dir: string, options: { withFileTypes: true }): Promise<Array<MigrationDirEntry>>;
   readFile(file: string, encoding: 'utf8'): Promise<string>;
 }
+
+/** An entry of the migrations folder, as `readdir(…, { withFileTypes: true })` gives it (not following links). */
+export interface MigrationDirEntry {
+  readonly name: string;
+  isDirectory(): boolean;
+  /** Optional for file systems without links. */
+  isSymbolicLink?(): boolean;
+}
+
+/** Why a symbolic link in the migrations folder is not a migration. */
+export const SYMLINK_IGNORED_REASON =
+  'a symbolic link, not followed: Prisma lists only real folders, so neither tool applies it; copy the migration into the migrations folder';
 
 /** The file holding a migration's SQL, as Prisma names it. */
 export const MIGRATION_FILE = 'migration.sql';
@@ -54,26 +67,33 @@ async function readOptional(fs: MigrationFileSystem, file: string): Promise<stri
 /**
  * Lists the migrations of a Prisma migrations folder: every subfolder holding a `migration.sql`,
  * sorted by folder name (the order Prisma applies them in). A missing folder means no migrations;
- * subfolders without `migration.sql` are listed in `ignored`. Loose files such as
- * `migration_lock.toml` are skipped silently, as Prisma does.
+ * subfolders without `migration.sql`, and symbolic links (which Prisma does not follow either:
+ * `list_migrations` in prisma/prisma-engines `schema-engine/connectors/schema-connector/src/migrations_directory.rs`
+ * keeps entries whose own file type is a directory), are listed in `ignored` with the reason.
+ * Loose files such as `migration_lock.toml` are skipped silently, as Prisma does.
  */
 export async function readLocalMigrations(
   migrationsDir: string,
   fs: MigrationFileSystem = nodeFs,
 ): Promise<LocalMigrations> {
-  let entries: Array<{ name: string; isDirectory(): boolean }>;
+  let entries: MigrationDirEntry[];
   try {
     entries = await fs.readdir(migrationsDir, { withFileTypes: true });
   } catch (error) {
     if (isMissing(error)) return { migrations: [], ignored: [] };
     throw new MigrationsUnreadableError(migrationsDir, (error as Error).message, { cause: error });
   }
+  const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   const names = entries
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name)
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    .sort(byName);
   const migrations: LocalMigration[] = [];
-  const ignored: IgnoredMigrationFolder[] = [];
+  const ignored: IgnoredMigrationFolder[] = entries
+    .filter((entry) => entry.isSymbolicLink?.() === true)
+    .map((entry) => entry.name)
+    .sort(byName)
+    .map((name) => ({ name, reason: SYMLINK_IGNORED_REASON }));
   for (const name of names) {
     const dir = path.join(migrationsDir, name);
     const file = path.join(dir, MIGRATION_FILE);
@@ -94,7 +114,7 @@ export async function readLocalMigrations(
         down: downScript === undefined ? undefined : { file: downFile, script: downScript },
       });
     } catch (error) {
-      throw new MigrationsUnreadableError(migrationsDir, `${name}: ${(error as Error).message}`, { cause: error });
+      throw new MigrationsUnreadableError(migrationsDir, `${printable(name)}: ${(error as Error).message}`, { cause: error });
     }
   }
   return { migrations, ignored };

@@ -96,6 +96,11 @@ export interface RollbackPlanEntry {
   readonly sql: string;
   readonly statements: readonly string[];
   readonly transactional: boolean;
+  /**
+   * The first statements, skipped: they took effect in an earlier rollback of this migration that
+   * failed halfway, so the rollback resumes after them. Empty otherwise.
+   */
+  readonly skipped: readonly string[];
 }
 
 /** Outcome of `rollback()`. */
@@ -112,6 +117,8 @@ export interface RollbackResult {
   readonly plan: readonly RollbackPlanEntry[];
   readonly results: readonly MigrationRunResult[];
   readonly error: MigrationError | undefined;
+  /** Entries of the migrations folder that are not migrations, and why (as `deploy` reports them). */
+  readonly ignored: readonly IgnoredMigrationFolder[];
   readonly durationMs: number;
 }
 

@@ -1,3 +1,4 @@
+import { printable } from '@kusto/db';
 import { migrationChecksum } from './checksum.js';
 import { computeStatus, type MigrationStatusEntry } from './compute-status.js';
 import {
@@ -5,9 +6,10 @@ import {
   DownMigrationMissingError,
   type MigrationError,
   RollbackFailedError,
+  RollbackResumeMismatchError,
 } from './errors.js';
 import type { MigrationConnection } from './migration-connection.js';
-import { readLocalMigrations, type LocalMigration } from './migration-files.js';
+import { readLocalMigrations, type IgnoredMigrationFolder, type LocalMigration } from './migration-files.js';
 import type { MigratorConfig } from './options.js';
 import { migrationRunResult, type MigrationRunResult, type RollbackPlanEntry, type RollbackResult } from './results.js';
 import { resolveRollbackTarget, type RollbackTarget } from './rollback-target.js';
@@ -30,6 +32,19 @@ interface Target {
   readonly entry: MigrationStatusEntry;
   readonly down: { readonly file: string; readonly script: string };
   readonly plan: ScriptPlan;
+  /** Statements that took effect in an earlier rollback that failed halfway: skipped, not run twice. */
+  readonly done: readonly string[];
+}
+
+/**
+ * The statements a half-done rollback already ran, when `plan` still starts with them; else a
+ * refusal, since what is left to run cannot be told.
+ */
+function resumePoint(config: MigratorConfig, entry: MigrationStatusEntry, plan: ScriptPlan): readonly string[] {
+  const done = entry.state === 'rollbackFailed' ? (entry.rollbackStatementsDone ?? []) : [];
+  const matches = done.length <= plan.statements.length && done.every((statement, index) => plan.statements[index]!.sql === statement);
+  if (!matches) throw new Refusal(new RollbackResumeMismatchError(config.database, entry.name, done));
+  return done;
 }
 
 /** A refusal: thrown inside the run to leave before touching anything, returned as `refused`. */
@@ -42,7 +57,7 @@ function selectTargets(
 ): Target[] {
   // Applied, in folder-name order (the order deploy applies them in), oldest first.
   const applied = entries
-    .filter((entry) => entry.state === 'applied' || entry.state === 'checksumMismatch' || entry.state === 'missingLocally')
+    .filter((entry) => entry.state === 'applied' || entry.state === 'checksumMismatch' || entry.state === 'missingLocally' || entry.state === 'rollbackFailed')
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   let names: string[];
   try {
@@ -64,7 +79,9 @@ function selectTargets(
   return names.map((name) => {
     const migration = byName.get(name)!;
     const down = migration.down!;
-    return { migration, entry: applied.find((entry) => entry.name === name)!, down, plan: planScript(connection, down.script) };
+    const entry = applied.find((candidate) => candidate.name === name)!;
+    const plan = planScript(connection, down.script);
+    return { migration, entry, down, plan, done: resumePoint(config, entry, plan) };
   });
 }
 
@@ -75,6 +92,7 @@ function toPlanEntry(target: Target): RollbackPlanEntry {
     sql: target.down.script,
     statements: target.plan.statements.map((statement) => statement.sql),
     transactional: target.plan.transactional,
+    skipped: target.done,
   };
 }
 
@@ -99,13 +117,17 @@ async function revertOne(
   target: Target,
   historyClock: () => Date,
 ): Promise<MigrationRunResult> {
-  const { migration, plan } = target;
+  const { migration, plan, done } = target;
   const startedAt = config.clock();
   const started = config.monotonic();
-  config.logger.info(`${config.database}: rolling back ${migration.name}`);
+  config.logger.info(
+    `${config.database}: rolling back ${printable(migration.name)}` +
+      (done.length > 0 ? `, resuming after the ${done.length} statement${done.length === 1 ? '' : 's'} that took effect in the rollback that failed halfway` : ''),
+  );
 
-  if (plan.transactional) await connection.begin(plan.statements);
-  const outcome = await runStatements(connection, plan.statements, config.signal);
+  const remaining = plan.statements.slice(done.length);
+  if (plan.transactional) await connection.begin(remaining);
+  const outcome = await runStatements(connection, remaining, config.signal);
   if (outcome.failure) {
     if (plan.transactional) await connection.rollback();
     const error = new RollbackFailedError(
@@ -118,6 +140,23 @@ async function revertOne(
       config.signal?.aborted === true,
     );
     config.logger.warn(error.message);
+    if (!plan.transactional && outcome.statementsRun > 0) {
+      // Statements took effect and stay: record the half-done rollback, as a failed deploy is
+      // recorded, so status shows it and a rerun resumes after them.
+      await connection.insertHistory({
+        id: config.generateId(),
+        migrationName: migration.name,
+        outcome: 'failedHalfway',
+        checksum: target.entry.appliedChecksum ?? migration.checksum,
+        downChecksum: migrationChecksum(target.down.script),
+        appliedAt: target.entry.finishedAt ?? null,
+        rolledBackAt: historyClock(),
+        durationMs: config.monotonic() - started,
+        removedRows: [],
+        statementsDone: [...done, ...remaining.slice(0, outcome.statementsRun).map((statement) => statement.sql)],
+        logs: `${error.message}\n\nFailed statement (${target.down.file}:${error.line}):\n${error.statement}\n`,
+      });
+    }
     return migrationRunResult(migration.name, 'down', plan, {
       status: 'failed',
       statementsRun: plan.transactional ? 0 : outcome.statementsRun,
@@ -135,15 +174,18 @@ async function revertOne(
   await connection.insertHistory({
     id: config.generateId(),
     migrationName: migration.name,
+    outcome: 'rolledBack',
     checksum: target.entry.appliedChecksum ?? migration.checksum,
     downChecksum: migrationChecksum(target.down.script),
     appliedAt: target.entry.finishedAt ?? null,
     rolledBackAt: historyClock(),
     durationMs,
     removedRows: removed,
+    statementsDone: [],
+    logs: null,
   });
   await connection.commit();
-  config.logger.info(`${config.database}: rolled back ${migration.name} in ${Math.round(durationMs)} ms`);
+  config.logger.info(`${config.database}: rolled back ${printable(migration.name)} in ${Math.round(durationMs)} ms`);
   return migrationRunResult(migration.name, 'down', plan, { status: 'succeeded', statementsRun: outcome.statementsRun, startedAt, durationMs });
 }
 
@@ -163,12 +205,16 @@ export async function rollback(config: MigratorConfig, options: RollbackOptions)
   const results: MigrationRunResult[] = [];
   let outcome: RollbackResult['outcome'] = 'rolledBack';
   let error: MigrationError | undefined;
+  let ignored: readonly IgnoredMigrationFolder[] = [];
   try {
     const local = await readLocalMigrations(config.migrationsDir, config.fs);
+    ignored = local.ignored;
     await withConnection(config, async (connection) => {
       const readTargets = async (): Promise<Target[]> => {
-        const rows = (await connection.hasMigrationsTable()) ? await connection.listMigrationRows() : [];
-        const targets = selectTargets(config, connection, local.migrations, computeStatus(local.migrations, rows), options);
+        const hasTable = await connection.hasMigrationsTable();
+        const rows = hasTable ? await connection.listMigrationRows() : [];
+        const history = hasTable ? await connection.listHistory() : [];
+        const targets = selectTargets(config, connection, local.migrations, computeStatus(local.migrations, rows, history), options);
         plan = targets.map(toPlanEntry);
         return targets;
       };
@@ -207,6 +253,7 @@ export async function rollback(config: MigratorConfig, options: RollbackOptions)
     plan,
     results,
     error,
+    ignored,
     durationMs: config.monotonic() - started,
   };
 }

@@ -95,4 +95,33 @@ $fn$ LANGUAGE plpgsql`;
     expect(splitSqlStatements('')).toEqual([]);
     expect(splitSqlStatements(' \n-- nothing\n/* here */;;\n')).toEqual([]);
   });
+
+  describe('MySQL/MariaDB executable comments, which the server runs', () => {
+    const mysqlSql = (script: string): string[] => splitSqlStatements(script, 'mysql').map((statement) => statement.sql);
+
+    it.each([
+      ['/*!', '/*! CREATE TABLE a (x int) */'],
+      ['/*!NNNNN', '/*!50001 CREATE TABLE a (x int) */'],
+      ['/*M!', '/*M! CREATE TABLE a (x int) */'],
+      ['/*M!NNNNNN', '/*M!100000 CREATE TABLE a (x int) */'],
+    ])('keeps a statement written wholly as %s as a statement', (_form, statement) => {
+      expect(mysqlSql(`${statement};\nSELECT 1`)).toEqual([statement, 'SELECT 1']);
+    });
+
+    it('keeps executable comments inside and at the end of a statement as part of it', () => {
+      const statement = 'CREATE TABLE t (x int /*M!100000 , y int */) /*!50100 ENGINE=InnoDB */';
+      const [split] = splitSqlStatements(`${statement};`, 'mysql');
+      expect(split?.sql).toBe(statement);
+      expect(split?.code).toBe(statement);
+    });
+
+    it('still drops plain comments, `/*m!` included (MariaDB reads it as a comment)', () => {
+      expect(mysqlSql('/* plain; */ /*m!100000 CREATE TABLE a (x int) */ SELECT 1 /* tail */;')).toEqual(['SELECT 1']);
+    });
+
+    it('is a plain comment on Postgres and SQLite, which have no executable comments', () => {
+      expect(sqlOf('/*M!100000 CREATE TABLE a (x int) */ SELECT 1')).toEqual(['SELECT 1']);
+      expect(splitSqlStatements('/*!CREATE TABLE a (x int) */ SELECT 1', 'sqlite').map((statement) => statement.sql)).toEqual(['SELECT 1']);
+    });
+  });
 });

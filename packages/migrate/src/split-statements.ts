@@ -31,7 +31,7 @@ interface DialectRules {
   readonly nestedBlockComments: boolean;
   /** `#` starts a line comment (MySQL). */
   readonly hashComments: boolean;
-  /** `/*! … *\/` is code the server runs (MySQL executable comments). */
+  /** `/*! … *\/` and `/*M! … *\/` are code the server runs (MySQL/MariaDB executable comments). */
   readonly executableComments: boolean;
   readonly dollarQuotes: boolean;
   /** `E'…'` strings take backslash escapes (PostgreSQL). */
@@ -159,6 +159,15 @@ function isEscapeString(script: string, quoteAt: number): boolean {
   return before === undefined || !IDENTIFIER_CHAR.test(before);
 }
 
+/**
+ * Whether a block comment at `i` is one the server runs: MySQL's `/*!` and `/*!NNNNN` (run by MySQL
+ * and MariaDB), MariaDB's `/*M!` and `/*M!NNNNNN` (uppercase `M` only: MariaDB 10.11 reads
+ * `/*m!` as a plain comment, seen). A version gate is the server's to judge, so all are kept.
+ */
+function isExecutableComment(script: string, i: number): boolean {
+  return script.startsWith('/*!', i) || script.startsWith('/*M!', i);
+}
+
 /** MySQL treats `--` as a comment only when whitespace (or the end) follows it. */
 function isLineComment(script: string, i: number, dialect: SqlDialect): boolean {
   if (!script.startsWith('--', i)) return false;
@@ -184,7 +193,8 @@ function delimiterDirective(script: string, i: number): { delimiter: string; end
  * - `postgresql`: `"…"` identifiers, dollar-quoted bodies (`$$…$$`, `$tag$…$tag$`), backslash
  *   escapes in `E'…'`, nested block comments, `BEGIN ATOMIC … END` routine bodies;
  * - `mysql`: backslash escapes in `'…'` and `"…"`, backtick names, `#` comments, `-- ` comments
- *   (whitespace after the dashes), `/*! … *\/` executable comments kept as code, the client's
+ *   (whitespace after the dashes), executable comments (`/*!`, `/*!NNNNN`, `/*M!`, `/*M!NNNNNN`)
+ *   kept as code, since the server runs them, the client's
  *   `DELIMITER` directive (the directive lines are not statements; statements end at the
  *   current delimiter), and trigger/procedure/function/event bodies (`BEGIN … END`, with
  *   `END IF`/`END LOOP`/`END WHILE`/`END REPEAT`/`END CASE`) written without `DELIMITER`;
@@ -248,7 +258,7 @@ export function splitSqlStatements(script: string, dialect: SqlDialect = 'postgr
       if (pending) pending.code += ' ';
       continue;
     }
-    if (script.startsWith('/*', i) && !(rules.executableComments && script[i + 2] === '!')) {
+    if (script.startsWith('/*', i) && !(rules.executableComments && isExecutableComment(script, i))) {
       i = endOfBlockComment(script, i, rules.nestedBlockComments);
       if (pending) pending.code += ' ';
       continue;
@@ -276,7 +286,7 @@ export function splitSqlStatements(script: string, dialect: SqlDialect = 'postgr
       end = endOfQuoted(script, i, ch, backslashes);
     } else if (rules.brackets && ch === '[') {
       end = endOfQuoted(script, i, '[', false, ']');
-    } else if (rules.executableComments && script.startsWith('/*!', i)) {
+    } else if (rules.executableComments && isExecutableComment(script, i)) {
       end = endOfBlockComment(script, i, false);
     } else if (rules.dollarQuotes && ch === '$' && (i === 0 || !IDENTIFIER_CHAR.test(script[i - 1]!))) {
       const tag = DOLLAR_TAG.exec(script.slice(i, i + 200));

@@ -6,7 +6,7 @@ import type { StatusResult } from './results.js';
 import { toMigrationError, withConnection } from './session.js';
 
 function countStates(entries: readonly MigrationStatusEntry[]): Record<MigrationState, number> {
-  const counts: Record<MigrationState, number> = { applied: 0, pending: 0, failed: 0, checksumMismatch: 0, missingLocally: 0 };
+  const counts: Record<MigrationState, number> = { applied: 0, pending: 0, failed: 0, checksumMismatch: 0, missingLocally: 0, rollbackFailed: 0 };
   for (const entry of entries) counts[entry.state]++;
   return counts;
 }
@@ -23,11 +23,12 @@ export async function status(config: MigratorConfig): Promise<StatusResult> {
   try {
     const local = await readLocalMigrations(config.migrationsDir, config.fs);
     ignored = local.ignored;
-    const rows = await withConnection(config, async (connection) => {
+    const { rows, history } = await withConnection(config, async (connection) => {
       hasMigrationsTable = await connection.hasMigrationsTable();
-      return hasMigrationsTable ? connection.listMigrationRows() : [];
+      if (!hasMigrationsTable) return { rows: [], history: [] };
+      return { rows: await connection.listMigrationRows(), history: await connection.listHistory() };
     }, { readOnly: true });
-    migrations = computeStatus(local.migrations, rows);
+    migrations = computeStatus(local.migrations, rows, history);
   } catch (caught) {
     error = toMigrationError(config, caught);
   }

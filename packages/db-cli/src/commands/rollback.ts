@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { DatabaseFolder } from '@kusto/db';
+import { printable, type DatabaseFolder } from '@kusto/db';
 import { EXIT_CANCELLED, EXIT_FAILED, EXIT_OK, type CommandResult, type KustoCommand } from '../command.js';
 import type { CliContext } from '../context.js';
 import { CliError } from '../errors.js';
@@ -57,6 +57,10 @@ function namingHint(target: RunnerTarget, rollbackTarget: RollbackTarget): strin
 
 /** The result when a rehearsal says the rollback must not (or need not) run; `undefined` when it can go ahead. */
 function stopReason(target: RunnerTarget, rollbackTarget: RollbackTarget, rehearsal: RollbackResult, context: CliContext): CommandResult | undefined {
+  const paint = palette(context.colors);
+  for (const ignored of rehearsal.ignored) {
+    context.io.err(`${paint.warn('!')} ${target.folder.name}: skipped migrations/${printable(ignored.name)}: ${ignored.reason}`);
+  }
   if (!rehearsal.ok) {
     const [first = 'Rollback refused.', ...rest] = describeRunnerError(rehearsal.error ?? new Error('Rollback refused.'), target);
     const hint = rehearsal.error?.code === 'ROLLBACK_TARGET_INVALID' ? namingHint(target, rollbackTarget) : '';
@@ -76,7 +80,10 @@ function printPlanSql(target: RunnerTarget, entries: readonly RollbackPlanEntry[
   context.io.out(`-- Dry run (${describeVia(target)}): rolling back database "${database}" would revert ${entries.length} migration${entries.length === 1 ? '' : 's'}, newest first. Nothing was changed.`);
   for (const entry of entries) {
     context.io.out('');
-    context.io.out(`-- ${entry.name} (${entry.downFile}; ${entry.transactional ? 'in one transaction' : 'outside a transaction'})`);
+    context.io.out(`-- ${printable(entry.name)} (${printable(entry.downFile)}; ${entry.transactional ? 'in one transaction' : 'outside a transaction'})`);
+    if (entry.skipped.length > 0) {
+      context.io.out(`-- resumes a rollback that failed halfway: skips its first ${entry.skipped.length} statement${entry.skipped.length === 1 ? '' : 's'}, which took effect then`);
+    }
     context.io.out(entry.sql.trimEnd());
   }
 }
@@ -85,8 +92,8 @@ function printResult(target: RunnerTarget, result: RollbackResult, context: CliC
   const paint = palette(context.colors);
   // Reverted migrations were reported live by the runner's logger; what did not happen is listed here.
   for (const run of result.results) {
-    if (run.status === 'failed') context.io.out(`  ${paint.fail('✖')} ${run.name} failed`);
-    else if (run.status === 'notRun') context.io.out(`  ${paint.warn('■')} ${run.name} not run (still applied)`);
+    if (run.status === 'failed') context.io.out(`  ${paint.fail('✖')} ${printable(run.name)} failed`);
+    else if (run.status === 'notRun') context.io.out(`  ${paint.warn('■')} ${printable(run.name)} not run (still applied)`);
   }
   if (result.ok) {
     const count = result.results.length;
@@ -160,7 +167,7 @@ export const rollbackCommand: KustoCommand<RollbackArgs> = {
           const stop = stopReason(target!, rollbackTarget, rehearsal, context);
           if (stop) return stop;
           context.io.err(`Rollback of "${folder.name}" ${describeVia(target!)} reverts ${describeTarget(rollbackTarget)}, newest first:`);
-          for (const entry of rehearsal.plan) context.io.err(`    ${entry.name}`);
+          for (const entry of rehearsal.plan) context.io.err(`    ${printable(entry.name)}`);
           prepared = { target: target!, rollbackTarget };
           return undefined;
         },

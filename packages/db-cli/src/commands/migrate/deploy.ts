@@ -1,3 +1,4 @@
+import { printable } from '@kusto/db';
 import path from 'node:path';
 import { EXIT_CANCELLED, EXIT_FAILED, EXIT_OK } from '../../command.js';
 import type { CliContext } from '../../context.js';
@@ -29,7 +30,7 @@ function report(target: RunnerTarget, result: DeployResult, context: CliContext)
   const paint = palette(context.colors);
   const name = target.folder.name;
   const applied = result.results.filter((run) => run.status === 'succeeded').length;
-  for (const ignored of result.ignored) context.io.err(`${paint.warn('!')} ${name}: skipped migrations/${ignored.name}: ${ignored.reason}`);
+  for (const ignored of result.ignored) context.io.err(`${paint.warn('!')} ${name}: skipped migrations/${printable(ignored.name)}: ${ignored.reason}`);
   for (const warning of result.warnings) context.io.err(`${paint.warn('!')} ${name}: ${warning}`);
   const time = `${describeVia(target)} ${paint.dim(`(${formatDuration(result.durationMs)})`)}`;
   if (result.ok) {
@@ -46,7 +47,7 @@ function report(target: RunnerTarget, result: DeployResult, context: CliContext)
   }
   context.io.out(`${paint.fail('✖')} ${paint.bold(name)} deploy failed ${time}`);
   if (result.error) for (const line of describeRunnerError(result.error, target)) context.io.err(`    ${line}`);
-  const notRun = result.results.filter((run) => run.status === 'notRun').map((run) => run.name);
+  const notRun = result.results.filter((run) => run.status === 'notRun').map((run) => printable(run.name));
   if (notRun.length > 0) context.io.err(`    Not run: ${notRun.join(', ')}.`);
   return { database: name, result: 'failed', applied, ms: result.durationMs };
 }

@@ -1,3 +1,4 @@
+import { printable } from '@kusto/db';
 import { EXIT_FAILED, EXIT_OK } from '../../command.js';
 import { CliError } from '../../errors.js';
 import { palette } from '../../output/colors.js';
@@ -42,7 +43,7 @@ export const migrateResolve: MigrateType = {
     }
     const superseded = result.updated > 0 ? ` (${result.updated} failed attempt${result.updated === 1 ? '' : 's'} marked rolled back)` : '';
     const what = result.outcome === 'applied' ? 'recorded as applied, without running it' : 'marked rolled back: deploy runs it again';
-    context.io.out(`${paint.ok('✔')} ${paint.bold(name)} resolve ${time}: ${result.migration} ${what}${result.outcome === 'applied' ? superseded : ''}`);
+    context.io.out(`${paint.ok('✔')} ${paint.bold(name)} resolve ${time}: ${printable(result.migration)} ${what}${result.outcome === 'applied' ? superseded : ''}`);
     return { exitCode: EXIT_OK };
   },
 };

@@ -1,4 +1,4 @@
-import { scrubSecrets } from '@kusto/db';
+import { printable, scrubSecrets } from '@kusto/db';
 import type { Options } from 'yargs';
 import { EXIT_FAILED, EXIT_OK, type CommandResult } from '../../command.js';
 import type { CliContext } from '../../context.js';
@@ -18,6 +18,7 @@ export const STATE_LABELS: Readonly<Record<MigrationState, string>> = {
   failed: 'failed',
   checksumMismatch: 'checksum mismatch',
   missingLocally: 'missing locally',
+  rollbackFailed: 'rollback failed halfway',
 };
 
 /** The options of `status` and `migrate -t status`, declared once for both. */
@@ -44,6 +45,8 @@ export interface StatusDocument {
       readonly localChecksum: string | null;
       readonly appliedChecksum: string | null;
       readonly logs: string | null;
+      /** `rollbackFailed`: the down.sql statements that took effect (a rerun of the rollback skips them). */
+      readonly rollbackStatementsDone: readonly string[] | null;
     }>;
     readonly ignored: ReadonlyArray<{ readonly name: string; readonly reason: string }>;
     readonly error: { readonly code: string; readonly message: string } | null;
@@ -65,6 +68,7 @@ function toDocument(reports: ReadonlyArray<{ target: RunnerTarget; status: Statu
       localChecksum: entry.localChecksum ?? null,
       appliedChecksum: entry.appliedChecksum ?? null,
       logs: entry.logs === undefined ? null : scrubSecrets(entry.logs, target.url),
+      rollbackStatementsDone: entry.rollbackStatementsDone ?? null,
     })),
     ignored: status.ignored.map(({ name, reason }) => ({ name, reason })),
     error: status.error ? { code: status.error.code, message: inCliTerms(status.error, target) } : null,
@@ -80,7 +84,7 @@ function printTable(document: StatusDocument, context: CliContext): void {
     if (database.error) rows.push({ cells: [database.database, '-', 'error', '-'], state: 'error' });
     else if (database.migrations.length === 0) rows.push({ cells: [database.database, '(no migrations)', '-', '-'], state: 'none' });
     for (const entry of database.migrations) {
-      rows.push({ cells: [database.database, entry.name, STATE_LABELS[entry.state], entry.appliedAt ?? '-'], state: entry.state });
+      rows.push({ cells: [database.database, printable(entry.name), STATE_LABELS[entry.state], entry.appliedAt ?? '-'], state: entry.state });
     }
   }
   const lines = renderTable(
@@ -96,17 +100,26 @@ function printTable(document: StatusDocument, context: CliContext): void {
 
   for (const database of document.databases) {
     if (database.error) context.io.err(`${paint.fail('✖')} ${database.database}: ${database.error.message}`);
-    for (const ignored of database.ignored) context.io.err(`${paint.warn('!')} ${database.database}: skipped migrations/${ignored.name}: ${ignored.reason}`);
+    for (const ignored of database.ignored) context.io.err(`${paint.warn('!')} ${database.database}: skipped migrations/${printable(ignored.name)}: ${ignored.reason}`);
     for (const entry of database.migrations) {
       const firstLine = entry.logs?.split('\n').find((line) => line.trim() !== '');
+      if (entry.state === 'rollbackFailed') {
+        const done = entry.rollbackStatementsDone ?? [];
+        context.io.err(`${paint.fail('✖')} ${database.database}: the rollback of ${printable(entry.name)} failed halfway${firstLine ? `: ${firstLine}` : ''}`);
+        context.io.err(
+          `    ${done.length} statement${done.length === 1 ? '' : 's'} of its down.sql took effect (${done.map((statement) => printable(statement.split('\n')[0]!.trim())).join('; ')}). ` +
+            `Fix down.sql and run kusto-db rollback -d ${database.database} again: it resumes after them. Deploy waits until then.`,
+        );
+        continue;
+      }
       if (entry.state !== 'failed') continue;
-      if (firstLine) context.io.err(`${paint.fail('✖')} ${database.database}: ${entry.name} failed: ${firstLine}`);
+      if (firstLine) context.io.err(`${paint.fail('✖')} ${database.database}: ${printable(entry.name)} failed: ${firstLine}`);
       context.io.err(
-        `    Once fixed (and what it left behind undone): kusto-db migrate -t resolve -d ${database.database} --rolled-back ${entry.name}, then deploy again.`,
+        `    Once fixed (and what it left behind undone): kusto-db migrate -t resolve -d ${database.database} --rolled-back ${printable(entry.name)}, then deploy again.`,
       );
     }
   }
-  const totals = { pending: 0, failed: 0, checksumMismatch: 0, missingLocally: 0 };
+  const totals = { pending: 0, failed: 0, checksumMismatch: 0, missingLocally: 0, rollbackFailed: 0 };
   for (const database of document.databases) for (const key of Object.keys(totals) as (keyof typeof totals)[]) totals[key] += database.counts[key];
   context.io.out('');
   if (document.upToDate) {

@@ -1,6 +1,7 @@
 import { scrubSecrets } from '@kusto/db';
 import type * as Mariadb from 'mariadb';
 import {
+  HISTORY_DETAILS_COLUMN,
   HISTORY_INSERT_COLUMNS,
   MIGRATION_COLUMNS,
   PRISMA_MIGRATIONS_TABLE,
@@ -61,7 +62,8 @@ const HISTORY_DDL = `CREATE TABLE IF NOT EXISTS ${ROLLBACK_HISTORY_TABLE} (
     applied_at              DATETIME(3),
     performed_at            DATETIME(3) NOT NULL,
     duration_ms             INTEGER NOT NULL,
-    removed_rows            LONGTEXT NOT NULL
+    removed_rows            LONGTEXT NOT NULL,
+    details                 LONGTEXT
 ) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`;
 
 type MariadbModule = typeof Mariadb;
@@ -223,11 +225,17 @@ class MysqlMigrationConnection implements MigrationConnection {
 
   async ensureHistoryTable(): Promise<void> {
     await this.query(HISTORY_DDL);
+    // A table from before the column existed (MySQL has no ADD COLUMN IF NOT EXISTS; MariaDB has).
+    const [found] = await this.query<Array<{ n: number | bigint }>>(
+      'SELECT COUNT(*) AS n FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = ? AND column_name = ?',
+      [ROLLBACK_HISTORY_TABLE, HISTORY_DETAILS_COLUMN],
+    );
+    if (Number(found?.n ?? 0) === 0) await this.query(`ALTER TABLE ${ROLLBACK_HISTORY_TABLE} ADD COLUMN ${HISTORY_DETAILS_COLUMN} LONGTEXT`);
   }
 
   async insertHistory(entry: RollbackHistoryEntry): Promise<void> {
     await this.query(
-      `INSERT INTO ${ROLLBACK_HISTORY_TABLE} (${HISTORY_INSERT_COLUMNS}) VALUES (?, ?, 'rolled_back', ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO ${ROLLBACK_HISTORY_TABLE} (${HISTORY_INSERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       historyInsertValues(entry, (date) => date),
     );
   }

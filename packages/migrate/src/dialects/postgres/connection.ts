@@ -3,6 +3,7 @@ import type pg from 'pg';
 
 type PgModule = typeof pg;
 import {
+  HISTORY_DETAILS_COLUMN,
   HISTORY_INSERT_COLUMNS,
   PRISMA_MIGRATIONS_TABLE,
   ROLLBACK_HISTORY_TABLE,
@@ -61,7 +62,8 @@ function historyDdl(table: string): string {
     applied_at              TIMESTAMPTZ,
     performed_at            TIMESTAMPTZ NOT NULL,
     duration_ms             INTEGER NOT NULL,
-    removed_rows            JSONB NOT NULL
+    removed_rows            JSONB NOT NULL,
+    details                 JSONB
 )`;
 }
 
@@ -275,11 +277,13 @@ class PostgresMigrationConnection implements MigrationConnection {
 
   async ensureHistoryTable(): Promise<void> {
     await this.query(historyDdl(this.historyTable));
+    // A table from before the column existed.
+    await this.query(`ALTER TABLE ${this.historyTable} ADD COLUMN IF NOT EXISTS ${HISTORY_DETAILS_COLUMN} JSONB`);
   }
 
   async insertHistory(entry: RollbackHistoryEntry): Promise<void> {
     await this.query(
-      `INSERT INTO ${this.historyTable} (${HISTORY_INSERT_COLUMNS}) VALUES ($1, $2, 'rolled_back', $3, $4, $5, $6, $7, $8)`,
+      `INSERT INTO ${this.historyTable} (${HISTORY_INSERT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
       historyInsertValues(entry, (date) => date),
     );
   }

@@ -6,6 +6,7 @@ import { EXECUTE_BATCH_ROWS, type ExecuteDialect, type ExecuteSession, type SqlR
 import type { SqlStatement } from '../../split-statements.js';
 import { cancelBackend } from './cancel.js';
 import { splitSchemaParameter } from './connection.js';
+import { postgresSideEffectRefusal } from './read-only-guard.js';
 import { isPostgresTransactionControl } from './statements.js';
 
 /**
@@ -92,7 +93,8 @@ class PostgresExecuteSession implements ExecuteSession {
 
 export const postgresExecute: ExecuteDialect = {
   readOnlyRefusal(statement) {
-    return isPostgresTransactionControl(statement) || changesReadOnlyMode(statement.code) ? 'it controls the transaction and could leave the read-only one' : undefined;
+    if (isPostgresTransactionControl(statement) || changesReadOnlyMode(statement.code)) return 'it controls the transaction and could leave the read-only one';
+    return postgresSideEffectRefusal(statement);
   },
   async open({ url: rawUrl, connectTimeoutMs }) {
     const pgModule = await loadDriver<typeof pg>(DRIVER_PACKAGES.postgresql, 'postgresql');

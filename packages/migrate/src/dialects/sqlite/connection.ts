@@ -3,6 +3,7 @@ import path from 'node:path';
 import { scrubSecrets } from '@kusto/db';
 import type BetterSqlite3 from 'better-sqlite3';
 import {
+  HISTORY_DETAILS_COLUMN,
   HISTORY_INSERT_COLUMNS,
   MIGRATION_COLUMNS,
   PRISMA_MIGRATIONS_TABLE,
@@ -50,7 +51,8 @@ const HISTORY_DDL = `CREATE TABLE IF NOT EXISTS "${ROLLBACK_HISTORY_TABLE}" (
     "applied_at"            DATETIME,
     "performed_at"          DATETIME NOT NULL,
     "duration_ms"           INTEGER NOT NULL,
-    "removed_rows"          TEXT NOT NULL
+    "removed_rows"          TEXT NOT NULL,
+    "details"               TEXT
 )`;
 
 /**
@@ -265,12 +267,17 @@ class SqliteMigrationConnection implements MigrationConnection {
 
   ensureHistoryTable(): Promise<void> {
     this.run(() => this.db.exec(HISTORY_DDL));
+    // A table from before the column existed.
+    const columns = this.all<{ name: string }>(`PRAGMA table_info("${ROLLBACK_HISTORY_TABLE}")`);
+    if (!columns.some((column) => column.name === HISTORY_DETAILS_COLUMN)) {
+      this.run(() => this.db.exec(`ALTER TABLE "${ROLLBACK_HISTORY_TABLE}" ADD COLUMN "${HISTORY_DETAILS_COLUMN}" TEXT`));
+    }
     return Promise.resolve();
   }
 
   insertHistory(entry: RollbackHistoryEntry): Promise<void> {
     this.change(
-      `INSERT INTO "${ROLLBACK_HISTORY_TABLE}" (${HISTORY_INSERT_COLUMNS}) VALUES (?, ?, 'rolled_back', ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO "${ROLLBACK_HISTORY_TABLE}" (${HISTORY_INSERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ...historyInsertValues(entry, sqliteTimeText),
     );
     return Promise.resolve();
