@@ -77,7 +77,7 @@ describe('generate writes the registry', () => {
     expect(run).toEqual({ status: 0, stdout: 'users 2\n', stderr: '' });
   }, 60_000);
 
-  test('without the database folders and without a registry, the same app fails: what the registry is for', async () => {
+  test('without the database folders and without a registry, the same app fails: what the registry is for', () => {
     const project = projects[0]!;
     const run = runElsewhere(project, 'no-registry.mjs', "import { kusto } from '@kusto/db';\nawait kusto.db.getClient('user').catch((error) => console.log(error.code));\n");
     expect(run.stdout).toBe('ROOT_NOT_FOUND\n');
