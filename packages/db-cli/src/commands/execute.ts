@@ -6,6 +6,7 @@ import { CliError } from '../errors.js';
 import type { GlobalArgs } from '../global-options.js';
 import { palette } from '../output/colors.js';
 import { formatDuration, renderTable, roundMs } from '../output/table.js';
+import { refuseUnupgradedSchemas } from '../checks/schema-checks.js';
 import { guardDangerous, isCommandResult } from '../safety/guard-dangerous.js';
 import { connectionReport, describeVia } from '../targets/connection-url.js';
 import { resolveTargets, workingDirOf } from '../targets/resolve-targets.js';
@@ -211,6 +212,7 @@ export const executeCommand: KustoCommand<ExecuteArgs> = {
         action: 'execute --write',
         consequence: 'runs SQL that may change or delete data',
         force: args.force,
+        requirements: (folder) => refuseUnupgradedSchemas([folder], 'execute --write'),
         precheck: async (folder) => {
           const [target] = await prepareRunnerTargets([folder], context, 'preferDirect');
           prepared = { target: target!, sql: await readSql(source, workingDirOf(args, context)) };

@@ -10,6 +10,7 @@ import { palette } from '../output/colors.js';
 import { formatDuration } from '../output/table.js';
 import { guardDangerous, isCommandResult } from '../safety/guard-dangerous.js';
 import { describeVia } from '../targets/connection-url.js';
+import { refuseUnupgradedSchemas } from '../checks/schema-checks.js';
 import { resolveTargets } from '../targets/resolve-targets.js';
 import { describeRunnerError, loadRunner, prepareRunnerTargets, withInterruptSignal, type RunnerTarget } from './runner-support.js';
 
@@ -152,6 +153,7 @@ export const rollbackCommand: KustoCommand<RollbackArgs> = {
         consequence: 'runs the down.sql of the migrations listed above and removes them from _prisma_migrations',
         force: args.force,
         validate: (folder) => void parseRollbackTarget(args.target, folder),
+        requirements: (folder) => refuseUnupgradedSchemas([folder], 'rollback'),
         precheck: async (folder) => {
           // The rollback holds Prisma's migration lock: one server session, checked before any prompt.
           const [target] = await prepareRunnerTargets([folder], context, 'session');

@@ -3,6 +3,7 @@ import { EXIT_CANCELLED, EXIT_FAILED, EXIT_OK } from '../../command.js';
 import type { CliContext } from '../../context.js';
 import { palette } from '../../output/colors.js';
 import { formatDuration, renderTable } from '../../output/table.js';
+import { refuseUnupgradedSchemas } from '../../checks/schema-checks.js';
 import { countdown, resolveWaitSeconds } from '../../safety/countdown.js';
 import { resolveTargets } from '../../targets/resolve-targets.js';
 import type { DeployResult } from '@kusto/migrate';
@@ -88,6 +89,7 @@ export const migrateDeploy: MigrateType = {
     const wait = args['wait'];
     const seconds = resolveWaitSeconds(typeof wait === 'number' || typeof wait === 'string' ? wait : undefined, args['force'] === true);
     const { databases } = resolveTargets(args, 'all-by-default', context, 'migrate -t deploy');
+    refuseUnupgradedSchemas(databases, 'migrate -t deploy');
     // Deploy holds Prisma's migration lock for the whole run: one server session per database.
     const targets = await prepareRunnerTargets(databases, context, 'session');
     if (targets.length === 0) {

@@ -3,6 +3,7 @@ import { CliError } from '../../errors.js';
 import { palette } from '../../output/colors.js';
 import { formatDuration } from '../../output/table.js';
 import { describeVia } from '../../targets/connection-url.js';
+import { refuseUnupgradedSchemas } from '../../checks/schema-checks.js';
 import { resolveTargets } from '../../targets/resolve-targets.js';
 import type { MigrateType } from '../migrate.js';
 import { describeRunnerError, loadRunner, prepareRunnerTargets } from '../runner-support.js';
@@ -27,6 +28,7 @@ export const migrateResolve: MigrateType = {
     }
     const started = context.now();
     const { databases } = resolveTargets(args, 'one-required', context, 'migrate -t resolve');
+    refuseUnupgradedSchemas(databases, 'migrate -t resolve');
     // Resolve takes the migration lock, as Prisma's does: one server session.
     const [target] = await prepareRunnerTargets(databases, context, 'session');
     const { createMigrator, migratorOptionsForFolder } = await loadRunner();
