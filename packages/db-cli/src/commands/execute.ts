@@ -10,7 +10,7 @@ import { refuseUnupgradedSchemas } from '../checks/schema-checks.js';
 import { guardDangerous, isCommandResult } from '../safety/guard-dangerous.js';
 import { connectionReport, describeVia } from '../targets/connection-url.js';
 import { resolveTargets, workingDirOf } from '../targets/resolve-targets.js';
-import { describeRunnerError, loadRunner, prepareRunnerTargets, withInterruptSignal, type RunnerTarget } from './runner-support.js';
+import { CLI_DRIVER_DIRS, describeRunnerError, loadRunner, prepareRunnerTargets, withInterruptSignal, type RunnerTarget } from './runner-support.js';
 
 export interface ExecuteArgs extends GlobalArgs {
   readonly query: string | undefined;
@@ -106,7 +106,7 @@ async function runStreaming(target: RunnerTarget, sql: string, args: ExecuteArgs
     context.io.out(`{"database":${JSON.stringify(database)},"connection":${JSON.stringify(connectionReport(target))},"write":${String(args.write)},"rows":[`);
   };
   const result = await streamSql(
-    { url: target.url, sql, provider, write: args.write, database, baseDir: target.folder.dir, monotonic: context.now, signal },
+    { url: target.url, sql, provider, write: args.write, database, baseDir: target.folder.dir, driverDirs: CLI_DRIVER_DIRS, monotonic: context.now, signal },
     {
       fields: (fields, index) => {
         if (index === lastIndex) names = fields.map((field) => field.name);

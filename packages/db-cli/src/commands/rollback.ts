@@ -12,7 +12,7 @@ import { guardDangerous, isCommandResult } from '../safety/guard-dangerous.js';
 import { describeVia } from '../targets/connection-url.js';
 import { refuseUnupgradedSchemas } from '../checks/schema-checks.js';
 import { resolveTargets } from '../targets/resolve-targets.js';
-import { describeRunnerError, loadRunner, prepareRunnerTargets, withInterruptSignal, type RunnerTarget } from './runner-support.js';
+import { CLI_DRIVER_DIRS, describeRunnerError, loadRunner, prepareRunnerTargets, withInterruptSignal, type RunnerTarget } from './runner-support.js';
 
 /** Migrations `rollback` reverts when `-t` is not given. */
 export const DEFAULT_ROLLBACK_TARGET = '1';
@@ -43,7 +43,7 @@ function describeTarget(target: RollbackTarget): string {
 /** A read-only rehearsal: the plan, or why the rollback is refused. Never changes the database. */
 async function plan(target: RunnerTarget, rollbackTarget: RollbackTarget): Promise<RollbackResult> {
   const { createMigrator, migratorOptionsForFolder } = await loadRunner();
-  return createMigrator(migratorOptionsForFolder(target.folder, target.url)).rollback({ ...rollbackTarget, dryRun: true });
+  return createMigrator(migratorOptionsForFolder(target.folder, target.url, { driverDirs: CLI_DRIVER_DIRS })).rollback({ ...rollbackTarget, dryRun: true });
 }
 
 /** For a step count that looks like the start of a migration name (a timestamp): how to name it instead. */
@@ -175,6 +175,7 @@ export const rollbackCommand: KustoCommand<RollbackArgs> = {
     return withInterruptSignal(context, async (signal, interrupted) => {
       const migrator = createMigrator(
         migratorOptionsForFolder(target.folder, target.url, {
+          driverDirs: CLI_DRIVER_DIRS,
           logger: { info: (message) => context.io.out(`  ${message}`), warn: () => undefined },
           signal,
         }),

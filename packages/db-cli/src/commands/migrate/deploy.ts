@@ -9,7 +9,7 @@ import { resolveTargets } from '../../targets/resolve-targets.js';
 import type { DeployResult } from '@kusto/migrate';
 import { describeVia } from '../../targets/connection-url.js';
 import { migrationFolders } from '../../targets/migration-folders.js';
-import { describeRunnerError, loadRunner, prepareRunnerTargets, withInterruptSignal, type RunnerTarget } from '../runner-support.js';
+import { CLI_DRIVER_DIRS, describeRunnerError, loadRunner, prepareRunnerTargets, withInterruptSignal, type RunnerTarget } from '../runner-support.js';
 import type { MigrateType } from '../migrate.js';
 
 /** One database's line in the deploy summary. `notRun`: an earlier database failed, so it was not touched. */
@@ -112,6 +112,7 @@ export const migrateDeploy: MigrateType = {
         }
         const migrator = createMigrator(
           migratorOptionsForFolder(target.folder, target.url, {
+            driverDirs: CLI_DRIVER_DIRS,
             logger: { info: (message) => context.io.out(`  ${message}`), warn: () => undefined },
             signal,
           }),
