@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import yargs from 'yargs';
 import { toYargsCommand, EXIT_FAILED, type RunOutcome } from './command.js';
 import { createMigrateCommand } from './commands/migrate.js';
@@ -33,6 +34,17 @@ export function requestedCommand(argv: readonly string[], names: ReadonlySet<str
   return undefined;
 }
 
+/** This package's version, from its own `package.json` (the same file from `src/` and `dist/`). */
+export function ownVersion(): string {
+  return (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+}
+
+/** Whether `argv` asks for `--version` / `-v` (before `--`). */
+function wantsVersion(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).some((token) => token === '--version' || token === '-v');
+}
+
 /** Whether `argv` asks for help (before `--`), when the help text is shown wrapped to the terminal. */
 function wantsHelp(argv: readonly string[]): boolean {
   const end = argv.indexOf('--');
@@ -43,6 +55,8 @@ function wantsHelp(argv: readonly string[]): boolean {
 async function commandsFor(argv: readonly string[], registry: CommandRegistry) {
   const names = new Set(['migrate', ...registry.commands.map(commandNameOf)]);
   const requested = requestedCommand(argv, names);
+  // `kusto-db --version` needs no command at all.
+  if (requested === undefined && wantsVersion(argv) && !wantsHelp(argv)) return { commands: [], migrateTypes: undefined };
   const wanted = registry.commands.filter((command) => requested === undefined || commandNameOf(command) === requested);
   // One after another: concurrent imports gain nothing here (one thread), and Jest's ESM loader trips on them.
   const commands: AnyKustoCommand[] = [];
@@ -81,7 +95,8 @@ export async function runCli(
     .strict()
     .help()
     .alias('help', 'h')
-    .version(false)
+    .version('version', "Show kusto-db's version", ownVersion())
+    .alias('version', 'v')
     // yargs renders a command's help before running it (in case the handler shows it); wrapping
     // that text to the terminal costs ~25 ms of a run, so it is done only when help is asked for.
     .wrap(wantsHelp(argv) ? Math.min(120, process.stdout.columns ?? 100) : null)

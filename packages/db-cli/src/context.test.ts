@@ -15,6 +15,18 @@ test('createProcessInterrupts installs one pair of process listeners however man
   expect(process.listenerCount('SIGTERM')).toBe(before.term);
 });
 
+test('the reader of stdout going away (EPIPE) is an interrupt, SIGPIPE, while anyone is subscribed', () => {
+  const before = process.stdout.listenerCount('error');
+  const source = createProcessInterrupts();
+  const heard: string[] = [];
+  const unsubscribe = source((signal) => heard.push(signal));
+  expect(process.stdout.listenerCount('error')).toBe(before + 1);
+  process.stdout.emit('error', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+  expect(heard).toEqual(['SIGPIPE']);
+  unsubscribe();
+  expect(process.stdout.listenerCount('error')).toBe(before);
+});
+
 test('every context field has a real default', () => {
   const context = resolveContext();
   expect(context.cwd).toBe(process.cwd());

@@ -56,18 +56,29 @@ export interface CliContext {
 /** How often {@link createProcessInterrupts} checks that the parent process is still there. */
 export const PARENT_POLL_INTERVAL_MS = 500;
 
+/** Whether `error` says the reader of a pipe went away (`kusto-db list | head -1`). */
+export function isClosedPipe(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED';
+}
+
 /**
  * Ctrl+C / SIGTERM from the real process, and the parent going away: `npx kusto-db …` and
  * `npm run …` start kusto-db as a child of a wrapper; when the wrapper is killed the child is
  * re-parented (its `process.ppid` changes) and nobody is left to press Ctrl+C, so that counts as
- * an interrupt too (reported as `SIGHUP`). One pair of process listeners and one unref'ed poll
- * timer are installed while anyone is subscribed (however many Prisma runs are in flight) and
- * removed with the last subscriber, so the default Node behaviour comes back when nothing is running.
+ * an interrupt too (reported as `SIGHUP`); so does the reader of stdout going away (`| head`,
+ * reported as `SIGPIPE`, which is what would stop any other command-line tool). One set of process
+ * listeners and one unref'ed poll timer are installed while anyone is subscribed (however many
+ * Prisma runs are in flight) and removed with the last subscriber, so the default Node behaviour
+ * comes back when nothing is running.
  */
 export function createProcessInterrupts(pollMs: number = PARENT_POLL_INTERVAL_MS): InterruptSource {
   const listeners = new Set<(signal: NodeJS.Signals) => void>();
   const dispatch = (signal: NodeJS.Signals) => {
     for (const listener of [...listeners]) listener(signal);
+  };
+  const onStdoutError = (error: Error) => {
+    if (isClosedPipe(error)) dispatch('SIGPIPE');
   };
   let poll: NodeJS.Timeout | undefined;
   return (onInterrupt) => {
@@ -75,6 +86,7 @@ export function createProcessInterrupts(pollMs: number = PARENT_POLL_INTERVAL_MS
     if (listeners.size === 0) {
       process.on('SIGINT', dispatch);
       process.on('SIGTERM', dispatch);
+      process.stdout.on('error', onStdoutError);
       const parent = process.ppid;
       poll = setInterval(() => {
         if (process.ppid !== parent) dispatch('SIGHUP');
@@ -85,6 +97,7 @@ export function createProcessInterrupts(pollMs: number = PARENT_POLL_INTERVAL_MS
       if (!listeners.delete(listener) || listeners.size > 0) return;
       process.off('SIGINT', dispatch);
       process.off('SIGTERM', dispatch);
+      process.stdout.off('error', onStdoutError);
       clearInterval(poll);
       poll = undefined;
     };
@@ -111,7 +124,8 @@ export function resolveContext(partial: Partial<CliContext> = {}): CliContext {
     cwd: partial.cwd ?? process.cwd(),
     env,
     io: partial.io ?? {
-      out: (line) => process.stdout.write(`${line}\n`),
+      // Once the reader of stdout is gone (`| head`), the rest of the output has nowhere to go.
+      out: (line) => void (process.stdout.writable && process.stdout.write(`${line}\n`)),
       err: (line) => process.stderr.write(`${line}\n`),
       drain: () => (process.stdout.writableNeedDrain ? new Promise((resolve) => process.stdout.once('drain', () => resolve())) : Promise.resolve()),
     },

@@ -10,7 +10,8 @@ export type CliErrorCode =
   | 'ROOT_NOT_FOUND'
   | 'PRECHECK_FAILED'
   | 'FILE_UNREADABLE'
-  | 'SCHEMA_ENGINE_UNAVAILABLE';
+  | 'SCHEMA_ENGINE_UNAVAILABLE'
+  | 'SCHEMA_NOT_UPGRADED';
 
 /** A mistake the user can fix; printed as one line without a stack trace. */
 export class CliError extends Error {

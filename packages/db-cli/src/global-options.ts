@@ -34,7 +34,7 @@ export function withGlobalOptions(yargs: Argv): Argv<GlobalArgs> {
     })
     .option('cwd', {
       type: 'string',
-      describe: 'Project directory [default: the nearest folder upwards with a package.json]',
+      describe: 'Project directory [default: the current folder when it holds src/app/db, else the nearest folder upwards holding src/app/db or a package.json]',
       global: true,
     })
     .option('env-file', {

@@ -46,6 +46,8 @@ export interface ExecuteSqlOptions {
   /** Name for messages. Default: the URL's database name. */
   readonly database?: string | undefined;
   /** Base of a relative SQLite path (the database folder). Default `process.cwd()`. */
+  /** Folders the driver package is also looked for from, after `baseDir` (see {@link MigratorOptions.driverDirs}). Default none. */
+  readonly driverDirs?: readonly string[] | undefined;
   readonly baseDir?: string | undefined;
   /** Connect timeout. Default 10 000 ms ({@link EXECUTE_SQL_DEFAULTS}). */
   readonly connectTimeoutMs?: number | undefined;
@@ -152,6 +154,7 @@ export async function streamSql(options: ExecuteSqlOptions, sink: SqlRowSink): P
       url: options.url,
       connectTimeoutMs: options.connectTimeoutMs ?? EXECUTE_SQL_DEFAULTS.connectTimeoutMs,
       baseDir: options.baseDir ?? process.cwd(),
+      driverDirs: options.driverDirs ?? [],
       write,
     });
   } catch (error) {

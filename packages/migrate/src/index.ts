@@ -56,6 +56,7 @@ export { DRIVER_PACKAGES, DriverMissingError } from './drivers.js';
 export { PRISMA_ADVISORY_LOCK_KEY, connectPostgres } from './dialects/postgres/connection.js';
 export { MYSQL_MIGRATIONS_DDL, PRISMA_MYSQL_LOCK_NAME, PRISMA_MYSQL_LOCK_TIMEOUT_SECONDS, connectMysql } from './dialects/mysql/connection.js';
 export { SQLITE_LOCKING_MODE, SQLITE_MIGRATIONS_DDL, connectSqlite } from './dialects/sqlite/connection.js';
+export { sqliteFilePath } from './dialects/sqlite/file.js';
 export type {
   DeployResult,
   MarkRolledBackResult,

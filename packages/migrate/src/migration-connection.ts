@@ -129,4 +129,6 @@ export interface ConnectOptions {
   readonly baseDir?: string | undefined;
   /** Read-only work (status): SQLite then neither creates the file nor writes to it. Default `false`. */
   readonly readOnly?: boolean | undefined;
+  /** Folders the driver package is also looked for from, after `baseDir` and before `@kusto/migrate`'s own (see {@link MigratorOptions.driverDirs}). Default none. */
+  readonly driverDirs?: readonly string[] | undefined;
 }

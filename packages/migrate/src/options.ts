@@ -75,6 +75,13 @@ export interface MigratorOptions {
    * then has `cancelled: true`. Default: none.
    */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Folders the driver package (`pg`, `mariadb`, `better-sqlite3`) is also looked for from (their
+   * `node_modules` upwards), in order, after the database folder (the project's own, always first)
+   * and before `@kusto/migrate`'s own location. A tool installed elsewhere (a global `kusto-db`)
+   * adds its own folder. Default none.
+   */
+  readonly driverDirs?: readonly string[] | undefined;
 }
 
 /** {@link MigratorOptions} with every default applied. */
@@ -94,6 +101,7 @@ export interface MigratorConfig {
   readonly generateId: () => string;
   readonly connect: ConnectMigrationDatabase;
   readonly signal: AbortSignal | undefined;
+  readonly driverDirs: readonly string[];
 }
 
 /** Merges options with defaults once; throws {@link UnsupportedMigrationProviderError} for a provider without a runner. */
@@ -116,6 +124,7 @@ export function resolveMigratorConfig(options: MigratorOptions): MigratorConfig 
     generateId: options.generateId ?? randomUUID,
     connect,
     signal: options.signal,
+    driverDirs: options.driverDirs ?? [],
   };
 }
 

@@ -30,7 +30,7 @@ export interface ProbeConnection {
 }
 
 /** Opens one probe connection; must give up after `connectTimeoutMs`. */
-export type OpenProbeConnection = (url: string, connectTimeoutMs: number) => Promise<ProbeConnection>;
+export type OpenProbeConnection = (url: string, connectTimeoutMs: number, driverDirs?: readonly string[]) => Promise<ProbeConnection>;
 
 /** Options of {@link probeTransactionPooler}. */
 export interface PoolerProbeOptions {
@@ -47,6 +47,8 @@ export interface PoolerProbeOptions {
    * itself in another round; a direct URL never fires in any. Default 3 ({@link POOLER_PROBE_DEFAULTS}).
    */
   readonly rounds?: number | undefined;
+  /** Folders `pg` is looked for from before `@kusto/migrate`'s own (the project's first). Default none. */
+  readonly driverDirs?: readonly string[] | undefined;
   /** Opens a connection. Default: a `pg.Client` on a socket the probe can drop. */
   readonly open?: OpenProbeConnection | undefined;
   /** Monotonic milliseconds for `durationMs` and the deadline. Default `performance.now`. */
@@ -120,8 +122,8 @@ export function judgeRounds(rounds: readonly PoolerProbeRound[], wanted: number)
 }
 
 /** The default {@link OpenProbeConnection}: `pg.Client` over a socket the probe owns, so `abort` never waits for the server. */
-export const openPgProbeConnection: OpenProbeConnection = async (url, connectTimeoutMs) => {
-  const { Client } = await loadDriver<typeof pg>(DRIVER_PACKAGES.postgresql, 'postgresql');
+export const openPgProbeConnection: OpenProbeConnection = async (url, connectTimeoutMs, driverDirs = []) => {
+  const { Client } = await loadDriver<typeof pg>(DRIVER_PACKAGES.postgresql, 'postgresql', driverDirs);
   const socket = new net.Socket();
   const client = new Client({
     connectionString: splitSchemaParameter(url).url,
@@ -175,7 +177,7 @@ export async function probeTransactionPooler(options: PoolerProbeOptions): Promi
   let connected = false;
 
   const connect = async (): Promise<ProbeConnection> => {
-    const connection = await open(options.url, timeoutMs - (monotonic() - started));
+    const connection = await open(options.url, timeoutMs - (monotonic() - started), options.driverDirs ?? []);
     // Opened after the deadline: nobody will use it, drop it now.
     if (state !== 'running') {
       await connection.close('abort');

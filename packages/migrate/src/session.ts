@@ -36,6 +36,7 @@ export async function withConnection<T>(
     url: config.url,
     connectTimeoutMs: config.connectTimeoutMs,
     baseDir: config.baseDir,
+    driverDirs: config.driverDirs,
     readOnly: options.readOnly === true,
   });
   try {

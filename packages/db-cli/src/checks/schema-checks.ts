@@ -1,4 +1,5 @@
 import { SchemaError, type DatabaseFolder, type SkippedFolder } from '@kusto/db';
+import { CliError } from '../errors.js';
 import { urlEnvVarOf, urlStateOf } from '../targets/database-url.js';
 
 /** One rule `kusto-db validate` applies on top of `prisma validate`. */
@@ -92,4 +93,21 @@ export function assertPrisma7Schema(folder: DatabaseFolder): void {
  */
 export function assertUsableSchema(folder: DatabaseFolder): void {
   if (folder.schema.hasUrl && folder.schema.urlEnv === undefined) assertPrisma7Schema(folder);
+}
+
+/**
+ * For the commands that change a database (`migrate -t deploy/resolve`, `rollback`, `seed`,
+ * `execute --write`, and the Prisma-backed ones through {@link assertPrisma7Schema}): refuses, before
+ * anything connects, every folder whose schema still has a datasource `url` (the Prisma 6 style
+ * included), one line each with its fix, so no database is changed by a project half on Prisma 6.
+ */
+export function refuseUnupgradedSchemas(folders: readonly DatabaseFolder[], command: string): void {
+  const lines = folders
+    .filter((folder) => folder.schema.hasUrl)
+    .map((folder) => `${folder.schemaPath} (database "${folder.name}"): the datasource has a url, which Prisma 7 rejects: ${schemaUrlFix(folder)}`);
+  if (lines.length === 0) return;
+  throw new CliError(
+    'SCHEMA_NOT_UPGRADED',
+    `kusto-db ${command} changes the database, and refuses a schema Prisma 7 rejects until it is upgraded:\n${lines.join('\n')}\nNothing was run.`,
+  );
 }

@@ -6,7 +6,7 @@ import { checkDatabase } from '../checks/schema-checks.js';
 import type { GlobalArgs } from '../global-options.js';
 import { describeDatabase, type DatabaseListing } from './list.js';
 import { CliError } from '../errors.js';
-import { discover, projectDirOf } from '../targets/resolve-targets.js';
+import { discover, projectDirOf, rootLine } from '../targets/resolve-targets.js';
 import { readInstalledVersions } from './version.js';
 
 /** Everything `kusto-db debug` reports; URLs only redacted. */
@@ -69,6 +69,7 @@ export const debugCommand: KustoCommand<GlobalArgs & { json: boolean }> = {
   builder: (yargs) => yargs.option('json', { type: 'boolean', default: false, describe: 'Print JSON' }),
   run(args, context) {
     const report = collectDebugReport(args, context);
+    if (report.root !== null) context.io.err(rootLine(report.root));
     if (args.json) {
       context.io.out(JSON.stringify(report, null, 2));
       return { exitCode: 0 };

@@ -6,10 +6,11 @@ import { CliError } from '../errors.js';
 import type { GlobalArgs } from '../global-options.js';
 import { palette } from '../output/colors.js';
 import { formatDuration, renderTable, roundMs } from '../output/table.js';
+import { refuseUnupgradedSchemas } from '../checks/schema-checks.js';
 import { guardDangerous, isCommandResult } from '../safety/guard-dangerous.js';
 import { connectionReport, describeVia } from '../targets/connection-url.js';
 import { resolveTargets, workingDirOf } from '../targets/resolve-targets.js';
-import { describeRunnerError, loadRunner, prepareRunnerTargets, withInterruptSignal, type RunnerTarget } from './runner-support.js';
+import { CLI_DRIVER_DIRS, describeRunnerError, loadRunner, prepareRunnerTargets, withInterruptSignal, type RunnerTarget } from './runner-support.js';
 
 export interface ExecuteArgs extends GlobalArgs {
   readonly query: string | undefined;
@@ -105,7 +106,7 @@ async function runStreaming(target: RunnerTarget, sql: string, args: ExecuteArgs
     context.io.out(`{"database":${JSON.stringify(database)},"connection":${JSON.stringify(connectionReport(target))},"write":${String(args.write)},"rows":[`);
   };
   const result = await streamSql(
-    { url: target.url, sql, provider, write: args.write, database, baseDir: target.folder.dir, monotonic: context.now, signal },
+    { url: target.url, sql, provider, write: args.write, database, baseDir: target.folder.dir, driverDirs: CLI_DRIVER_DIRS, monotonic: context.now, signal },
     {
       fields: (fields, index) => {
         if (index === lastIndex) names = fields.map((field) => field.name);
@@ -211,6 +212,7 @@ export const executeCommand: KustoCommand<ExecuteArgs> = {
         action: 'execute --write',
         consequence: 'runs SQL that may change or delete data',
         force: args.force,
+        requirements: (folder) => refuseUnupgradedSchemas([folder], 'execute --write'),
         precheck: async (folder) => {
           const [target] = await prepareRunnerTargets([folder], context, 'preferDirect');
           prepared = { target: target!, sql: await readSql(source, workingDirOf(args, context)) };

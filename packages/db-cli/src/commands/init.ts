@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { KustoCommand } from '../command.js';
 import { CliError } from '../errors.js';
 import type { GlobalArgs } from '../global-options.js';
-import { projectDirOf } from '../targets/resolve-targets.js';
+import { projectDirOf, rootLine } from '../targets/resolve-targets.js';
 import { INIT_PROVIDERS, renderPrismaConfig, renderSchema, renderSeed, type InitProvider } from '../templates/scaffold.js';
 
 export interface InitArgs extends GlobalArgs {
@@ -23,7 +23,9 @@ export const initCommand: KustoCommand<InitArgs> = {
   async run(args, context) {
     assertDatabaseName(args.name);
     const projectDir = projectDirOf(args, context);
-    const dir = path.join(resolveRoot({ cwd: projectDir, root: args.root, layout: 'src' }), args.name);
+    const root = resolveRoot({ cwd: projectDir, root: args.root, layout: 'src' });
+    context.io.err(rootLine(root));
+    const dir = path.join(root, args.name);
     if (fs.existsSync(path.join(dir, 'schema.prisma'))) {
       throw new CliError('ALREADY_EXISTS', `${path.relative(projectDir, dir)}/schema.prisma already exists; nothing was written.`);
     }

@@ -7,7 +7,7 @@ import { renderTable } from '../output/table.js';
 import { chooseConnectionUrl } from '../targets/connection-url.js';
 import { urlStateOf } from '../targets/database-url.js';
 import { migrationFolders } from '../targets/migration-folders.js';
-import { resolveTargets } from '../targets/resolve-targets.js';
+import { resolveTargets, rootLine } from '../targets/resolve-targets.js';
 
 /** One row of `kusto-db list`. The URL appears only redacted. */
 export interface DatabaseListing {
@@ -63,13 +63,14 @@ export const listCommand: KustoCommand<GlobalArgs & { json: boolean }> = {
   describe: 'List the databases: provider, URL variable, redacted target, the URL migrations use, client, migrations, seed',
   builder: (yargs) => yargs.option('json', { type: 'boolean', default: false, describe: 'Print JSON instead of a table' }),
   run(args, context) {
-    const { projectDir, discovery, databases } = resolveTargets(args, 'all-by-default', context, 'list');
+    // The table's own first line names the root; the JSON document has it as `root`, and stderr says it too.
+    const { projectDir, discovery, databases } = resolveTargets(args, 'all-by-default', context, 'list', { announceRoot: args.json });
     const listings = databases.map((folder) => describeDatabase(folder, context.env, redactUrl));
     if (args.json) {
       context.io.out(JSON.stringify({ root: discovery.root, envFile: context.envFile ?? null, databases: listings, skipped: discovery.skipped }, null, 2));
       return { exitCode: 0 };
     }
-    context.io.out(`Databases under ${discovery.root}:`);
+    context.io.out(`${rootLine(discovery.root)}:`);
     const rows = listings.map((l) => [
       l.name,
       l.provider ?? '?',

@@ -10,8 +10,9 @@ import { palette } from '../output/colors.js';
 import { formatDuration } from '../output/table.js';
 import { guardDangerous, isCommandResult } from '../safety/guard-dangerous.js';
 import { describeVia } from '../targets/connection-url.js';
+import { refuseUnupgradedSchemas } from '../checks/schema-checks.js';
 import { resolveTargets } from '../targets/resolve-targets.js';
-import { describeRunnerError, loadRunner, prepareRunnerTargets, withInterruptSignal, type RunnerTarget } from './runner-support.js';
+import { CLI_DRIVER_DIRS, describeRunnerError, loadRunner, prepareRunnerTargets, withInterruptSignal, type RunnerTarget } from './runner-support.js';
 
 /** Migrations `rollback` reverts when `-t` is not given. */
 export const DEFAULT_ROLLBACK_TARGET = '1';
@@ -42,7 +43,7 @@ function describeTarget(target: RollbackTarget): string {
 /** A read-only rehearsal: the plan, or why the rollback is refused. Never changes the database. */
 async function plan(target: RunnerTarget, rollbackTarget: RollbackTarget): Promise<RollbackResult> {
   const { createMigrator, migratorOptionsForFolder } = await loadRunner();
-  return createMigrator(migratorOptionsForFolder(target.folder, target.url)).rollback({ ...rollbackTarget, dryRun: true });
+  return createMigrator(migratorOptionsForFolder(target.folder, target.url, { driverDirs: CLI_DRIVER_DIRS })).rollback({ ...rollbackTarget, dryRun: true });
 }
 
 /** For a step count that looks like the start of a migration name (a timestamp): how to name it instead. */
@@ -159,6 +160,7 @@ export const rollbackCommand: KustoCommand<RollbackArgs> = {
         consequence: 'runs the down.sql of the migrations listed above and removes them from _prisma_migrations',
         force: args.force,
         validate: (folder) => void parseRollbackTarget(args.target, folder),
+        requirements: (folder) => refuseUnupgradedSchemas([folder], 'rollback'),
         precheck: async (folder) => {
           // The rollback holds Prisma's migration lock: one server session, checked before any prompt.
           const [target] = await prepareRunnerTargets([folder], context, 'session');
@@ -180,6 +182,7 @@ export const rollbackCommand: KustoCommand<RollbackArgs> = {
     return withInterruptSignal(context, async (signal, interrupted) => {
       const migrator = createMigrator(
         migratorOptionsForFolder(target.folder, target.url, {
+          driverDirs: CLI_DRIVER_DIRS,
           logger: { info: (message) => context.io.out(`  ${message}`), warn: () => undefined },
           signal,
         }),

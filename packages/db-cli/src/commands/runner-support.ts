@@ -4,9 +4,12 @@
 import { parseDatabaseUrl, scrubSecrets, type DatabaseFolder } from '@kusto/db';
 import type { CliContext } from '../context.js';
 import type * as RunnerModule from '@kusto/migrate';
+import { CLI_DRIVER_DIRS } from '../driver-dirs.js';
 import { CliError } from '../errors.js';
 import { palette } from '../output/colors.js';
 import { chooseConnectionUrl, verifySessions, type ConnectionNeed, type ConnectionUrl } from '../targets/connection-url.js';
+
+export { CLI_DRIVER_DIRS };
 
 /** The migration runner library, loaded on first use. */
 export type Runner = typeof RunnerModule;
@@ -90,7 +93,7 @@ export async function unreachableReason(target: RunnerTarget): Promise<string | 
   const connect = MIGRATION_PROVIDERS[target.folder.schema.provider ?? 'postgresql'];
   if (!connect) return undefined;
   try {
-    const connection = await connect({ database: target.folder.name, url: target.url, connectTimeoutMs: REACHABILITY_TIMEOUT_MS, baseDir: target.folder.dir, readOnly: true });
+    const connection = await connect({ database: target.folder.name, url: target.url, connectTimeoutMs: REACHABILITY_TIMEOUT_MS, baseDir: target.folder.dir, driverDirs: CLI_DRIVER_DIRS, readOnly: true });
     await connection.close();
     return undefined;
   } catch (error) {

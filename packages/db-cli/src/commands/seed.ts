@@ -2,6 +2,7 @@ import type { KustoCommand } from '../command.js';
 import type { GlobalArgs } from '../global-options.js';
 import { palette } from '../output/colors.js';
 import { forEachDatabase, summarize, type DatabaseWork } from '../targets/for-each-database.js';
+import { refuseUnupgradedSchemas } from '../checks/schema-checks.js';
 import { resolveTargets } from '../targets/resolve-targets.js';
 import { describeRunnerError, loadRunner, prepareRunnerTargets, unreachableReason } from './runner-support.js';
 
@@ -21,6 +22,7 @@ export const seedCommand: KustoCommand<SeedArgs> = {
   builder: (yargs) => yargs,
   async run(args, context) {
     const { databases } = resolveTargets(args, 'all-by-default', context, 'seed');
+    refuseUnupgradedSchemas(databases, 'seed');
     const targets = await prepareRunnerTargets(databases, context, 'main');
     const byName = new Map(targets.map((target) => [target.folder.name, target]));
     const { runSeed } = await loadRunner();

@@ -1,5 +1,5 @@
 import { expect, test } from '@jest/globals';
-import { CONFIRMATION_ROUNDS, confirmDangerous, type ConfirmOptions } from './confirm-dangerous.js';
+import { CONFIRMATION_ROUNDS, confirmDangerous, wrongCodeMessage, type ConfirmOptions } from './confirm-dangerous.js';
 import type { PromptQuestion } from './prompt.js';
 
 const ACTION = { action: 'push', database: 'user', consequence: 'changes its tables' };
@@ -32,14 +32,14 @@ test(`typing back both codes (CONFIRMATION_ROUNDS = 2) confirms`, async () => {
   const { prompt, questions } = person((code) => code);
   expect(await confirmDangerous(ACTION, options({ prompt }))).toEqual({ outcome: 'confirmed' });
   expect(questions).toHaveLength(2);
-  expect(questions[0]).toMatch(/^\(1\/2\) Type [A-Z0-9]{4} to push database "user"$/);
+  expect(questions[0]).toMatch(/^\(1\/2\) Type [A-HJ-NP-Z2-9]{4} to push database "user"$/);
 });
 
 test('a wrong first code cancels without asking again', async () => {
   const { prompt, questions } = person(() => 'NOPE');
   const result = await confirmDangerous(ACTION, options({ prompt }));
   expect(result.outcome).toBe('cancelled');
-  expect(result.message).toMatch(/"NOPE" is not [A-Z0-9]{4}\. Nothing was changed/);
+  expect(result.message).toMatch(/"NOPE" is not [A-HJ-NP-Z2-9]{4}\. Nothing was changed/);
   expect(questions).toHaveLength(1);
 });
 
@@ -81,4 +81,18 @@ test('without a terminal it refuses, with a message naming --force, and never pr
 test('--force proceeds without prompting, with or without a terminal', async () => {
   expect(await confirmDangerous(ACTION, options({ interactive: false, force: true }))).toEqual({ outcome: 'forced' });
   expect(await confirmDangerous(ACTION, options({ interactive: true, force: true }))).toEqual({ outcome: 'forced' });
+});
+
+test('each question carries a validate that refuses a wrong code in place, saying what to type, and takes the right one', async () => {
+  const verdicts: (true | string)[] = [];
+  const prompt = (question: PromptQuestion) => {
+    const code = /Type (\S+) to/.exec(question.message)![1]!;
+    for (const typed of ['', code.toLowerCase(), ` ${code}`, `${code}X`, code]) verdicts.push(question.validate!(typed));
+    return Promise.resolve(code);
+  };
+  expect(await confirmDangerous(ACTION, options({ prompt }))).toEqual({ outcome: 'confirmed' });
+  expect(verdicts).toHaveLength(10);
+  expect(verdicts.filter((verdict) => verdict === true)).toHaveLength(2);
+  for (const verdict of verdicts.filter((verdict) => verdict !== true)) expect(verdict).toMatch(/^That is not [A-HJ-NP-Z2-9]{4}: type [A-HJ-NP-Z2-9]{4} exactly as shown, or press Ctrl\+C to cancel\.$/);
+  expect(wrongCodeMessage('AB2C')).toBe('That is not AB2C: type AB2C exactly as shown, or press Ctrl+C to cancel.');
 });

@@ -45,9 +45,16 @@ export function refusalWithoutTerminal(
   return `Refusing to run kusto-db ${action.action} -d ${action.database} without a terminal to confirm it. Run it in a terminal, or add --force if you are sure.`;
 }
 
+/** What the prompt says under a code typed back wrong; the prompt stays open for another try. */
+export function wrongCodeMessage(code: string): string {
+  return `That is not ${code}: type ${code} exactly as shown, or press Ctrl+C to cancel.`;
+}
+
 /**
- * Asks the person to type back a fresh random code, {@link CONFIRMATION_ROUNDS} times. Any
- * mismatch cancels at once. Without a terminal it refuses unless `force` is set.
+ * Asks the person to type back a fresh random code, {@link CONFIRMATION_ROUNDS} times. A wrong
+ * code is refused in place by the prompt's `validate` (the person may type it again or press
+ * Ctrl+C); Ctrl+C, or an answer that is still not the code (a prompt without `validate`), cancels
+ * at once. Without a terminal it refuses unless `force` is set.
  */
 export async function confirmDangerous(action: DangerousAction, options: ConfirmOptions): Promise<ConfirmationResult> {
   const { io } = options;
@@ -63,6 +70,7 @@ export async function confirmDangerous(action: DangerousAction, options: Confirm
     const code = createConfirmationCode(options.random);
     const answer = await options.prompt({
       message: `(${round}/${rounds}) Type ${code} to ${action.action} database "${action.database}"`,
+      validate: (typed) => typed === code || wrongCodeMessage(code),
     });
     if (answer !== code) {
       return {

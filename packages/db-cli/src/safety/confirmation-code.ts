@@ -1,7 +1,10 @@
 import { randomInt } from 'node:crypto';
 
-/** Characters a confirmation code is made of. */
-export const CODE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+/**
+ * Characters a confirmation code is made of: A–Z and 0–9 without the look-alikes `O`/`0` and
+ * `I`/`1`, so a code read off the screen is typed back as shown (32 characters: 20 bits per code).
+ */
+export const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 /** Length of a confirmation code. */
 export const CODE_LENGTH = 4;
 

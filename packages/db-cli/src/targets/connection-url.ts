@@ -10,6 +10,7 @@ import {
   type DatabaseFolder,
 } from '@kusto/db';
 import type { CliContext } from '../context.js';
+import { CLI_DRIVER_DIRS } from '../driver-dirs.js';
 import { CliError } from '../errors.js';
 import type { PoolerProbeResult } from '@kusto/migrate';
 import { palette } from '../output/colors.js';
@@ -29,6 +30,8 @@ export type ConnectionNeed = 'session' | 'preferDirect' | 'main';
 /** The URL a command connects with, and where it came from. `url` is never printed. */
 export interface ConnectionUrl {
   readonly database: string;
+  /** The database's folder: drivers are looked for upwards from it first (the project's own). */
+  readonly folderDir: string;
   /** The variable the URL was read from (`RDS_USER_DIRECT_URL` or `RDS_USER_URL`). */
   readonly envVar: string;
   readonly kind: 'direct' | 'main';
@@ -54,7 +57,7 @@ export type ConnectionChoice =
 export function chooseConnectionUrl(folder: DatabaseFolder, env: NodeJS.ProcessEnv, need: ConnectionNeed): ConnectionChoice {
   const main = urlStateOf(folder, env);
   const direct = resolveDirectUrlSource(folder, undefined, env);
-  const base = { database: folder.name, mainEnvVar: main.envVar, directEnvVar: direct.envVar };
+  const base = { database: folder.name, folderDir: folder.dir, mainEnvVar: main.envVar, directEnvVar: direct.envVar };
   if (need !== 'main' && direct.url !== undefined) {
     if (need === 'session' && declaresTransactionPooler(direct.url)) {
       return {
@@ -88,10 +91,10 @@ export function connectionReport(connection: ConnectionUrl): { readonly envVar: 
 }
 
 /** Asks whether a URL goes through a transaction pooler (see `probeTransactionPooler` in `@kusto/migrate`). */
-export type PoolerProbe = (url: string) => Promise<PoolerProbeResult>;
+export type PoolerProbe = (url: string, options?: { readonly driverDirs?: readonly string[] }) => Promise<PoolerProbeResult>;
 
 /** The real probe, loaded on first use so commands that never need it do not load `pg`. */
-export const defaultPoolerProbe: PoolerProbe = async (url) => (await import('@kusto/migrate')).probeTransactionPooler({ url });
+export const defaultPoolerProbe: PoolerProbe = async (url, options = {}) => (await import('@kusto/migrate')).probeTransactionPooler({ url, driverDirs: options.driverDirs });
 
 /** The refusal when the probe found a transaction pooler behind a URL without the flag. */
 export function probedPoolerProblem(connection: ConnectionUrl, evidence: string): string {
@@ -115,7 +118,7 @@ export async function verifySessions(
   warn: (line: string) => void,
 ): Promise<string[]> {
   const probed = await Promise.all(
-    connections.filter((connection) => connection.needsProbe).map(async (connection) => ({ connection, result: await probe(connection.url) })),
+    connections.filter((connection) => connection.needsProbe).map(async (connection) => ({ connection, result: await probe(connection.url, { driverDirs: [connection.folderDir, ...CLI_DRIVER_DIRS] }) })),
   );
   const problems: string[] = [];
   for (const { connection, result } of probed) {

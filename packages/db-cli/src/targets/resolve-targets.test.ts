@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { InvalidDatabaseNameError, UnknownDatabaseError } from '@kusto/db';
 import { CliError } from '../errors.js';
 import type { GlobalArgs } from '../global-options.js';
@@ -73,4 +73,43 @@ test('the walk up stops at a .git folder or the file system root: the current di
   } finally {
     fs.rmSync(top, { recursive: true, force: true });
   }
+});
+
+describe('a folder holding the database root is the project, package.json or not', () => {
+  let inner: string;
+  beforeAll(() => {
+    // A project of its own (no package.json) inside the fixture project, as bench/.fixtures/<hash> is inside bench/.
+    inner = path.join(project, 'tools', 'sandbox');
+    const own = path.join(inner, 'src', 'app', 'db', 'own');
+    fs.mkdirSync(own, { recursive: true });
+    fs.writeFileSync(path.join(own, 'schema.prisma'), schemaFor('postgresql', USER_MODELS));
+  });
+
+  test('list in it lists its own databases, not the parent project\'s, and says where it looked first', async () => {
+    expect(findProjectDir(inner)).toBe(inner);
+    expect(findProjectDir(path.join(inner, 'src', 'app'))).toBe(inner);
+    const output = capture();
+    expect(await runCli(['list', '--json'], { cwd: inner, env: { PATH: process.env.PATH }, io: output.io })).toBe(0);
+    expect((JSON.parse(output.out.join('\n')) as { databases: { name: string }[] }).databases.map((database) => database.name)).toEqual(['own']);
+    expect(output.firstErr()).toBe(`Databases under ${path.join(inner, 'src', 'app', 'db')}`);
+  });
+
+  test('every command\'s first line names the root; a destructive one names it before the first code', async () => {
+    const events: string[] = [];
+    const io = { out: (line: string) => void events.push(`out ${line}`), err: (line: string) => void events.push(`err ${line}`) };
+    const prompt = (question: { message: string }) => {
+      events.push(`prompt ${question.message}`);
+      return Promise.resolve('WRONG');
+    };
+    const env = { PATH: process.env.PATH, RDS_OWN_URL: 'postgresql://app:pw@127.0.0.1:1/own' };
+    const code = await runCli(['execute', '-d', 'own', '--write', '-q', 'SELECT 1'], { cwd: inner, env, io, interactive: true, prompt });
+    expect(code).toBe(130);
+    expect(events[0]).toBe(`err Databases under ${path.join(inner, 'src', 'app', 'db')}`);
+    expect(events.findIndex((event) => event.startsWith('prompt '))).toBeGreaterThan(0);
+    for (const argv of [['status'], ['validate', '--no-env'], ['debug'], ['upgrade-schema'], ['seed']]) {
+      const output = capture();
+      await runCli(argv, { cwd: inner, env, io: output.io });
+      expect([argv[0], output.firstErr()]).toEqual([argv[0], `Databases under ${path.join(inner, 'src', 'app', 'db')}`]);
+    }
+  });
 });

@@ -1,4 +1,4 @@
-import { assertDatabaseName, discoverDatabases, RootNotFoundError, UnknownDatabaseError, type DatabaseFolder, type Discovery } from '@kusto/db';
+import { assertDatabaseName, DEFAULT_ROOT, discoverDatabases, RootNotFoundError, UnknownDatabaseError, type DatabaseFolder, type Discovery } from '@kusto/db';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CliContext } from '../context.js';
@@ -25,25 +25,32 @@ export function workingDirOf(args: Pick<GlobalArgs, 'cwd'>, context: Pick<CliCon
 }
 
 /**
- * The nearest folder from `start` upwards that has a `package.json`, as npm finds a project;
- * `start` itself when none is found before a folder holding `.git` (the repository's top) or
+ * The project a command run in `start` works on: the nearest folder from `start` upwards that
+ * holds the database root ({@link DEFAULT_ROOT}) or a `package.json`, so the folder you stand in is
+ * the project when it holds the root, whether or not it has a `package.json` (a folder of its own
+ * inside another project is not that project), and any subfolder of a project finds it as npm
+ * does. `start` itself when none is found before a folder holding `.git` (the repository's top) or
  * the file system root.
  */
 export function findProjectDir(start: string): string {
   for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (fs.existsSync(path.join(dir, DEFAULT_ROOT)) || fs.existsSync(path.join(dir, 'package.json'))) return dir;
     if (fs.existsSync(path.join(dir, '.git')) || path.dirname(dir) === dir) return path.resolve(start);
   }
 }
 
 /**
  * Absolute project directory: `--cwd` when given; with `--root` given, the current directory
- * (which `--root` is relative to); otherwise the nearest folder upwards with a `package.json`
- * ({@link findProjectDir}), so `kusto-db` works from any subfolder of the project.
+ * (which `--root` is relative to); otherwise {@link findProjectDir} from the current directory.
  */
 export function projectDirOf(args: Pick<GlobalArgs, 'cwd'> & Partial<Pick<GlobalArgs, 'root'>>, context: Pick<CliContext, 'cwd'>): string {
   if (args.cwd !== undefined || args.root !== undefined) return workingDirOf(args, context);
   return findProjectDir(context.cwd);
+}
+
+/** The line every command starts with (on stderr, so `--json` output stays one document): the root it works in. */
+export function rootLine(root: string): string {
+  return `Databases under ${root}`;
 }
 
 /** `@kusto/db` discovery, with a missing root explained in CLI terms. */
@@ -66,12 +73,24 @@ function requestedName(database: unknown): string | undefined {
   return database;
 }
 
+export interface ResolveTargetsOptions {
+  /** Print {@link rootLine} on the context's stderr once the root is found. Default true; `list` prints it on stdout itself. */
+  readonly announceRoot?: boolean;
+}
+
 /**
- * Resolves `-d` / `-a` / `--root` / `--cwd` to database folders through `@kusto/db` discovery.
+ * Resolves `-d` / `-a` / `--root` / `--cwd` to database folders through `@kusto/db` discovery,
+ * and (given an `io`) names the root it found first, before anything else the command prints.
  * Throws one-line user errors: `-d` with `-a`, a missing `-d` for a destructive command, an
  * invalid name, an unknown database (listing the known ones), a missing root.
  */
-export function resolveTargets(args: GlobalArgs, policy: TargetPolicy, context: Pick<CliContext, 'cwd'>, commandName: string): Targets {
+export function resolveTargets(
+  args: GlobalArgs,
+  policy: TargetPolicy,
+  context: Pick<CliContext, 'cwd'> & Partial<Pick<CliContext, 'io'>>,
+  commandName: string,
+  options: ResolveTargetsOptions = {},
+): Targets {
   const name = requestedName(args.database);
   if (name !== undefined && args.all) throw new CliError('USAGE', 'Pass either -d <database> or -a, not both.');
   if (policy === 'one-required' && name === undefined) {
@@ -83,6 +102,7 @@ export function resolveTargets(args: GlobalArgs, policy: TargetPolicy, context: 
   if (name !== undefined) assertDatabaseName(name);
   const projectDir = projectDirOf(args, context);
   const discovery = discover(projectDir, args.root);
+  if (options.announceRoot ?? true) context.io?.err(rootLine(discovery.root));
   if (name === undefined) return { projectDir, discovery, databases: [...discovery.databases.values()] };
   const folder = discovery.databases.get(name);
   if (!folder) {

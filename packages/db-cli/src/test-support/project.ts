@@ -38,14 +38,28 @@ export async function removeProject(project: string): Promise<void> {
   await fs.rm(project, { recursive: true, force: true });
 }
 
-/** An io that records lines. */
+/**
+ * An io that records lines. The line naming the root that every command prints first on stderr
+ * (`Databases under …`) is kept apart in `roots`, so tests about a command's own messages read
+ * them alone; `firstErr` is whatever stderr line came first (the root line's own tests read it).
+ */
 export function capture() {
   const out: string[] = [];
   const err: string[] = [];
+  const roots: string[] = [];
+  let firstErr: string | undefined;
   return {
     out,
     err,
-    io: { out: (line: string) => void out.push(line), err: (line: string) => void err.push(line) },
+    roots,
+    firstErr: () => firstErr,
+    io: {
+      out: (line: string) => void out.push(line),
+      err: (line: string) => {
+        firstErr ??= line;
+        (line.startsWith('Databases under ') ? roots : err).push(line);
+      },
+    },
     text: () => [...out, ...err].join('\n'),
   };
 }

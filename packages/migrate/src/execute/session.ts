@@ -58,6 +58,6 @@ export interface ExecuteErrorInfo {
 export interface ExecuteDialect {
   /** Why a statement may not run without write access (transaction control, mode changes, …), or `undefined`. */
   readOnlyRefusal(statement: SqlStatement): string | undefined;
-  open(options: { readonly url: string; readonly connectTimeoutMs: number; readonly baseDir: string; readonly write: boolean }): Promise<ExecuteSession>;
+  open(options: { readonly url: string; readonly connectTimeoutMs: number; readonly baseDir: string; readonly driverDirs: readonly string[]; readonly write: boolean }): Promise<ExecuteSession>;
   describeError(error: unknown, url: string): ExecuteErrorInfo;
 }

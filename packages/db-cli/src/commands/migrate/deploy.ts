@@ -4,12 +4,13 @@ import { EXIT_CANCELLED, EXIT_FAILED, EXIT_OK } from '../../command.js';
 import type { CliContext } from '../../context.js';
 import { palette } from '../../output/colors.js';
 import { formatDuration, renderTable } from '../../output/table.js';
+import { refuseUnupgradedSchemas } from '../../checks/schema-checks.js';
 import { countdown, resolveWaitSeconds } from '../../safety/countdown.js';
 import { resolveTargets } from '../../targets/resolve-targets.js';
 import type { DeployResult } from '@kusto/migrate';
 import { describeVia } from '../../targets/connection-url.js';
 import { migrationFolders } from '../../targets/migration-folders.js';
-import { describeRunnerError, loadRunner, prepareRunnerTargets, withInterruptSignal, type RunnerTarget } from '../runner-support.js';
+import { CLI_DRIVER_DIRS, describeRunnerError, loadRunner, prepareRunnerTargets, withInterruptSignal, type RunnerTarget } from '../runner-support.js';
 import type { MigrateType } from '../migrate.js';
 
 /** One database's line in the deploy summary. `notRun`: an earlier database failed, so it was not touched. */
@@ -89,6 +90,7 @@ export const migrateDeploy: MigrateType = {
     const wait = args['wait'];
     const seconds = resolveWaitSeconds(typeof wait === 'number' || typeof wait === 'string' ? wait : undefined, args['force'] === true);
     const { databases } = resolveTargets(args, 'all-by-default', context, 'migrate -t deploy');
+    refuseUnupgradedSchemas(databases, 'migrate -t deploy');
     // Deploy holds Prisma's migration lock for the whole run: one server session per database.
     const targets = await prepareRunnerTargets(databases, context, 'session');
     if (targets.length === 0) {
@@ -111,6 +113,7 @@ export const migrateDeploy: MigrateType = {
         }
         const migrator = createMigrator(
           migratorOptionsForFolder(target.folder, target.url, {
+            driverDirs: CLI_DRIVER_DIRS,
             logger: { info: (message) => context.io.out(`  ${message}`), warn: () => undefined },
             signal,
           }),

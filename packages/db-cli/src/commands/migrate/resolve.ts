@@ -4,9 +4,10 @@ import { CliError } from '../../errors.js';
 import { palette } from '../../output/colors.js';
 import { formatDuration } from '../../output/table.js';
 import { describeVia } from '../../targets/connection-url.js';
+import { refuseUnupgradedSchemas } from '../../checks/schema-checks.js';
 import { resolveTargets } from '../../targets/resolve-targets.js';
 import type { MigrateType } from '../migrate.js';
-import { describeRunnerError, loadRunner, prepareRunnerTargets } from '../runner-support.js';
+import { CLI_DRIVER_DIRS, describeRunnerError, loadRunner, prepareRunnerTargets } from '../runner-support.js';
 
 /**
  * `migrate -t resolve -d <db> --applied <m> | --rolled-back <m>`: records a migration as applied
@@ -28,10 +29,11 @@ export const migrateResolve: MigrateType = {
     }
     const started = context.now();
     const { databases } = resolveTargets(args, 'one-required', context, 'migrate -t resolve');
+    refuseUnupgradedSchemas(databases, 'migrate -t resolve');
     // Resolve takes the migration lock, as Prisma's does: one server session.
     const [target] = await prepareRunnerTargets(databases, context, 'session');
     const { createMigrator, migratorOptionsForFolder } = await loadRunner();
-    const migrator = createMigrator(migratorOptionsForFolder(target!.folder, target!.url));
+    const migrator = createMigrator(migratorOptionsForFolder(target!.folder, target!.url, { driverDirs: CLI_DRIVER_DIRS }));
     const result = await migrator.resolve(typeof applied === 'string' ? { applied } : { rolledBack: String(rolledBack) });
     const paint = palette(context.colors);
     const name = target!.folder.name;

@@ -8,7 +8,7 @@ import { palette } from '../../output/colors.js';
 import { renderTable } from '../../output/table.js';
 import { resolveTargets } from '../../targets/resolve-targets.js';
 import { connectionReport } from '../../targets/connection-url.js';
-import { inCliTerms, loadRunner, prepareRunnerTargets, type RunnerTarget } from '../runner-support.js';
+import { CLI_DRIVER_DIRS, inCliTerms, loadRunner, prepareRunnerTargets, type RunnerTarget } from '../runner-support.js';
 import type { MigrateType } from '../migrate.js';
 
 /** The words the table uses for each state. */
@@ -144,7 +144,7 @@ export async function runStatus(args: GlobalArgs & { readonly json?: unknown }, 
   const { createMigrator, migratorOptionsForFolder } = await loadRunner();
   // Read-only, so every database is read at once; the report keeps name order.
   const reports = await Promise.all(
-    targets.map(async (target) => ({ target, status: await createMigrator(migratorOptionsForFolder(target.folder, target.url)).status() })),
+    targets.map(async (target) => ({ target, status: await createMigrator(migratorOptionsForFolder(target.folder, target.url, { driverDirs: CLI_DRIVER_DIRS })).status() })),
   );
   const document = toDocument(reports);
   if (args.json === true) context.io.out(JSON.stringify(document, null, 2));

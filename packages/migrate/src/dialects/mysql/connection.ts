@@ -257,7 +257,7 @@ class MysqlMigrationConnection implements MigrationConnection {
 
 /** Opens one MySQL/MariaDB session for a migration run (the `mariadb` driver). */
 export async function connectMysql(options: ConnectOptions): Promise<MigrationConnection> {
-  const driver = await loadDriver<MariadbModule>(DRIVER_PACKAGES.mysql, 'mysql');
+  const driver = await loadDriver<MariadbModule>(DRIVER_PACKAGES.mysql, 'mysql', [options.baseDir, ...(options.driverDirs ?? [])]);
   let connection: Mariadb.Connection;
   try {
     connection = await driver.createConnection(mysqlConnectionConfig(options.url, options.connectTimeoutMs));

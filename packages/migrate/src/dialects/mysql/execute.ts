@@ -87,8 +87,8 @@ export const mysqlExecute: ExecuteDialect = {
     if (isMysqlTransactionControl(statement)) return 'it controls the transaction and could leave the read-only one';
     return mysqlReadOnlyRefusal(statement);
   },
-  async open({ url, connectTimeoutMs }) {
-    const driver = await loadDriver<typeof Mariadb>(DRIVER_PACKAGES.mysql, 'mysql');
+  async open({ url, connectTimeoutMs, baseDir, driverDirs }) {
+    const driver = await loadDriver<typeof Mariadb>(DRIVER_PACKAGES.mysql, 'mysql', [baseDir, ...driverDirs]);
     const connection = await driver.createConnection(mysqlConnectionConfig(url, connectTimeoutMs));
     connection.on('error', () => undefined);
     return new MysqlExecuteSession(connection, driver, url);

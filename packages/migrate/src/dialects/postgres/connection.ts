@@ -311,7 +311,7 @@ class PostgresMigrationConnection implements MigrationConnection {
  */
 export async function connectPostgres(options: PostgresConnectOptions): Promise<MigrationConnection> {
   const { url, schema } = splitSchemaParameter(options.url);
-  const pg = await loadDriver<PgModule>(DRIVER_PACKAGES.postgresql, 'postgresql');
+  const pg = await loadDriver<PgModule>(DRIVER_PACKAGES.postgresql, 'postgresql', [options.baseDir, ...(options.driverDirs ?? [])]);
   const client = new pg.Client({
     connectionString: url,
     connectionTimeoutMillis: options.connectTimeoutMs,

@@ -96,9 +96,9 @@ export const postgresExecute: ExecuteDialect = {
     if (isPostgresTransactionControl(statement) || changesReadOnlyMode(statement.code)) return 'it controls the transaction and could leave the read-only one';
     return postgresSideEffectRefusal(statement);
   },
-  async open({ url: rawUrl, connectTimeoutMs }) {
-    const pgModule = await loadDriver<typeof pg>(DRIVER_PACKAGES.postgresql, 'postgresql');
-    const Cursor = await loadDriver<typeof PgCursor>(DRIVER_PACKAGES.postgresqlCursor, 'postgresql');
+  async open({ url: rawUrl, connectTimeoutMs, baseDir, driverDirs }) {
+    const pgModule = await loadDriver<typeof pg>(DRIVER_PACKAGES.postgresql, 'postgresql', [baseDir, ...driverDirs]);
+    const Cursor = await loadDriver<typeof PgCursor>(DRIVER_PACKAGES.postgresqlCursor, 'postgresql', [baseDir, ...driverDirs]);
     const { url, schema } = splitSchemaParameter(rawUrl);
     const client = new pgModule.Client({ connectionString: url, connectionTimeoutMillis: connectTimeoutMs, application_name: 'kusto-db execute' });
     client.on('error', () => undefined);

@@ -309,7 +309,7 @@ class SqliteMigrationConnection implements MigrationConnection {
  * missing, as Prisma does; read-only work (status) opens it read-only and fails when it is missing.
  */
 export async function connectSqlite(options: ConnectOptions): Promise<MigrationConnection> {
-  const Database = await loadDriver<typeof BetterSqlite3>(DRIVER_PACKAGES.sqlite, 'sqlite');
+  const Database = await loadDriver<typeof BetterSqlite3>(DRIVER_PACKAGES.sqlite, 'sqlite', [options.baseDir, ...(options.driverDirs ?? [])]);
   const path_ = sqliteFilePath(options.url, options.baseDir ?? process.cwd());
   // Reading a database file that does not exist yet: nothing is applied there. An empty in-memory
   // database says so without creating the file.

@@ -67,8 +67,8 @@ export const sqliteExecute: ExecuteDialect = {
     if (isSqliteTransactionControl(statement)) return 'it controls the transaction and could leave the read-only one';
     return sqliteReadOnlyRefusal(statement);
   },
-  async open({ url, connectTimeoutMs, baseDir, write }) {
-    const Database = await loadDriver<typeof BetterSqlite3>(DRIVER_PACKAGES.sqlite, 'sqlite');
+  async open({ url, connectTimeoutMs, baseDir, driverDirs, write }) {
+    const Database = await loadDriver<typeof BetterSqlite3>(DRIVER_PACKAGES.sqlite, 'sqlite', [baseDir, ...driverDirs]);
     const file = sqliteFilePath(url, baseDir);
     // Reading needs the file; writing creates it, as Prisma does.
     if (!write && file !== ':memory:' && !fs.existsSync(file)) throw Object.assign(new Error(`the database file ${file} does not exist`), { code: 'SQLITE_CANTOPEN' });
