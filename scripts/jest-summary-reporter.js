@@ -40,6 +40,8 @@ export default class SummaryReporter {
     const name = path.relative(repositoryRoot, this.rootDir).replaceAll(path.sep, '__') || 'root';
     const summary = {
       package: name,
+      // Which Node ran the tests, so a run under another Node (scripts/node-versions.mjs) shows it.
+      node: process.version,
       passed: results.numPassedTests,
       failed: results.numFailedTests + results.numRuntimeErrorTestSuites,
       skipped: results.numPendingTests + results.numTodoTests,

@@ -40,12 +40,17 @@ function printTestSummary() {
   if (!fs.existsSync(dir)) return;
   const totals = { passed: 0, failed: 0, skipped: 0 };
   const failures = [];
+  const packagesByNode = new Map();
   for (const file of fs.readdirSync(dir)) {
     const summary = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+    packagesByNode.set(summary.node, [...(packagesByNode.get(summary.node) ?? []), summary.package]);
     totals.passed += summary.passed;
     totals.failed += summary.failed;
     totals.skipped += summary.skipped;
     failures.push(...(summary.failures ?? []));
+  }
+  for (const [node, packages] of packagesByNode) {
+    console.log(`\nNode ${node} ran the tests of ${packages.length} package(s): ${packages.join(', ')}`);
   }
   // Last, because the end of a long log is often all a CI page keeps.
   for (const failure of failures) {
@@ -54,13 +59,17 @@ function printTestSummary() {
   console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 }
 
+function runTests(turboTasks) {
+  fs.rmSync(path.join(root, '.test-results'), { recursive: true, force: true });
+  const status = run('pnpm', ['exec', 'turbo', 'run', ...turboTasks, '--output-logs=new-only', '--log-order=grouped', '--concurrency=2', '--continue', ...process.argv.slice(3)]);
+  printTestSummary();
+  return status;
+}
+
 const tasks = {
-  test() {
-    fs.rmSync(path.join(root, '.test-results'), { recursive: true, force: true });
-    const status = run('pnpm', ['exec', 'turbo', 'run', 'typecheck', 'lint', 'test', '--output-logs=new-only', '--log-order=grouped', '--concurrency=2', '--continue', ...process.argv.slice(3)]);
-    printTestSummary();
-    return status;
-  },
+  test: () => runTests(['typecheck', 'lint', 'test']),
+  // The `*.test.ts` files alone: no server starts (jest.unit.config.js).
+  'test:unit': () => runTests(['test:unit']),
   demo() {
     const built = run('pnpm', ['exec', 'turbo', 'run', 'build', '--filter=@kusto/demo...', '--output-logs=errors-only']);
     if (built !== 0) return built;

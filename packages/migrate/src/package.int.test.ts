@@ -34,7 +34,9 @@ let unreachable: string | undefined;
   try {
     await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs, 'pg@8'], { cwd: app, timeout: 240_000 });
   } catch (error) {
-    installError = (error as { stderr?: string }).stderr ?? String(error);
+    const failure = error as { stderr?: string; killed?: boolean };
+    // A timed-out install has nothing on stderr: say so rather than fail on an empty string.
+    installError = failure.killed ? `npm install did not finish within 240 s: ${String(error)}` : failure.stderr || String(error);
     if (/ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|ENETUNREACH|ENOTCACHED/.test(installError)) {
       unreachable = 'npm cannot reach the registry and its cache lacks the dependencies';
     }
