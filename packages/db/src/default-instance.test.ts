@@ -1,10 +1,11 @@
 import { expect, test } from '@jest/globals';
 import { kusto, registerDatabases } from './default-instance.js';
+import { parseSchema } from './discovery/schema-file.js';
 import { defineRegistry } from './registry/registry.js';
 
 // One module instance for the whole file, as in an app: the order of the tests is the order of use.
 
-const schema = { provider: 'postgresql', urlEnv: undefined, hasUrl: false, generatorProvider: 'prisma-client-js', generatorOutput: 'client' };
+const schema = parseSchema('datasource db {\n  provider = "postgresql"\n}\ngenerator client {\n  provider = "prisma-client-js"\n  output = "client"\n}\n');
 const registry = defineRegistry({ root: 'src/app/db', databases: { orders: { PrismaClient: class {}, dir: 'src/app/db/orders', schema } }, modules: {} });
 
 test('a registry registered before the first use of kusto.db is the one it uses (no folders read)', () => {

@@ -7,6 +7,7 @@ export type KustoDbErrorCode =
   | 'MISSING_URL'
   | 'INVALID_URL'
   | 'CLIENT_NOT_GENERATED'
+  | 'CLIENT_NOT_LOADABLE'
   | 'ADAPTER_NOT_INSTALLED'
   | 'NATIVE_ADDON_NOT_FOUND'
   | 'UNSUPPORTED_PROVIDER'
@@ -115,6 +116,29 @@ export class ClientNotGeneratedError extends KustoDbError {
     super(
       'CLIENT_NOT_GENERATED',
       `The Prisma client of database "${database}" is missing (${clientPath}). Run \`kusto-db generate -d ${database}\`.`,
+      options,
+    );
+  }
+}
+
+/**
+ * A generated client is there but this process cannot load it from its folder: TypeScript source
+ * of Prisma's `prisma-client` generator where Node does not strip types (Node < 22.18, or a file
+ * inside `node_modules`), or whose own imports need a compiler (`importFileExtension` `js` or none).
+ */
+export class ClientNotLoadableError extends KustoDbError {
+  constructor(
+    readonly database: string,
+    readonly clientPath: string,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      'CLIENT_NOT_LOADABLE',
+      `The Prisma client of database "${database}" (${clientPath}) cannot be loaded here: ${reason}. ` +
+        'Compile it with the app (tsc writes client.js beside it, or into dist/ run with layout "dist"), ' +
+        'or import the static registry `kusto-db generate` writes, or run it from source on Node >= 22.18 ' +
+        'with importFileExtension = "ts" in its generator.',
       options,
     );
   }

@@ -18,7 +18,16 @@ export {
   type RootOptions,
   type SkippedFolder,
 } from './discovery/discover.js';
-export { clientImportSpecifier, clientModule, type ClientModule } from './discovery/client-module.js';
+export {
+  CLIENT_GENERATORS,
+  DEFAULT_CLIENT_OUTPUT,
+  DEFAULT_GENERATED_FILE_EXTENSION,
+  clientImportSpecifier,
+  clientModule,
+  clientModuleProblem,
+  type ClientGenerator,
+  type ClientModule,
+} from './discovery/client-module.js';
 export { parseSchema, type SchemaInfo } from './discovery/schema-file.js';
 export { resolveDirectUrlSource, resolveReadUrlSource, resolveUrlSource, type ReadUrlSource, type UrlSource } from './config.js';
 export * from './errors.js';

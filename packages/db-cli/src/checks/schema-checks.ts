@@ -1,4 +1,4 @@
-import { SchemaError, type DatabaseFolder, type SkippedFolder } from '@kusto/db';
+import { CLIENT_GENERATORS, clientModuleProblem, SchemaError, type DatabaseFolder, type SkippedFolder } from '@kusto/db';
 import { CliError } from '../errors.js';
 import { urlEnvVarOf, urlStateOf } from '../targets/database-url.js';
 
@@ -9,10 +9,6 @@ export interface CheckFinding {
   readonly message: string;
 }
 
-/** The generator `@kusto/db` loads clients from. */
-export const EXPECTED_GENERATOR = 'prisma-client-js';
-/** The generator output `@kusto/db` looks for, relative to the database folder. */
-export const EXPECTED_OUTPUT = 'client';
 
 /**
  * What to do about a url in the schema's datasource, which Prisma 7 rejects: for `url = env("X")`
@@ -36,19 +32,18 @@ export function checkDatabase(folder: DatabaseFolder, env: NodeJS.ProcessEnv): C
     },
     {
       rule: 'generator-provider',
-      ok: schema.generatorProvider === EXPECTED_GENERATOR,
-      message:
-        schema.generatorProvider === EXPECTED_GENERATOR
-          ? `generator provider is ${EXPECTED_GENERATOR}`
-          : `generator provider is ${schema.generatorProvider ? `"${schema.generatorProvider}"` : 'missing'}; use provider = "${EXPECTED_GENERATOR}"`,
+      ok: CLIENT_GENERATORS.some((name) => name === schema.generatorProvider),
+      message: CLIENT_GENERATORS.some((name) => name === schema.generatorProvider)
+        ? `generator provider is ${schema.generatorProvider}`
+        : (clientModuleProblem(folder) ?? ''),
     },
     {
       rule: 'generator-output',
-      ok: schema.generatorOutput === EXPECTED_OUTPUT,
+      ok: schema.generatorOutput !== undefined && schema.generatorOutput.trim() !== '',
       message:
-        schema.generatorOutput === EXPECTED_OUTPUT
-          ? `generator output is "${EXPECTED_OUTPUT}"`
-          : `generator output is ${schema.generatorOutput ? `"${schema.generatorOutput}"` : 'missing'}; use output = "${EXPECTED_OUTPUT}"`,
+        schema.generatorOutput !== undefined && schema.generatorOutput.trim() !== ''
+          ? `generator output is "${schema.generatorOutput}"`
+          : `generator output is missing; ${clientModuleProblem({ schema: { ...schema, generatorProvider: schema.generatorProvider ?? 'prisma-client-js' } }) ?? 'add output = "client"'}`,
     },
     {
       rule: 'datasource-provider',
@@ -110,4 +105,14 @@ export function refuseUnupgradedSchemas(folders: readonly DatabaseFolder[], comm
     'SCHEMA_NOT_UPGRADED',
     `kusto-db ${command} changes the database, and refuses a schema Prisma 7 rejects until it is upgraded:\n${lines.join('\n')}\nNothing was run.`,
   );
+}
+
+/**
+ * Throws a one-line {@link SchemaError} when no runtime could load the client the schema generates
+ * (a generator other than `prisma-client`/`prisma-client-js`, or no `output`): `generate` must not
+ * say `ok` for it. The same rule `validate` reports.
+ */
+export function assertLoadableClient(folder: DatabaseFolder): void {
+  const problem = clientModuleProblem(folder);
+  if (problem) throw new SchemaError(folder.name, folder.schemaPath, problem);
 }

@@ -51,7 +51,11 @@ beforeAll(async () => {
   log = await installFakePrisma(project);
 });
 afterAll(() => removeProject(project));
-beforeEach(() => fs.rmSync(log, { force: true }));
+beforeEach(() => {
+  fs.rmSync(log, { force: true });
+  // The fake's generate writes a client; without this a later generate would skip it as up to date.
+  for (const name of ['user', 'analyticsEvents', 'read-replica']) fs.rmSync(path.join(project, 'src/app/db', name, 'client'), { recursive: true, force: true });
+});
 
 describe('read-only commands default to every database', () => {
   test.each([
@@ -224,6 +228,12 @@ describe('exit codes', () => {
     ]);
     expect(out.join('\n')).toMatch(/analyticsEvents generate failed .*: prisma generate exited with 5/);
     expect(out.join('\n')).toContain('    fake prisma generate');
+  });
+
+  test('a generate that Prisma reports done but that wrote no client fails, naming the missing file', async () => {
+    const { exitCode, out } = await kusto(['generate', '-d', 'user'], { extraEnv: { FAKE_PRISMA_GENERATE_NOTHING: '1' } });
+    expect(exitCode).toBe(1);
+    expect(out.join('\n')).toMatch(/✖ user generate failed .*: Prisma reported success but client\/index\.js was not written, so the app could not load this client/);
   });
 
   test("Prisma's exit code reaches the user for single-database commands", async () => {

@@ -1,14 +1,19 @@
-import { DEFAULT_REGISTRY_FILE, DEFAULT_TYPES_FILE, registryPackages, writeDatabaseRegistry, writeDatabaseTypes } from '@kusto/db';
+import { clientModule, DEFAULT_REGISTRY_FILE, DEFAULT_TYPES_FILE, registryPackages, writeDatabaseRegistry, writeDatabaseTypes, type DatabaseFolder } from '@kusto/db';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { KustoCommand } from '../command.js';
-import { assertUsableSchema } from '../checks/schema-checks.js';
+import { assertLoadableClient, assertUsableSchema } from '../checks/schema-checks.js';
 import { legacySchemaWarning, prepareSchema } from '../prisma/legacy-schema.js';
 import type { GlobalArgs } from '../global-options.js';
-import fsp from 'node:fs/promises';
-import { canGenerateInProcess, inProcessGeneratorVersion, loadInProcessGenerator, type InProcessGenerate } from '../prisma/generate-in-process.js';
+import {
+  canGenerateInProcess,
+  inProcessGeneratorVersion,
+  inProcessUnavailableReason,
+  loadInProcessGenerator,
+  type InProcessGenerate,
+} from '../prisma/generate-in-process.js';
 import { currentStamp, isUpToDate, writeStamp } from '../prisma/generate-stamp.js';
 import { resolvePrismaBin } from '../prisma/resolve-prisma.js';
 import { runPrisma } from '../prisma/run-prisma.js';
@@ -24,6 +29,13 @@ export interface GenerateArgs extends GlobalArgs {
   readonly 'in-process': boolean;
   readonly types: string;
   readonly verbose: boolean;
+}
+
+/** The failure to report when Prisma said it generated but the entry the runtime loads is not there. */
+function notLanded(folder: DatabaseFolder): { result: 'failed'; detail: string } | undefined {
+  const module = clientModule(folder);
+  if (module.generated) return undefined;
+  return { result: 'failed', detail: `Prisma reported success but ${path.relative(folder.dir, module.file)} was not written, so the app could not load this client` };
 }
 
 function loadOrNull(): InProcessGenerate | null {
@@ -86,6 +98,8 @@ export const generateCommand: KustoCommand<GenerateArgs> = {
   async run(args, context) {
     const { projectDir, discovery, databases } = resolveTargets(args, 'all-by-default', context, 'generate');
     const prismaVersion = resolvePrismaBin(projectDir).version;
+    const whyNotInProcess = args['in-process'] ? inProcessUnavailableReason(prismaVersion) : undefined;
+    if (whyNotInProcess) context.io.out(`Generating with the Prisma CLI ${prismaVersion ?? ''}, one run per database: ${whyNotInProcess}.`);
     // Prisma's generator, loaded on first use; null when it cannot load here (then the Prisma CLI runs).
     let inProcess: InProcessGenerate | null | undefined;
     const legacy = legacySchemaWarning(databases);
@@ -94,6 +108,7 @@ export const generateCommand: KustoCommand<GenerateArgs> = {
       databases,
       async (folder) => {
         assertUsableSchema(folder);
+        assertLoadableClient(folder);
         const prepared = await prepareSchema(folder);
         let result;
         try {
@@ -101,7 +116,7 @@ export const generateCommand: KustoCommand<GenerateArgs> = {
           if (!args.force && isUpToDate(folder, stamp)) {
             return { result: 'skipped', detail: `client up to date (same schema, prisma ${stamp.prisma ?? '?'}; --force regenerates)` };
           }
-          const eligible = args['in-process'] && canGenerateInProcess(prepared.folder, await fsp.readFile(prepared.folder.schemaPath, 'utf8'), prismaVersion);
+          const eligible = args['in-process'] && canGenerateInProcess(prepared.folder, prismaVersion);
           if (eligible) inProcess ??= loadOrNull();
           if (eligible && inProcess) {
             const generated = await inProcess(prepared.folder.schemaPath).then(
@@ -111,6 +126,8 @@ export const generateCommand: KustoCommand<GenerateArgs> = {
             );
             if (generated) {
               await prepared.finish();
+              const missing = notLanded(folder);
+              if (missing) return missing;
               await writeStamp(folder, stamp);
               return { result: 'ok', detail: `Prisma's generator ${inProcessGeneratorVersion() ?? ''}, in-process` };
             }
@@ -121,6 +138,8 @@ export const generateCommand: KustoCommand<GenerateArgs> = {
           );
           if (result.exitCode === 0) {
             await prepared.finish();
+            const missing = notLanded(folder);
+            if (missing) return { ...missing, output: result.output };
             await writeStamp(folder, stamp);
           }
         } finally {
@@ -140,7 +159,7 @@ export const generateCommand: KustoCommand<GenerateArgs> = {
       context.io.err('The typed database map was not written because a database failed.');
       return { exitCode };
     }
-    const generated = [...discovery.databases.values()].filter((folder) => fs.existsSync(path.join(folder.clientDir, 'index.d.ts')));
+    const generated = [...discovery.databases.values()].filter((folder) => clientModule(folder).generated);
     const missing = [...discovery.databases.keys()].filter((name) => !generated.some((folder) => folder.name === name));
     const file = await writeDatabaseTypes(generated, path.resolve(projectDir, args.types));
     const names = generated.map((folder) => folder.name).join(', ') || 'no databases';

@@ -49,3 +49,24 @@ test('init refuses an existing database and an invalid name, writing nothing', a
   expect(second.err.join('\n')).toMatch(/cannot be a database name/);
   expect(fs.existsSync(path.join(project, 'src/app/evil'))).toBe(false);
 });
+
+test('init --generator prisma-client scaffolds Prisma 7\'s newer generator, which validate accepts and generate generates', async () => {
+  const { io } = capture();
+  expect(await runCli(['init', 'modern', '--generator', 'prisma-client', '--provider', 'sqlite'], { cwd: project, env, io })).toBe(0);
+  const schema = fs.readFileSync(path.join(project, 'src/app/db/modern/schema.prisma'), 'utf8');
+  expect(schema).toMatch(/generator client \{\n {2}provider = "prisma-client"\n {2}output {3}= "client"\n\}/);
+  const validation = capture();
+  expect(await runCli(['validate', '-d', 'modern', '--no-env', '--verbose'], { cwd: project, env, io: validation.io })).toBe(0);
+  expect(validation.out.join('\n')).toMatch(/✔ generator provider is prisma-client\n/);
+  const generation = capture();
+  expect(await runCli(['generate', '-d', 'modern'], { cwd: project, env, io: generation.io })).toBe(0);
+  expect(fs.existsSync(path.join(project, 'src/app/db/modern/client/client.ts'))).toBe(true);
+}, 60_000);
+
+test('init without --generator writes prisma-client-js, which loads as JavaScript from the folder on any Node', async () => {
+  await runCli(['init', 'classic', '--provider', 'sqlite'], { cwd: project, env, io: capture().io });
+  expect(fs.readFileSync(path.join(project, 'src/app/db/classic/schema.prisma'), 'utf8')).toContain('provider = "prisma-client-js"');
+  const help = capture();
+  await runCli(['init', '--help'], { cwd: project, env, io: help.io });
+  expect(help.text()).toMatch(/--generator .*\[choices: "prisma-client-js", "prisma-client"\] \[default: "prisma-client-js"\]/s);
+});

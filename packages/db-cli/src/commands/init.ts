@@ -6,11 +6,21 @@ import type { KustoCommand } from '../command.js';
 import { CliError } from '../errors.js';
 import type { GlobalArgs } from '../global-options.js';
 import { projectDirOf, rootLine } from '../targets/resolve-targets.js';
-import { INIT_PROVIDERS, renderPrismaConfig, renderSchema, renderSeed, type InitProvider } from '../templates/scaffold.js';
+import {
+  DEFAULT_INIT_GENERATOR,
+  INIT_GENERATORS,
+  INIT_PROVIDERS,
+  renderPrismaConfig,
+  renderSchema,
+  renderSeed,
+  type InitGenerator,
+  type InitProvider,
+} from '../templates/scaffold.js';
 
 export interface InitArgs extends GlobalArgs {
   readonly name: string;
   readonly provider: InitProvider;
+  readonly generator: InitGenerator;
 }
 
 export const initCommand: KustoCommand<InitArgs> = {
@@ -19,7 +29,13 @@ export const initCommand: KustoCommand<InitArgs> = {
   builder: (yargs) =>
     yargs
       .positional('name', { type: 'string', demandOption: true, describe: 'Database name (folder name; letters, digits, "_" and "-")' })
-      .option('provider', { choices: INIT_PROVIDERS, default: INIT_PROVIDERS[0], describe: 'Datasource provider' }),
+      .option('provider', { choices: INIT_PROVIDERS, default: INIT_PROVIDERS[0], describe: 'Datasource provider' })
+      .option('generator', {
+        choices: INIT_GENERATORS,
+        default: DEFAULT_INIT_GENERATOR,
+        describe:
+          'Prisma client generator: prisma-client-js writes JavaScript any Node loads as is; prisma-client (Prisma\'s newer one) writes TypeScript to compile with the app, or to run from source on Node >= 22.18',
+      }),
   async run(args, context) {
     assertDatabaseName(args.name);
     const projectDir = projectDirOf(args, context);
@@ -31,7 +47,7 @@ export const initCommand: KustoCommand<InitArgs> = {
     }
     const envVar = envVarForDatabase(args.name);
     const files: [string, string][] = [
-      ['schema.prisma', renderSchema(args.provider)],
+      ['schema.prisma', renderSchema(args.provider, args.generator)],
       ['prisma.config.ts', renderPrismaConfig(envVar)],
       ['seed.ts', renderSeed(args.name)],
     ];

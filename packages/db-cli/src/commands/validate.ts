@@ -6,6 +6,7 @@ import type { DatabaseFolder } from '@kusto/db';
 import { missingVariableHint, type EnvFileSource } from '../env/env-file.js';
 import { palette } from '../output/colors.js';
 import { legacySchemaWarning, legacyUrlEnvOf, prepareSchema } from '../prisma/legacy-schema.js';
+import { resolvePrismaBin } from '../prisma/resolve-prisma.js';
 import { runPrisma } from '../prisma/run-prisma.js';
 import { urlEnvVarOf } from '../targets/database-url.js';
 import { forEachDatabase, summarize, type DatabaseOutcome } from '../targets/for-each-database.js';
@@ -33,7 +34,8 @@ function describeFinding(finding: CheckFinding, folder: DatabaseFolder, envFile:
 
 export const validateCommand: KustoCommand<ValidateArgs> = {
   command: 'validate',
-  describe: 'Run prisma validate and the kusto-db rules (generator, output, provider, no url in the schema, folder name, URL variable)',
+  describe:
+    'Run prisma validate and the kusto-db rules (generator prisma-client or prisma-client-js with an output, provider, no url in the schema, folder name, URL variable)',
   builder: (yargs) =>
     yargs
       .option('env', { type: 'boolean', default: true, describe: 'Require the URL variable to be set (--no-env skips that rule)' })
@@ -41,6 +43,7 @@ export const validateCommand: KustoCommand<ValidateArgs> = {
   async run(args, context) {
     const paint = palette(context.colors);
     const { projectDir, discovery, databases } = resolveTargets(args, 'all-by-default', context, 'validate');
+    resolvePrismaBin(projectDir); // a Prisma of another major version is refused before any rule runs
     const legacy = legacySchemaWarning(databases);
     if (legacy) context.io.err(`${paint.warn('!')} ${legacy}`);
     const outcomes: DatabaseOutcome[] = await forEachDatabase(

@@ -35,10 +35,14 @@ model Post {
   @@index([accountId])
 }`;
 
+/** The same schema for Prisma 7's `prisma-client` generator, into `generated`, with `options` in its block. */
+const prismaClientSchema = (models: string, options = '') =>
+  schemaFor('postgresql', models).replace('provider = "prisma-client-js"\n  output   = "client"', `provider = "prisma-client"\n  output   = "generated"${options}`);
+
 let project: string;
-const names = ['events', 'rich', 'user'];
+const names = ['events', 'rich', 'user', 'modern', 'modernCjs'];
 const env = () => baseEnv({ PRISMA_SCHEMA_ENGINE_BINARY: process.execPath });
-const clientDir = (name: string) => path.join(project, 'src/app/db', name, 'client');
+const clientDir = (name: string) => path.join(project, 'src/app/db', name, name.startsWith('modern') ? 'generated' : 'client');
 
 async function snapshot(root: string): Promise<Map<string, Buffer>> {
   const files = new Map<string, Buffer>();
@@ -53,6 +57,10 @@ beforeAll(async () => {
     user: { 'schema.prisma': schemaFor('postgresql', USER_MODELS) },
     events: { 'schema.prisma': schemaFor('postgresql', EVENT_MODELS) },
     rich: { 'schema.prisma': schemaFor('postgresql', RICH_MODELS) },
+    modern: { 'schema.prisma': prismaClientSchema(RICH_MODELS) },
+    modernCjs: {
+      'schema.prisma': prismaClientSchema(USER_MODELS, '\n  moduleFormat = "cjs"\n  generatedFileExtension = "cts"\n  importFileExtension = "cjs"'),
+    },
   });
 });
 afterAll(() => removeProject(project));
@@ -61,11 +69,13 @@ test('the project uses the Prisma version whose generator kusto-db carries (else
   expect(inProcessGeneratorVersion()).toBe(resolvePrismaBin(project).version);
 });
 
-test("in-process generation writes byte for byte the client the Prisma CLI writes", async () => {
+test("in-process generation writes byte for byte the client the Prisma CLI writes, for both generators", async () => {
   const cli = await runKusto(project, ['generate', '-a', '--no-in-process'], env());
   expect(cli.exitCode).toBe(0);
   for (const name of names) expect(cli.stdout).toMatch(new RegExp(`^✔ ${name} generate ok \\(.*\\)$`, 'm'));
   const byCli = new Map(await Promise.all(names.map(async (name) => [name, await snapshot(clientDir(name))] as const)));
+  expect([...byCli.get('modern')!.keys()]).toContain('client.ts');
+  expect([...byCli.get('modernCjs')!.keys()]).toContain('client.cts');
   await Promise.all(names.map((name) => fs.rm(clientDir(name), { recursive: true })));
 
   const inProcess = await runKusto(project, ['generate', '-a'], env());

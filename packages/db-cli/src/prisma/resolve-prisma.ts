@@ -26,9 +26,24 @@ function fromManifest(manifestPath: string, from: PrismaBin['from']): PrismaBin 
   return { entry: path.resolve(path.dirname(manifestPath), bin), version: manifest.version, manifest: manifestPath, from };
 }
 
+/** The major version of Prisma kusto-db drives (its generators, config file and driver adapters are Prisma 7's). */
+export const SUPPORTED_PRISMA_MAJOR = 7;
+
+/** Refuses a Prisma CLI of another major version before anything runs, with the one-line fix. */
+export function assertSupportedPrisma(bin: PrismaBin): PrismaBin {
+  const major = bin.version === undefined ? undefined : Number.parseInt(bin.version, 10);
+  if (major === undefined || Number.isNaN(major) || major === SUPPORTED_PRISMA_MAJOR) return bin;
+  const where = bin.from === 'project' ? 'This project has' : 'kusto-db found';
+  throw new CliError(
+    'PRISMA_VERSION_UNSUPPORTED',
+    `${where} prisma ${bin.version} (${bin.manifest}); kusto-db needs Prisma ${SUPPORTED_PRISMA_MAJOR}. Install it: pnpm add -D prisma@^${SUPPORTED_PRISMA_MAJOR} && pnpm add @prisma/client@^${SUPPORTED_PRISMA_MAJOR}`,
+  );
+}
+
 /**
  * Finds the project-local `prisma` package (resolved from `projectDir`), falling back to the one
  * installed beside this package. Runs its bin file with Node, so no shell and no `.bin` shim.
+ * A `prisma` of another major version is refused ({@link assertSupportedPrisma}).
  */
 export function resolvePrismaBin(projectDir: string): PrismaBin {
   const places: [NodeRequire, PrismaBin['from']][] = [
@@ -43,7 +58,7 @@ export function resolvePrismaBin(projectDir: string): PrismaBin {
       continue;
     }
     const bin = fromManifest(manifestPath, from);
-    if (bin) return bin;
+    if (bin) return assertSupportedPrisma(bin);
   }
   throw new CliError('PRISMA_NOT_INSTALLED', 'The Prisma CLI is not installed in this project. Install it: pnpm add -D prisma@7');
 }

@@ -2,10 +2,24 @@
 export const INIT_PROVIDERS = ['postgresql', 'mysql', 'sqlite', 'sqlserver'] as const;
 export type InitProvider = (typeof INIT_PROVIDERS)[number];
 
-/** A Prisma 7 schema: `prisma-client-js` into `client`, no `url` (it lives in prisma.config.ts). */
-export function renderSchema(provider: InitProvider): string {
-  return `generator client {
-  provider = "prisma-client-js"
+/** Generators `kusto-db init` can write; the first is the default. */
+export const INIT_GENERATORS = ['prisma-client-js', 'prisma-client'] as const;
+export type InitGenerator = (typeof INIT_GENERATORS)[number];
+
+/** The default generator: `prisma-client-js` writes JavaScript that any Node loads from the folder, with no compile step. */
+export const DEFAULT_INIT_GENERATOR: InitGenerator = 'prisma-client-js';
+
+const GENERATOR_NOTES: Readonly<Record<InitGenerator, string>> = {
+  'prisma-client-js': '',
+  'prisma-client':
+    '// TypeScript source, shaped by your tsconfig (moduleFormat, importFileExtension). The app loads it compiled\n' +
+    '// (tsc), through the registry kusto-db generate writes, or from source on Node >= 22.18 with .ts imports.\n',
+};
+
+/** A Prisma 7 schema: `generator` into `client`, no `url` (it lives in prisma.config.ts). */
+export function renderSchema(provider: InitProvider, generator: InitGenerator = DEFAULT_INIT_GENERATOR): string {
+  return `${GENERATOR_NOTES[generator]}generator client {
+  provider = "${generator}"
   output   = "client"
 }
 

@@ -35,6 +35,11 @@ if (process.env.FAKE_PRISMA_SLEEP_MS) {
   process.stdout.write('fake prisma ' + argv.join(' ') + '\n');
   const failHere = process.env.FAKE_PRISMA_FAIL_IN === path.basename(process.cwd());
   process.exitCode = failHere ? 5 : Number(process.env.FAKE_PRISMA_EXIT ?? 0);
+  if (argv[0] === 'generate' && process.exitCode === 0 && !process.env.FAKE_PRISMA_GENERATE_NOTHING) {
+    // What a successful prisma generate leaves behind: the entry the runtime loads (prisma-client-js into "client").
+    fs.mkdirSync(path.join(process.cwd(), 'client'), { recursive: true });
+    fs.writeFileSync(path.join(process.cwd(), 'client', 'index.js'), 'exports.PrismaClient = class PrismaClient {};\n');
+  }
 }
 `;
 

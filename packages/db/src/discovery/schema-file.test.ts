@@ -21,6 +21,10 @@ test('reads provider, generator and output of a Prisma 7 schema', () => {
     hasUrl: false,
     generatorProvider: 'prisma-client-js',
     generatorOutput: './client',
+    generatorModuleFormat: undefined,
+    generatedFileExtension: undefined,
+    importFileExtension: undefined,
+    generatorCount: 1,
   });
 });
 
@@ -44,6 +48,31 @@ test('commented-out blocks and fields are ignored, and a schema without blocks y
     hasUrl: false,
     generatorProvider: undefined,
     generatorOutput: undefined,
+    generatorModuleFormat: undefined,
+    generatedFileExtension: undefined,
+    importFileExtension: undefined,
+    generatorCount: 0,
   });
   expect(parseSchema('datasource db {\n  // url = env("OLD")\n  provider = "sqlite"\n}').hasUrl).toBe(false);
+});
+
+test("reads the prisma-client generator's module format and file extensions (an empty import extension included)", () => {
+  const info = parseSchema(`generator client {
+  provider               = "prisma-client"
+  output                 = "generated"
+  moduleFormat           = "cjs"
+  generatedFileExtension = "mts"
+  importFileExtension    = ""
+}
+generator docs {
+  provider = "prisma-docs"
+}`);
+  expect(info).toMatchObject({
+    generatorProvider: 'prisma-client',
+    generatorOutput: 'generated',
+    generatorModuleFormat: 'cjs',
+    generatedFileExtension: 'mts',
+    importFileExtension: '',
+    generatorCount: 2,
+  });
 });

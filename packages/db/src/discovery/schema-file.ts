@@ -10,6 +10,14 @@ export interface SchemaInfo {
   readonly generatorProvider: string | undefined;
   /** `output` of the first generator block, as written (relative to the schema's folder). */
   readonly generatorOutput: string | undefined;
+  /** `moduleFormat` of the first generator block (`esm`/`cjs`, `prisma-client` only). */
+  readonly generatorModuleFormat: string | undefined;
+  /** `generatedFileExtension` of the first generator block (`ts`/`mts`/`cts`, `prisma-client` only). */
+  readonly generatedFileExtension: string | undefined;
+  /** `importFileExtension` of the first generator block (`js`, `ts`, `""`…, `prisma-client` only). */
+  readonly importFileExtension: string | undefined;
+  /** How many generator blocks the schema has. */
+  readonly generatorCount: number;
 }
 
 interface Block {
@@ -67,5 +75,9 @@ export function parseSchema(source: string): SchemaInfo {
     hasUrl: url !== undefined,
     generatorProvider: unquote(generator?.fields.get('provider')),
     generatorOutput: unquote(generator?.fields.get('output')),
+    generatorModuleFormat: unquote(generator?.fields.get('moduleFormat')),
+    generatedFileExtension: unquote(generator?.fields.get('generatedFileExtension')),
+    importFileExtension: unquote(generator?.fields.get('importFileExtension')),
+    generatorCount: blocks.filter((block) => block.kind === 'generator').length,
   };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import path from 'node:path';
+import { parseSchema } from '../discovery/schema-file.js';
 import { InvalidDatabaseNameError } from '../errors.js';
 import { defineRegistry, discoveryFromRegistry, moduleExports, registeredClient, type DatabaseRegistry } from './registry.js';
 
@@ -11,13 +12,13 @@ const registry: DatabaseRegistry = {
     user: {
       PrismaClient: FakeClient,
       dir: 'src/app/db/user',
-      schema: { provider: 'postgresql', urlEnv: undefined, hasUrl: false, generatorProvider: 'prisma-client-js', generatorOutput: 'client' },
+      schema: parseSchema('datasource db {\n  provider = "postgresql"\n}\ngenerator client {\n  provider = "prisma-client-js"\n  output = "client"\n}\n'),
       configUrlEnv: 'USER_DATABASE_URL',
     },
     cache: {
       PrismaClient: FakeClient,
       dir: 'src/app/db/cache',
-      schema: { provider: 'sqlite', urlEnv: 'LEGACY_CACHE_URL', hasUrl: true, generatorProvider: 'prisma-client-js', generatorOutput: undefined },
+      schema: parseSchema('datasource db {\n  provider = "sqlite"\n  url = env("LEGACY_CACHE_URL")\n}\ngenerator client {\n  provider = "prisma-client-js"\n}\n'),
     },
   },
   modules: {},

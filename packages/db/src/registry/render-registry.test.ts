@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { DatabaseFolder } from '../discovery/discover.js';
+import { parseSchema } from '../discovery/schema-file.js';
 import { registryFormatFor, registryPackages, renderDatabaseRegistry } from './render-registry.js';
 
 const project = path.join(path.sep, 'app');
@@ -14,7 +15,7 @@ function folder(name: string, provider: string, extra: Partial<DatabaseFolder> =
     name,
     dir,
     schemaPath: path.join(dir, 'schema.prisma'),
-    schema: { provider, urlEnv: undefined, hasUrl: false, generatorProvider: 'prisma-client-js', generatorOutput: 'client' },
+    schema: parseSchema(`datasource db {\n  provider = "${provider}"\n}\ngenerator client {\n  provider = "prisma-client-js"\n  output = "client"\n}\n`),
     clientDir: path.join(dir, 'client'),
     migrationsDir: path.join(dir, 'migrations'),
     seedPath: undefined,
