@@ -5,13 +5,20 @@ import type { ModuleLoader } from '../../adapters/module-loader.js';
 import { DatabaseFileError } from '../../errors.js';
 import type { BuiltAdapter, ProviderRequest } from '../provider.js';
 
-type PrismaBetterSqlite3Class = new (config: { url: string; timeout: number }) => SqlDriverAdapterFactory;
+/** better-sqlite3's own options, passed through by the adapter; `fileMustExist` makes opening a missing file an error instead of creating it. */
+type PrismaBetterSqlite3Class = new (config: { url: string; timeout: number; fileMustExist: boolean }) => SqlDriverAdapterFactory;
 
 /** The file a `file:` URL names, relative paths resolved from the database folder; `:memory:` as is. */
 export function sqliteFile(url: string, dir: string): string {
   const file = url.replace(/^file:/, '');
   if (file === ':memory:' || path.isAbsolute(file)) return file;
   return path.resolve(dir, file);
+}
+
+/** Device and inode of `file`, or undefined when it is gone: a file replaced at the same path has another. */
+function fileIdentity(file: string): string | undefined {
+  const stat = statSync(file, { throwIfNoEntry: false });
+  return stat === undefined ? undefined : `${stat.dev}:${stat.ino}`;
 }
 
 function writable(target: string): boolean {
@@ -25,9 +32,10 @@ function writable(target: string): boolean {
 
 /**
  * Refuses a database file SQLite could not open or write, with the reason, before the driver
- * reports a bare SQLITE_CANTOPEN: a missing folder (SQLite creates the file, never its folder),
- * a path that is a folder, a file or folder this process may not write. A missing file is fine:
- * SQLite creates it.
+ * reports a bare SQLITE_CANTOPEN: a missing folder or file, a path that is a folder, a file or
+ * folder this process may not write. The runtime never creates a database file: an empty new one
+ * would answer every query with "table does not exist" while looking healthy (a deleted file, a
+ * mistyped path). Creating it is `kusto-db migrate -t deploy`'s job.
  */
 export function checkSqliteFile(request: ProviderRequest, file: string): void {
   if (file === ':memory:') return;
@@ -41,9 +49,10 @@ export function checkSqliteFile(request: ProviderRequest, file: string): void {
   else if (!folderStat.isDirectory()) fail(`${folder} is not a folder`, `point ${source} at a file in a folder`);
   const fileStat = statSync(file, { throwIfNoEntry: false });
   if (!fileStat) {
-    // SQLite creates the file, and its journal beside it: the folder must be writable.
-    if (!writable(folder)) fail(`its folder ${folder} is not writable by this process`, 'fix the folder\'s permissions');
-    return;
+    return fail(
+      'the file does not exist (the app never creates a database file)',
+      `create it and its tables with \`kusto-db migrate -t deploy -d ${request.database}\`, restore it, or point ${source} at the right file`,
+    );
   }
   if (fileStat.isDirectory()) fail('the path is a folder, not a file', `point ${source} at a file, e.g. file:./dev.db`);
   if (!writable(file)) fail('the file is not writable by this process', 'fix the file\'s permissions');
@@ -65,6 +74,13 @@ export function buildSqliteAdapter(request: ProviderRequest, loader: ModuleLoade
   const file = sqliteFile(request.url, request.dir);
   checkSqliteFile(request, file);
   const url = file === ':memory:' ? request.url : `file:${file}`;
-  const factory = new module.PrismaBetterSqlite3({ url, timeout: request.pool.connectionTimeoutMillis });
-  return { factory, stats: () => undefined, dispose: () => Promise.resolve() };
+  // fileMustExist: a file deleted between the check above and the driver opening it is an error, never a new empty file.
+  const factory = new module.PrismaBetterSqlite3({ url, timeout: request.pool.connectionTimeoutMillis, fileMustExist: true });
+  const opened = file === ':memory:' ? undefined : fileIdentity(file);
+  return {
+    factory,
+    stats: () => undefined,
+    ...(opened === undefined ? {} : { stillUsable: () => fileIdentity(file) === opened }),
+    dispose: () => Promise.resolve(),
+  };
 }

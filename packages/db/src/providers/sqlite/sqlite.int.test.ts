@@ -86,6 +86,40 @@ describe('where the file is', () => {
     expect(existsSync(folder)).toBe(false);
   });
 
+  test('a missing file is DATABASE_FILE_UNAVAILABLE naming the fix, and the runtime creates no file', async () => {
+    await fs.mkdir(path.join(dbDir, 'data'), { recursive: true });
+    const file = path.join(dbDir, 'data', 'never-created.db');
+    const error = await manager('file:./data/never-created.db').getClient('local').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DatabaseFileError);
+    expect(error).toMatchObject({
+      code: 'DATABASE_FILE_UNAVAILABLE',
+      message:
+        `The SQLite file of database "local" (${file}, from RDS_LOCAL_URL) cannot be used: the file does not exist (the app never creates a database file). ` +
+        'To fix it, create it and its tables with `kusto-db migrate -t deploy -d local`, restore it, or point RDS_LOCAL_URL at the right file.',
+    });
+    expect(existsSync(file)).toBe(false);
+  });
+
+  test('a file deleted while the app runs: the next check says DATABASE_FILE_UNAVAILABLE, nothing is recreated; the file restored, it works again', async () => {
+    const file = await freshFile('deleted.db');
+    const m = manager('file:./data/deleted.db');
+    const client = (await m.getClient('local')) as unknown as Client;
+    await client.user.create({ data: { email: 'before@example.com' } });
+    const saved = await fs.readFile(file);
+
+    await fs.rm(file);
+    const error = await m.getClient('local').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DatabaseFileError);
+    expect(error).toMatchObject({ code: 'DATABASE_FILE_UNAVAILABLE', message: expect.stringContaining('the file does not exist') });
+    expect(m.statusOf('local').state).toBe('broken');
+    expect(existsSync(file)).toBe(false);
+
+    // Restored (as a backup or \`migrate -t deploy\` would): a new file at the same path, opened anew.
+    await fs.writeFile(file, saved);
+    const restored = (await m.getClient('local')) as unknown as Client;
+    expect(await restored.user.count()).toBe(1);
+  });
+
   test('a folder where the file should be is named as such', async () => {
     await fs.mkdir(path.join(dbDir, 'data', 'a-folder.db'), { recursive: true });
     await expect(manager('file:./data/a-folder.db').getClient('local')).rejects.toThrow(/the path is a folder, not a file/);
