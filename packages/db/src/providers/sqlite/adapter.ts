@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { ModuleLoader } from '../../adapters/module-loader.js';
 import { DatabaseFileError } from '../../errors.js';
 import type { BuiltAdapter, ProviderRequest } from '../provider.js';
+import { retryWhileBusy, SQLITE_BUSY_SLICE_MS } from './busy-retry.js';
 
 /** better-sqlite3's own options, passed through by the adapter; `fileMustExist` makes opening a missing file an error instead of creating it. */
 type PrismaBetterSqlite3Class = new (config: { url: string; timeout: number; fileMustExist: boolean }) => SqlDriverAdapterFactory;
@@ -61,9 +62,10 @@ export function checkSqliteFile(request: ProviderRequest, file: string): void {
 }
 
 /**
- * `@prisma/adapter-better-sqlite3` with the file resolved from the database folder and a busy
- * timeout (how long a statement waits for another connection's lock before SQLITE_BUSY) of
- * `pool.connectionTimeoutMillis`. better-sqlite3 is synchronous: that wait blocks the event loop.
+ * `@prisma/adapter-better-sqlite3` with the file resolved from the database folder. A statement
+ * waits for another connection's lock up to `pool.connectionTimeoutMillis` before its SQLITE_BUSY
+ * is final, without blocking the event loop (better-sqlite3 is synchronous, its own busy wait
+ * would): see {@link retryWhileBusy}.
  */
 export function buildSqliteAdapter(request: ProviderRequest, loader: ModuleLoader): BuiltAdapter {
   const { module } = loader.loadAdapter<{ PrismaBetterSqlite3: PrismaBetterSqlite3Class }>(
@@ -75,7 +77,9 @@ export function buildSqliteAdapter(request: ProviderRequest, loader: ModuleLoade
   checkSqliteFile(request, file);
   const url = file === ':memory:' ? request.url : `file:${file}`;
   // fileMustExist: a file deleted between the check above and the driver opening it is an error, never a new empty file.
-  const factory = new module.PrismaBetterSqlite3({ url, timeout: request.pool.connectionTimeoutMillis, fileMustExist: true });
+  const boundMs = request.pool.connectionTimeoutMillis;
+  const driverFactory = new module.PrismaBetterSqlite3({ url, timeout: Math.min(SQLITE_BUSY_SLICE_MS, boundMs), fileMustExist: true });
+  const factory = retryWhileBusy(driverFactory, { boundMs });
   const opened = file === ':memory:' ? undefined : fileIdentity(file);
   return {
     factory,
