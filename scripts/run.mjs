@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { formatTestSummary, readTestSummary } from './test-summary.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -36,27 +37,7 @@ function ensureInstalled() {
 }
 
 function printTestSummary() {
-  const dir = path.join(root, '.test-results');
-  if (!fs.existsSync(dir)) return;
-  const totals = { passed: 0, failed: 0, skipped: 0 };
-  const failures = [];
-  const packagesByNode = new Map();
-  for (const file of fs.readdirSync(dir)) {
-    const summary = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
-    packagesByNode.set(summary.node, [...(packagesByNode.get(summary.node) ?? []), summary.package]);
-    totals.passed += summary.passed;
-    totals.failed += summary.failed;
-    totals.skipped += summary.skipped;
-    failures.push(...(summary.failures ?? []));
-  }
-  for (const [node, packages] of packagesByNode) {
-    console.log(`\nNode ${node} ran the tests of ${packages.length} package(s): ${packages.join(', ')}`);
-  }
-  // Last, because the end of a long log is often all a CI page keeps.
-  for (const failure of failures) {
-    console.log(`\nfailed: ${failure.file} › ${failure.test}\n${failure.message.replace(/^/gm, '    ')}`);
-  }
-  console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+  console.log(formatTestSummary(readTestSummary(path.join(root, '.test-results'))));
 }
 
 function runTests(turboTasks) {

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
@@ -52,6 +52,8 @@ beforeAll(async () => {
     createTestDatabase('manager_analytics'),
   ]);
   sqliteDir = mkdtempSync(path.join(os.tmpdir(), 'kusto-sqlite-'));
+  // An empty file is an empty SQLite database; the runtime never creates one (migrate deploy does).
+  writeFileSync(path.join(sqliteDir, 'local.db'), '');
   db = createKustoDb({
     cwd: project,
     profile: 'traditional',

@@ -33,6 +33,7 @@ export {
   type PostgresServer,
   type StartPostgresOptions,
 } from './start-postgres.js';
+export { holdSqliteLock, type SqliteLockHolder } from './sqlite-lock-holder.js';
 export { startTcpProxy, type ProxyMode, type TcpProxy, type TcpProxyOptions } from './tcp-proxy.js';
 export type { MariaDbBackendKind } from './mariadb/backend.js';
 export {

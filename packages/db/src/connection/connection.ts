@@ -197,7 +197,7 @@ export class Connection {
   }
 
   private async ensure(probe: boolean): Promise<PrismaClientLike> {
-    if (this.current && this.deps.isStale()) this.retire();
+    if (this.current && (this.deps.isStale() || this.current.adapter.stillUsable?.() === false)) this.retire();
     if (!this.current) {
       const previous = this.state;
       this.state = this.everConnected || previous === 'down' ? 'reconnecting' : 'connecting';

@@ -22,6 +22,13 @@ export interface BuiltAdapter {
   readonly healthCheck?: HealthQuery;
   /** What a primary's health check runs: also fails on a read-only server. Default `healthCheck`. */
   readonly primaryHealthCheck?: HealthQuery;
+  /**
+   * Whether what the adapter was built on is still there, asked before each health check: a
+   * SQLite file deleted or replaced since it was opened is not (its open handle still reads the
+   * deleted file). When not, the client is retired and rebuilt, and the rebuild says what is
+   * wrong. Default: always.
+   */
+  readonly stillUsable?: () => boolean;
   /** Closes what the adapter opened (our pool). Safe to call twice. */
   dispose(): Promise<void>;
 }

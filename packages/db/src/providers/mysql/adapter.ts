@@ -74,7 +74,16 @@ export function mysqlPoolConfig(request: ProviderRequest, url: string = request.
  * (ECONNREFUSED, 1045, 1049… in milliseconds), its success lets the callers on to the pool. A pool
  * with a connection open serves as the connector does.
  *
- * A failed attempt also retires the pool: callers queued in it when its connections died would
+ * The same when the pool has to grow for a caller (no idle connection, and room under
+ * `connectionLimit` for the new connection and the attempt): the connector retries opening one in the background until
+ * `acquireTimeout` while the caller waits for a busy connection to come back, and a server out of
+ * connections (1040) or a password changed on the server (1045) then shows as requests served one
+ * after another and a "pool fails to create connection" (45061) at the end. A direct attempt runs
+ * beside the caller's wait (shared by concurrent callers); its failure is the caller's error at
+ * once, as pg's pool answers a waiting caller when it cannot open a client. The pool request the
+ * caller gave up is released as soon as it is served.
+ *
+ * A failed attempt while the pool holds no connection also retires the pool: callers queued in it when its connections died would
  * otherwise wait out `acquireTimeout`, and its own reconnect loop (every 500 ms, then backing off)
  * would delay the first answer after the server is back. Ending it rejects them at once (45037,
  * a connection failure) without running their statements; the next successful attempt starts a
@@ -83,6 +92,7 @@ export function mysqlPoolConfig(request: ProviderRequest, url: string = request.
 export class FailFastPool {
   #pool: Pool | undefined;
   #probe: Promise<void> | undefined;
+  #growth: Promise<void> | undefined;
   #ended = false;
   readonly #retired = new Set<Promise<void>>();
 
@@ -93,6 +103,8 @@ export class FailFastPool {
     private readonly prepare: (connection: Connection) => Connection = (connection) => connection,
     /** Whether the current pool's credentials are outdated (rotated in the environment): then a fresh pool is used. */
     private readonly stale: () => boolean = () => false,
+    /** The pool's `connectionLimit`: below it, a caller with no idle connection waits for a new one. */
+    private readonly limit: number = Number.POSITIVE_INFINITY,
   ) {
     this.#pool = createPool();
   }
@@ -148,7 +160,42 @@ export class FailFastPool {
   }
 
   getConnection(): Promise<Connection> {
-    return this.run((pool) => pool.getConnection().then(this.prepare));
+    return this.run((pool) => this.fromPool(pool).then(this.prepare));
+  }
+
+  /** A connection from `pool`, or at once the reason it cannot open the one this caller waits for. */
+  private fromPool(pool: Pool): Promise<Connection> {
+    // The attempt is a session of its own, beside the one the pool is opening: made only while
+    // both fit under the limit, so the server never sees more than `max` sessions of this pool.
+    const mustGrow = pool.idleConnections() === 0 && pool.totalConnections() + 2 <= this.limit;
+    const acquiring = pool.getConnection();
+    if (!mustGrow) return acquiring;
+    const growth = (this.#growth ??= this.probe()
+      .then((connection) => connection.destroy())
+      .finally(() => {
+        this.#growth = undefined;
+      }));
+    return new Promise<Connection>((resolve, reject) => {
+      let settled = false;
+      acquiring.then(
+        (connection) => {
+          if (!settled) {
+            settled = true;
+            resolve(connection);
+          } else void (connection.release ? connection.release() : connection.end()).catch(() => undefined);
+        },
+        (error: unknown) => {
+          if (settled) return;
+          settled = true;
+          reject(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
+      growth.catch((error: unknown) => {
+        if (settled) return;
+        settled = true;
+        reject(error instanceof Error ? error : new Error(String(error)));
+      });
+    });
   }
 
   // Through `getConnection` (what the connector's `pool.query` does inside), so every statement
@@ -238,7 +285,13 @@ export function buildMysqlAdapter(request: ProviderRequest, loader: ModuleLoader
       kills,
       running,
     });
-  const facade = new FailFastPool(createPool, () => mariadb.createConnection(config), bound, () => rotatedUrl(request, poolUrl) !== undefined);
+  const facade = new FailFastPool(
+    createPool,
+    () => mariadb.createConnection(config),
+    bound,
+    () => rotatedUrl(request, poolUrl) !== undefined,
+    request.pool.max,
+  );
   const factory = new module.PrismaMariaDb(facade, { onConnectionError: request.onConnectionError });
   let ended: Promise<void> | undefined;
   return {

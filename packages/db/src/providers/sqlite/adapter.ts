@@ -4,15 +4,26 @@ import path from 'node:path';
 import type { ModuleLoader } from '../../adapters/module-loader.js';
 import { DatabaseFileError } from '../../errors.js';
 import type { BuiltAdapter, ProviderRequest } from '../provider.js';
+import { retryWhileBusy, SQLITE_BUSY_SLICE_MS } from './busy-retry.js';
 import { betterSqliteNativeBinding, type BetterSqlite3Database } from './native-binding.js';
 
-type PrismaBetterSqlite3Class = new (config: { url: string; timeout: number; nativeBinding?: string }) => SqlDriverAdapterFactory;
+/**
+ * better-sqlite3's own options, passed through by the adapter; `fileMustExist` makes opening a
+ * missing file an error instead of creating it; `nativeBinding` is its addon copied beside a bundle.
+ */
+type PrismaBetterSqlite3Class = new (config: { url: string; timeout: number; fileMustExist: boolean; nativeBinding?: string }) => SqlDriverAdapterFactory;
 
 /** The file a `file:` URL names, relative paths resolved from the database folder; `:memory:` as is. */
 export function sqliteFile(url: string, dir: string): string {
   const file = url.replace(/^file:/, '');
   if (file === ':memory:' || path.isAbsolute(file)) return file;
   return path.resolve(dir, file);
+}
+
+/** Device and inode of `file`, or undefined when it is gone: a file replaced at the same path has another. */
+function fileIdentity(file: string): string | undefined {
+  const stat = statSync(file, { throwIfNoEntry: false });
+  return stat === undefined ? undefined : `${stat.dev}:${stat.ino}`;
 }
 
 function writable(target: string): boolean {
@@ -26,9 +37,10 @@ function writable(target: string): boolean {
 
 /**
  * Refuses a database file SQLite could not open or write, with the reason, before the driver
- * reports a bare SQLITE_CANTOPEN: a missing folder (SQLite creates the file, never its folder),
- * a path that is a folder, a file or folder this process may not write. A missing file is fine:
- * SQLite creates it.
+ * reports a bare SQLITE_CANTOPEN: a missing folder or file, a path that is a folder, a file or
+ * folder this process may not write. The runtime never creates a database file: an empty new one
+ * would answer every query with "table does not exist" while looking healthy (a deleted file, a
+ * mistyped path). Creating it is `kusto-db migrate -t deploy`'s job.
  */
 export function checkSqliteFile(request: ProviderRequest, file: string): void {
   if (file === ':memory:') return;
@@ -42,9 +54,10 @@ export function checkSqliteFile(request: ProviderRequest, file: string): void {
   else if (!folderStat.isDirectory()) fail(`${folder} is not a folder`, `point ${source} at a file in a folder`);
   const fileStat = statSync(file, { throwIfNoEntry: false });
   if (!fileStat) {
-    // SQLite creates the file, and its journal beside it: the folder must be writable.
-    if (!writable(folder)) fail(`its folder ${folder} is not writable by this process`, 'fix the folder\'s permissions');
-    return;
+    return fail(
+      'the file does not exist (the app never creates a database file)',
+      `create it and its tables with \`kusto-db migrate -t deploy -d ${request.database}\`, restore it, or point ${source} at the right file`,
+    );
   }
   if (fileStat.isDirectory()) fail('the path is a folder, not a file', `point ${source} at a file, e.g. file:./dev.db`);
   if (!writable(file)) fail('the file is not writable by this process', 'fix the file\'s permissions');
@@ -53,9 +66,10 @@ export function checkSqliteFile(request: ProviderRequest, file: string): void {
 }
 
 /**
- * `@prisma/adapter-better-sqlite3` with the file resolved from the database folder and a busy
- * timeout (how long a statement waits for another connection's lock before SQLITE_BUSY) of
- * `pool.connectionTimeoutMillis`. better-sqlite3 is synchronous: that wait blocks the event loop.
+ * `@prisma/adapter-better-sqlite3` with the file resolved from the database folder. A statement
+ * waits for another connection's lock up to `pool.connectionTimeoutMillis` before its SQLITE_BUSY
+ * is final, without blocking the event loop (better-sqlite3 is synchronous, its own busy wait
+ * would): see {@link retryWhileBusy}.
  */
 export function buildSqliteAdapter(request: ProviderRequest, loader: ModuleLoader): BuiltAdapter {
   const { module, entry } = loader.loadAdapter<{ PrismaBetterSqlite3: PrismaBetterSqlite3Class }>(
@@ -68,6 +82,20 @@ export function buildSqliteAdapter(request: ProviderRequest, loader: ModuleLoade
   checkSqliteFile(request, file);
   const url = file === ':memory:' ? request.url : `file:${file}`;
   const nativeBinding = betterSqliteNativeBinding(request.database, loader.loadDependencyOf<BetterSqlite3Database>(entry, 'better-sqlite3', (value) => typeof value === 'function'));
-  const factory = new module.PrismaBetterSqlite3({ url, timeout: request.pool.connectionTimeoutMillis, ...(nativeBinding ? { nativeBinding } : {}) });
-  return { factory, stats: () => undefined, dispose: () => Promise.resolve() };
+  // fileMustExist: a file deleted between the check above and the driver opening it is an error, never a new empty file.
+  const boundMs = request.pool.connectionTimeoutMillis;
+  const driverFactory = new module.PrismaBetterSqlite3({
+    url,
+    timeout: Math.min(SQLITE_BUSY_SLICE_MS, boundMs),
+    fileMustExist: true,
+    ...(nativeBinding ? { nativeBinding } : {}),
+  });
+  const factory = retryWhileBusy(driverFactory, { boundMs });
+  const opened = file === ':memory:' ? undefined : fileIdentity(file);
+  return {
+    factory,
+    stats: () => undefined,
+    ...(opened === undefined ? {} : { stillUsable: () => fileIdentity(file) === opened }),
+    dispose: () => Promise.resolve(),
+  };
 }
