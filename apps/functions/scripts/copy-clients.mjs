@@ -1,6 +1,7 @@
-// tsc compiles src/ to dist/ but does not copy the generated Prisma clients (JavaScript beside
-// their declarations): copy each src/app/db/<name>/client to dist/app/db/<name>/client, so the
-// compiled registry's imports resolve there as they do in src/.
+// tsc compiles src/ to dist/, a `prisma-client` output (TypeScript) with it, but does not copy a
+// `prisma-client-js` output (JavaScript beside its declarations): copy each of those,
+// src/app/db/<name>/client to dist/app/db/<name>/client, so the compiled registry's imports
+// resolve there as they do in src/.
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -8,5 +9,5 @@ const root = path.join(import.meta.dirname ?? path.dirname(new URL(import.meta.u
 const databases = path.join(root, 'src', 'app', 'db');
 for (const name of fs.readdirSync(databases)) {
   const client = path.join(databases, name, 'client');
-  if (fs.existsSync(client)) fs.cpSync(client, path.join(root, 'dist', 'app', 'db', name, 'client'), { recursive: true });
+  if (fs.existsSync(path.join(client, 'index.js'))) fs.cpSync(client, path.join(root, 'dist', 'app', 'db', name, 'client'), { recursive: true });
 }
