@@ -84,13 +84,13 @@ describe('generate writes the registry', () => {
   });
 
   test('a package the registry would import that the project cannot: not written, and the fix named', async () => {
-    // kusto-db's fixtures have the mariadb connector but not @prisma/adapter-mariadb.
-    const project = await createProject('registry-missing', { shop: { 'schema.prisma': schemaFor('mysql', USER_MODELS) } });
+    // Nothing here installs SQL Server's adapter.
+    const project = await createProject('registry-missing', { shop: { 'schema.prisma': schemaFor('sqlserver', USER_MODELS) } });
     projects.push(project);
     const { io, err } = capture();
     expect(await runCli(['generate', '-a'], { cwd: project, env, io })).toBe(1);
     expect(err.join('\n')).toContain(
-      'The database registry was not written: it imports @prisma/adapter-mariadb, which src/kusto-registry.js cannot import. Add it to your dependencies (e.g. pnpm add @prisma/adapter-mariadb), or pass --no-registry.',
+      'The database registry was not written: it imports @prisma/adapter-mssql, which src/kusto-registry.js cannot import. Add it to your dependencies (e.g. pnpm add @prisma/adapter-mssql), or pass --no-registry.',
     );
     expect(fs.existsSync(path.join(project, 'src/kusto-registry.js'))).toBe(false);
     const again = capture();

