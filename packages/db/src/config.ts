@@ -1,7 +1,7 @@
 import { HEALTH_DEFAULTS, PROFILE_DEFAULTS } from './defaults.js';
-import type { DatabaseFolder } from './discovery/discover.js';
+import { folderUrlVariable, type DatabaseFolder } from './discovery/discover.js';
 import { MissingUrlError } from './errors.js';
-import { directEnvVarForDatabase, envVarForDatabase, readEnvVarForDatabase } from './naming/database-name.js';
+import { directEnvVarForDatabase, readEnvVarForDatabase } from './naming/database-name.js';
 import type { DatabaseOptions, HealthOptions, KustoDbOptions, PoolOptions } from './options.js';
 import type { ProfileName } from './profiles/profile.js';
 import { splitReadUrls } from './replicas/read-urls.js';
@@ -79,7 +79,7 @@ export function resolveUrlSource(
   options: DatabaseOptions | undefined,
   env: NodeJS.ProcessEnv,
 ): UrlSource {
-  const envVar = options?.urlEnv ?? folder.schema.urlEnv ?? folder.configUrlEnv ?? envVarForDatabase(folder.name);
+  const envVar = options?.urlEnv ?? folderUrlVariable(folder);
   return optionOrVariable(options?.url, envVar, env);
 }
 

@@ -11,6 +11,7 @@ export {
   DEFAULT_ROOT,
   configUrlEnv,
   discoverDatabases,
+  folderUrlVariable,
   resolveRoot,
   type DatabaseFolder,
   type Discovery,
