@@ -33,7 +33,15 @@ export {
   type HealthReport,
 } from './manager.js';
 export { assertDatabaseName, directEnvVarForDatabase, envVarForDatabase, readEnvVarForDatabase } from './naming/database-name.js';
-export { REDACTED, redactUrl, scrubSecrets } from './naming/redact-url.js';
+export {
+  describeTarget,
+  hasMisencodedCredentials,
+  INVALID_URL_TARGET,
+  MISENCODED_URL_TARGET,
+  REDACTED,
+  redactUrl,
+  scrubSecrets,
+} from './naming/redact-url.js';
 export { splitReadUrls } from './replicas/read-urls.js';
 export type { ReplicaHealth, ReplicaStatus } from './replicas/replica-set.js';
 export { READ_OPERATIONS } from './replicas/routing.js';

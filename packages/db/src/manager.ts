@@ -30,7 +30,7 @@ import {
 } from './errors.js';
 import { KustoDbEmitter } from './events.js';
 import { assertDatabaseName } from './naming/database-name.js';
-import { redactUrl, scrubSecrets } from './naming/redact-url.js';
+import { describeTarget, scrubSecrets } from './naming/redact-url.js';
 import type { KustoDbOptions } from './options.js';
 import { resolveProfile, type DetectedProfile, type ProfileDecision } from './profiles/profile.js';
 import { parseReadUrls, replicaSourceLabel } from './replicas/read-urls.js';
@@ -228,9 +228,9 @@ export class KustoDb extends KustoDbEmitter {
       ...connectionStatus(snapshot),
       envVar: source.envVar,
       urlSet: source.url !== undefined,
-      target: source.url === undefined ? undefined : redactUrl(source.url),
+      target: source.url === undefined ? undefined : describeTarget(source.url),
       pooled: source.url !== undefined && declaresTransactionPooler(source.url),
-      direct: { envVar: direct.envVar, urlSet: direct.url !== undefined, target: direct.url === undefined ? undefined : redactUrl(direct.url) },
+      direct: { envVar: direct.envVar, urlSet: direct.url !== undefined, target: direct.url === undefined ? undefined : describeTarget(direct.url) },
       replicas: this.replicaStatus(name, folder),
       profile: { checks: { profile: this.profile.profile, reason: this.profile.reason }, pool: this.profile.pool },
     };

@@ -1,4 +1,4 @@
-import { declaresTransactionPooler, redactUrl, resolveDirectUrlSource, type DatabaseFolder } from '@kusto/db';
+import { declaresTransactionPooler, describeTarget, resolveDirectUrlSource, type DatabaseFolder } from '@kusto/db';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { KustoCommand } from '../command.js';
@@ -34,7 +34,7 @@ export interface DatabaseListing {
   readonly legacyUrlEnv: string | null;
 }
 
-export function describeDatabase(folder: DatabaseFolder, env: NodeJS.ProcessEnv, redact: (url: string) => string): DatabaseListing {
+export function describeDatabase(folder: DatabaseFolder, env: NodeJS.ProcessEnv): DatabaseListing {
   const { envVar, url } = urlStateOf(folder, env);
   const direct = resolveDirectUrlSource(folder, undefined, env);
   const session = chooseConnectionUrl(folder, env, 'session');
@@ -43,9 +43,9 @@ export function describeDatabase(folder: DatabaseFolder, env: NodeJS.ProcessEnv,
     provider: folder.schema.provider ?? null,
     envVar,
     envSet: url !== undefined,
-    target: url === undefined ? null : redact(url),
+    target: url === undefined ? null : describeTarget(url),
     pooled: url !== undefined && declaresTransactionPooler(url),
-    direct: { envVar: direct.envVar, envSet: direct.url !== undefined, target: direct.url === undefined ? null : redact(direct.url) },
+    direct: { envVar: direct.envVar, envSet: direct.url !== undefined, target: direct.url === undefined ? null : describeTarget(direct.url) },
     sessionVia: session.state === 'chosen' ? session.connection.envVar : null,
     clientGenerated: fs.existsSync(path.join(folder.clientDir, 'index.js')),
     migrations: migrationFolders(folder.migrationsDir).length,
@@ -66,7 +66,7 @@ export const listCommand: KustoCommand<GlobalArgs & { json: boolean }> = {
   builder: (yargs) => yargs.option('json', { type: 'boolean', default: false, describe: 'Print JSON instead of a table' }),
   run(args, context) {
     const { projectDir, discovery, databases } = resolveTargets(args, 'all-by-default', context, 'list');
-    const listings = databases.map((folder) => describeDatabase(folder, context.env, redactUrl));
+    const listings = databases.map((folder) => describeDatabase(folder, context.env));
     if (args.json) {
       context.io.out(JSON.stringify({ root: discovery.root, envFile: context.envFile ?? null, databases: listings, skipped: discovery.skipped }, null, 2));
       return { exitCode: 0 };

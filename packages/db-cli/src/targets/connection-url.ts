@@ -4,7 +4,7 @@
 import {
   declaresTransactionPooler,
   MissingUrlError,
-  redactUrl,
+  describeTarget,
   resolveDirectUrlSource,
   SessionUnavailableError,
   type DatabaseFolder,
@@ -84,7 +84,7 @@ export function describeVia(connection: Pick<ConnectionUrl, 'envVar'>): string {
 
 /** The connection as JSON output shows it: variable, kind, redacted target. */
 export function connectionReport(connection: ConnectionUrl): { readonly envVar: string; readonly kind: 'direct' | 'main'; readonly target: string } {
-  return { envVar: connection.envVar, kind: connection.kind, target: redactUrl(connection.url) };
+  return { envVar: connection.envVar, kind: connection.kind, target: describeTarget(connection.url) };
 }
 
 /** Asks whether a URL goes through a transaction pooler (see `probeTransactionPooler` in `@kusto/migrate`). */

@@ -6,7 +6,7 @@ import { bounded } from '../connection/health-check.js';
 import type { PrismaClientLike } from '../connection/prisma-client.js';
 import { sanitizeError } from '../connection/sanitize-error.js';
 import type { KustoDbEmitter, KustoDbEvents } from '../events.js';
-import { redactUrl, scrubSecrets } from '../naming/redact-url.js';
+import { describeTarget, scrubSecrets } from '../naming/redact-url.js';
 import { defineRoleMethods, modelProperty, routeReads, unpackDataPath, type ReadRouter } from './routing.js';
 
 /** One read replica in `status()`. Never contains a password. */
@@ -194,7 +194,7 @@ export class ReplicaSet implements ReadRouter {
       return {
         position: replica.position,
         envVar: read.envVar,
-        target: url === undefined ? undefined : redactUrl(url),
+        target: url === undefined ? undefined : describeTarget(url),
         ...connectionStatus(snapshot),
         inRotation: !replica.benched && snapshot.state !== 'closed',
         lastError: snapshot.lastError ?? (replica.benched ? replica.lastError?.message : undefined),
@@ -301,7 +301,7 @@ export function configuredReplicaStatus(read: ReadUrlSource): ReplicaStatus[] {
   return read.urls.map((url, index) => ({
     position: index + 1,
     envVar: read.envVar,
-    target: redactUrl(url),
+    target: describeTarget(url),
     ...connectionStatus(undefined),
     inRotation: true,
     reads: 0,
