@@ -3,7 +3,7 @@ export { classifyError, isConnectionFailure, type FailureKind } from './connecti
 export type { ConnectionState } from './connection/connection.js';
 export { POOL_URL_PARAMETERS, parseDatabaseUrl, type DatabaseUrl } from './connection/database-url.js';
 export { declaresTransactionPooler, POOLER_URL_PARAMETER } from './connection/pooler.js';
-export { HealthCheckTimeoutError } from './connection/health-check.js';
+export { HEALTH_CHECK_BOUND_MARGIN_MS, HealthCheckTimeoutError, type HealthCheckStage } from './connection/health-check.js';
 export type { PrismaClientLike } from './connection/prisma-client.js';
 export { kusto } from './default-instance.js';
 export { HEALTH_DEFAULTS, PROFILE_DEFAULTS } from './defaults.js';

@@ -13,7 +13,7 @@ import { classifyError, isConnectionFailure, type FailureKind } from './connecti
 import { Connection, type BuiltClient, type ConnectionState } from './connection/connection.js';
 import { connectionStatus, type ConnectionStatus } from './connection/connection-status.js';
 import { parseDatabaseUrl } from './connection/database-url.js';
-import { bounded } from './connection/health-check.js';
+import { boundedCheck, healthCheckBound } from './connection/health-check.js';
 import { declaresTransactionPooler } from './connection/pooler.js';
 import { loadPrismaClient, type PrismaClientConstructor, type PrismaClientLike } from './connection/prisma-client.js';
 import { PROFILE_DEFAULTS } from './defaults.js';
@@ -92,7 +92,12 @@ export interface GetClientOptions {
 export interface HealthCheckOptions {
   /** Databases to check. Default: every database used so far. */
   readonly databases?: readonly string[];
-  /** Bound on each database's check, rebuilds included. Default: its `checkTimeoutMs` + 1 000 ms. */
+  /**
+   * Bound on each database's check, rebuilds included. Default: its `checkTimeoutMs` + 1 000 ms.
+   * Never shorter than `checkTimeoutMs` + `HEALTH_CHECK_BOUND_MARGIN_MS` (250 ms), so the check's
+   * own timeout, which says what timed out, always answers first. Either way a timeout is reported
+   * as `failure: 'timeout'`.
+   */
   readonly timeoutMs?: number;
 }
 
@@ -260,7 +265,7 @@ export class KustoDb extends KustoDbEmitter {
   /** The primary decides `healthy`; replicas are checked in parallel with it and reported beside it. */
   private async checkOne(name: string, timeoutMs: number | undefined): Promise<DatabaseHealth> {
     // Not healthConfig(): an unknown name must come back as unhealthy, not throw.
-    const bound = timeoutMs ?? resolveHealth(this.profile.profile, this.options, this.options.databases?.[name]).checkTimeoutMs + 1_000;
+    const bound = healthCheckBound(resolveHealth(this.profile.profile, this.options, this.options.databases?.[name]).checkTimeoutMs, timeoutMs);
     // checkPrimary creates the connection (and the replicas) before its first await.
     const primary = this.checkPrimary(name, bound);
     const replicas = this.replicaSets.get(name);
@@ -277,7 +282,7 @@ export class KustoDb extends KustoDbEmitter {
       return { healthy: false, state: 'idle', latencyMs: undefined, error: (error as Error).message, ...configurationCode(error), retryAfterMs: 0 };
     }
     try {
-      await bounded(connection.check(), bound, () => new Error(`no answer within ${bound} ms`));
+      await boundedCheck(connection.check(), bound);
       const snapshot = connection.snapshot();
       return { healthy: true, state: snapshot.state, latencyMs: snapshot.lastLatencyMs, error: undefined, retryAfterMs: 0 };
     } catch (error) {

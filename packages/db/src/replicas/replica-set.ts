@@ -2,7 +2,7 @@ import type { HealthConfig, ReadUrlSource } from '../config.js';
 import { isConnectionFailure } from '../connection/classify-error.js';
 import { Connection, type BuiltClient, type ConnectionState } from '../connection/connection.js';
 import { connectionStatus, type ConnectionStatus } from '../connection/connection-status.js';
-import { bounded } from '../connection/health-check.js';
+import { boundedCheck } from '../connection/health-check.js';
 import type { PrismaClientLike } from '../connection/prisma-client.js';
 import { sanitizeError } from '../connection/sanitize-error.js';
 import type { KustoDbEmitter, KustoDbEvents } from '../events.js';
@@ -209,7 +209,7 @@ export class ReplicaSet implements ReadRouter {
     return Promise.all(
       this.replicas.map(async (replica): Promise<ReplicaHealth> => {
         try {
-          await bounded(replica.connection.check(), timeoutMs, () => new Error(`no answer within ${timeoutMs} ms`));
+          await boundedCheck(replica.connection.check(), timeoutMs);
           this.restore(replica);
           const snapshot = replica.connection.snapshot();
           return {
