@@ -20,7 +20,7 @@ export {
   type SkippedFolder,
 } from './discovery/discover.js';
 export { parseSchema, type SchemaInfo } from './discovery/schema-file.js';
-export { resolveDirectUrlSource, resolveReadUrlSource, resolveUrlSource, type ReadUrlSource, type UrlSource } from './config.js';
+export { missingUrlError, resolveDirectUrlSource, resolveReadUrlSource, resolveUrlSource, type ReadUrlSource, type UrlSource } from './config.js';
 export * from './errors.js';
 export type * from './events.js';
 export {

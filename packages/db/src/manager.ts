@@ -1,6 +1,7 @@
 import { createAdapter } from './adapters/create-adapter.js';
 import { ModuleLoader } from './adapters/module-loader.js';
 import {
+  missingUrlError,
   requireUrl,
   resolveDirectUrlSource,
   resolveHealth,
@@ -22,7 +23,6 @@ import {
   DatabaseUnavailableError,
   isConfigurationError,
   ManagerClosedError,
-  MissingUrlError,
   SchemaError,
   SessionUnavailableError,
   UnknownDatabaseError,
@@ -425,7 +425,7 @@ export class KustoDb extends KustoDbEmitter {
       build: (position, onConnectionError) => {
         const current = resolveReadUrlSource(folder, databaseOptions, this.env);
         const raw = current.urls[position - 1];
-        if (raw === undefined) throw new MissingUrlError(name, current.envVar);
+        if (raw === undefined) throw missingUrlError(folder, current.envVar);
         const source = replicaSourceLabel(current.source, position, current.urls.length);
         const now = () => resolveReadUrlSource(folder, databaseOptions, this.env).urls[position - 1];
         return { built: this.buildClient(name, folder, raw, source, onConnectionError, now), url: raw };

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
+import { GENERATE_STAMP_FILE } from '../prisma/generate-stamp.js';
 import { runCli } from '../cli.js';
 import { capture, createProject, EVENT_MODELS, removeProject, schemaFor, USER_MODELS } from '../test-support/project.js';
 import type { DatabaseListing } from './list.js';
@@ -39,6 +42,7 @@ test('list --json: provider, variable set or missing, redacted target, client, m
       direct: { envVar: 'RDS_ANALYTICS_EVENTS_DIRECT_URL', envSet: false, target: null },
       sessionVia: null,
       clientGenerated: false,
+      clientStale: false,
       migrations: 0,
       seed: false,
       legacyUrlEnv: null,
@@ -53,6 +57,7 @@ test('list --json: provider, variable set or missing, redacted target, client, m
       direct: { envVar: 'RDS_USER_DIRECT_URL', envSet: false, target: null },
       sessionVia: 'RDS_USER_URL',
       clientGenerated: true,
+      clientStale: false,
       migrations: 2,
       seed: true,
       legacyUrlEnv: null,
@@ -121,6 +126,29 @@ test('list and debug show targets as scheme, host, port, database and parameter 
   expect(outputs[2]!.out.join('\n')).toContain('RDS_ANALYTICS_EVENTS_URL set (mysql://db.example:3306/events?sslkey&sslcert)');
   expect(outputs[2]!.out.join('\n')).toContain('RDS_USER_URL set (<invalid url: percent-encode the password>)');
   for (const run of outputs) expect([...run.out, ...run.err].join('\n')).not.toMatch(/LEAK/);
+});
+
+test('list shows "stale" for a client generated from another schema than the folder’s now (the generate stamp says so)', async () => {
+  const clientDir = path.join(project, 'src/app/db/user/client');
+  const schemaPath = path.join(project, 'src/app/db/user/schema.prisma');
+  const stampFile = path.join(clientDir, GENERATE_STAMP_FILE);
+  const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+  const listed = async () => {
+    const json = capture();
+    const table = capture();
+    await runCli(['list', '-d', 'user', '--json'], { cwd: project, env, io: json.io });
+    await runCli(['list', '-d', 'user'], { cwd: project, env, io: table.io, colors: false });
+    const [user] = (JSON.parse(json.out.join('\n')) as { databases: DatabaseListing[] }).databases;
+    return { stale: user!.clientStale, row: table.out.find((line) => line.startsWith('user '))! };
+  };
+  try {
+    fs.writeFileSync(stampFile, JSON.stringify({ schemaSha256: sha(fs.readFileSync(schemaPath, 'utf8')) }));
+    expect(await listed()).toMatchObject({ stale: false, row: expect.stringMatching(/\syes\s+2\s+yes$/) });
+    fs.writeFileSync(stampFile, JSON.stringify({ schemaSha256: sha('an older schema') }));
+    expect(await listed()).toMatchObject({ stale: true, row: expect.stringMatching(/\sstale\s+2\s+yes$/) });
+  } finally {
+    fs.rmSync(stampFile, { force: true });
+  }
 });
 
 test('debug without a database root still reports the environment', async () => {

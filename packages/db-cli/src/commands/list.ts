@@ -1,10 +1,9 @@
 import { declaresTransactionPooler, describeTarget, resolveDirectUrlSource, type DatabaseFolder } from '@kusto/db';
-import fs from 'node:fs';
-import path from 'node:path';
 import type { KustoCommand } from '../command.js';
 import { schemaUrlFix } from '../checks/schema-checks.js';
 import { describeEnvFile } from '../env/env-file.js';
 import type { GlobalArgs } from '../global-options.js';
+import { clientState } from '../prisma/generate-stamp.js';
 import { renderTable } from '../output/table.js';
 import { chooseConnectionUrl } from '../targets/connection-url.js';
 import { urlStateOf } from '../targets/database-url.js';
@@ -28,6 +27,8 @@ export interface DatabaseListing {
    */
   readonly sessionVia: string | null;
   readonly clientGenerated: boolean;
+  /** The client was generated (by `kusto-db generate`) from another schema than the folder's now: run `kusto-db generate`. */
+  readonly clientStale: boolean;
   readonly migrations: number;
   readonly seed: boolean;
   /** The X of a Prisma 6 style `url = env("X")` in the schema (Prisma 7 rejects it; `upgrade-schema` moves it), else null. */
@@ -38,6 +39,7 @@ export function describeDatabase(folder: DatabaseFolder, env: NodeJS.ProcessEnv)
   const { envVar, url } = urlStateOf(folder, env);
   const direct = resolveDirectUrlSource(folder, undefined, env);
   const session = chooseConnectionUrl(folder, env, 'session');
+  const client = clientState(folder);
   return {
     name: folder.name,
     provider: folder.schema.provider ?? null,
@@ -47,7 +49,8 @@ export function describeDatabase(folder: DatabaseFolder, env: NodeJS.ProcessEnv)
     pooled: url !== undefined && declaresTransactionPooler(url),
     direct: { envVar: direct.envVar, envSet: direct.url !== undefined, target: direct.url === undefined ? null : describeTarget(direct.url) },
     sessionVia: session.state === 'chosen' ? session.connection.envVar : null,
-    clientGenerated: fs.existsSync(path.join(folder.clientDir, 'index.js')),
+    clientGenerated: client !== 'missing',
+    clientStale: client === 'stale',
     migrations: migrationFolders(folder.migrationsDir).length,
     seed: folder.seedPath !== undefined,
     legacyUrlEnv: folder.schema.hasUrl ? (folder.schema.urlEnv ?? null) : null,
@@ -78,7 +81,7 @@ export const listCommand: KustoCommand<GlobalArgs & { json: boolean }> = {
       `${l.envVar} (${l.envSet ? (l.pooled ? 'set, pgbouncer=true' : 'set') : 'missing'})`,
       l.target ?? '-',
       sessionCell(l),
-      l.clientGenerated ? 'yes' : 'no',
+      l.clientStale ? 'stale' : l.clientGenerated ? 'yes' : 'no',
       String(l.migrations),
       l.seed ? 'yes' : 'no',
     ]);

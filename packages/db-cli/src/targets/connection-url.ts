@@ -3,7 +3,7 @@
 // server). Every command that touches a database asks here, so they all answer alike.
 import {
   declaresTransactionPooler,
-  MissingUrlError,
+  missingUrlError,
   describeTarget,
   resolveDirectUrlSource,
   SessionUnavailableError,
@@ -154,7 +154,7 @@ export async function requireConnection(
   need: ConnectionNeed,
 ): Promise<ConnectionUrl> {
   const choice = chooseConnectionUrl(folder, context.env, need);
-  if (choice.state === 'missing') throw new MissingUrlError(folder.name, urlStateOf(folder, context.env).envVar);
+  if (choice.state === 'missing') throw missingUrlError(folder, urlStateOf(folder, context.env).envVar);
   if (choice.state === 'pooled') throw new CliError('PRECHECK_FAILED', `${choice.problem}\nNothing was run.`);
   const paint = palette(context.colors);
   const problems = await verifySessions([choice.connection], context.poolerProbe, (line) => context.io.err(`${paint.warn('!')} ${line}`));

@@ -48,3 +48,10 @@ test('status() targets show scheme, host, port and database only: no password re
   expect(JSON.stringify(status)).not.toMatch(/LEAK/);
   await db.disconnectAll();
 });
+
+test('a missing URL is explained with an example URL of the database’s own provider', () => {
+  const db = createKustoDb({ cwd: project, env: {} });
+  expect(() => db.getClientSync('shop')).toThrow(/set the environment variable RDS_SHOP_URL \(e\.g\. RDS_SHOP_URL=mysql:\/\/user:password@host:3306\/shop\)/);
+  expect(() => db.getClientSync('cache')).toThrow(/\(e\.g\. RDS_CACHE_URL=file:\.\/dev\.db\)/);
+  expect(() => db.getClientSync('user')).toThrow(/\(e\.g\. RDS_USER_URL=postgresql:\/\/user:password@host:5432\/user\)/);
+});
