@@ -3,7 +3,7 @@ import type { KustoCommand } from '../command.js';
 import { schemaUrlFix } from '../checks/schema-checks.js';
 import { describeEnvFile } from '../env/env-file.js';
 import type { GlobalArgs } from '../global-options.js';
-import { clientState } from '../prisma/generate-stamp.js';
+import { clientState } from '../targets/client-state.js';
 import { renderTable } from '../output/table.js';
 import { chooseConnectionUrl } from '../targets/connection-url.js';
 import { urlStateOf } from '../targets/database-url.js';

@@ -8,11 +8,10 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { removeDatasourceUrl } from '../checks/remove-datasource-url.js';
-import { legacyUrlEnvOf } from './legacy-schema.js';
 
-/** File name of the stamp inside the client folder. */
-export const GENERATE_STAMP_FILE = '.kusto-generate.json';
+import { GENERATE_STAMP_FILE } from '../targets/client-state.js';
+
+export { GENERATE_STAMP_FILE };
 
 /** What a client was generated from. */
 export interface GenerateStamp {
@@ -55,27 +54,3 @@ export async function writeStamp(folder: DatabaseFolder, stamp: GenerateStamp): 
   await fsp.writeFile(path.join(folder.clientDir, GENERATE_STAMP_FILE), `${JSON.stringify(stamp, null, 2)}\n`);
 }
 
-/** The schema text a generate hands Prisma: the file, or for a Prisma 6 style schema its copy without `url`. */
-function schemaTextForGenerate(folder: DatabaseFolder): string {
-  const text = fs.readFileSync(folder.schemaPath, 'utf8');
-  return legacyUrlEnvOf(folder) === undefined ? text : (removeDatasourceUrl(text) ?? text);
-}
-
-/**
- * The generated client of `folder`: `missing`; `stale` when its stamp says it was generated from
- * another schema than the one in the folder now (run `kusto-db generate`); `current` when the stamp
- * matches; `unstamped` for a client generated without `kusto-db generate` (nothing to compare).
- */
-export type ClientState = 'missing' | 'stale' | 'current' | 'unstamped';
-
-export function clientState(folder: DatabaseFolder): ClientState {
-  if (!fs.existsSync(path.join(folder.clientDir, 'index.js'))) return 'missing';
-  let written: Partial<GenerateStamp>;
-  try {
-    written = JSON.parse(fs.readFileSync(path.join(folder.clientDir, GENERATE_STAMP_FILE), 'utf8')) as Partial<GenerateStamp>;
-  } catch {
-    return 'unstamped';
-  }
-  const now = createHash('sha256').update(schemaTextForGenerate(folder)).digest('hex');
-  return written.schemaSha256 === now ? 'current' : 'stale';
-}
