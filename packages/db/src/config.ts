@@ -1,9 +1,10 @@
 import { HEALTH_DEFAULTS, PROFILE_DEFAULTS } from './defaults.js';
-import type { DatabaseFolder } from './discovery/discover.js';
+import { folderUrlVariable, type DatabaseFolder } from './discovery/discover.js';
 import { MissingUrlError } from './errors.js';
-import { directEnvVarForDatabase, envVarForDatabase, readEnvVarForDatabase } from './naming/database-name.js';
+import { directEnvVarForDatabase, readEnvVarForDatabase } from './naming/database-name.js';
 import type { DatabaseOptions, HealthOptions, KustoDbOptions, PoolOptions } from './options.js';
 import type { ProfileName } from './profiles/profile.js';
+import { providerFor } from './providers/index.js';
 import { splitReadUrls } from './replicas/read-urls.js';
 
 /** Health settings after defaults are applied. */
@@ -79,7 +80,7 @@ export function resolveUrlSource(
   options: DatabaseOptions | undefined,
   env: NodeJS.ProcessEnv,
 ): UrlSource {
-  const envVar = options?.urlEnv ?? folder.schema.urlEnv ?? folder.configUrlEnv ?? envVarForDatabase(folder.name);
+  const envVar = options?.urlEnv ?? folderUrlVariable(folder);
   return optionOrVariable(options?.url, envVar, env);
 }
 
@@ -121,7 +122,12 @@ export function resolveReadUrlSource(
   return { envVar, source: envVar, urls: splitReadUrls(env[envVar]) };
 }
 
+/** The missing-URL error of `folder`, its example URL in the folder's provider's form (`mysql://…`, `file:./…`). */
+export function missingUrlError(folder: Pick<DatabaseFolder, 'name' | 'schema'>, envVar: string): MissingUrlError {
+  return new MissingUrlError(folder.name, envVar, providerFor(folder.schema.provider ?? 'postgresql')?.exampleUrl);
+}
+
 export function requireUrl(folder: DatabaseFolder, source: UrlSource): string {
-  if (source.url === undefined) throw new MissingUrlError(folder.name, source.envVar);
+  if (source.url === undefined) throw missingUrlError(folder, source.envVar);
   return source.url;
 }

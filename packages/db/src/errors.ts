@@ -83,14 +83,22 @@ export class SchemaError extends KustoDbError {
   }
 }
 
+/** The example in a missing-URL message when the provider is not known. */
+const FALLBACK_EXAMPLE_URL = 'postgresql://user:password@host:5432/name';
+
 export class MissingUrlError extends KustoDbError {
+  /**
+   * @param exampleUrl The provider's example URL (`providerFor(provider).exampleUrl`), its `name`
+   *   replaced by the database's; default a Postgres one.
+   */
   constructor(
     readonly database: string,
     readonly envVar: string,
+    exampleUrl: string = FALLBACK_EXAMPLE_URL,
   ) {
     super(
       'MISSING_URL',
-      `No URL for database "${database}": set the environment variable ${envVar} (e.g. ${envVar}=postgresql://user:password@host:5432/${database}), ` +
+      `No URL for database "${database}": set the environment variable ${envVar} (e.g. ${envVar}=${exampleUrl.replace(/\bname\b/, database)}), ` +
         'or pass `databases.' +
         `${database}.url\` to createKustoDb(). A .env file is read by kusto-db, not by your app: start it with \`node --env-file=.env\`.`,
     );

@@ -3,7 +3,7 @@ export { classifyError, isConnectionFailure, type FailureKind } from './connecti
 export type { ConnectionState } from './connection/connection.js';
 export { POOL_URL_PARAMETERS, parseDatabaseUrl, type DatabaseUrl } from './connection/database-url.js';
 export { declaresTransactionPooler, POOLER_URL_PARAMETER } from './connection/pooler.js';
-export { HealthCheckTimeoutError } from './connection/health-check.js';
+export { HEALTH_CHECK_BOUND_MARGIN_MS, HealthCheckTimeoutError, type HealthCheckStage } from './connection/health-check.js';
 export type { PrismaClientLike } from './connection/prisma-client.js';
 export { kusto, registerDatabases } from './default-instance.js';
 export { HEALTH_DEFAULTS, PROFILE_DEFAULTS } from './defaults.js';
@@ -11,6 +11,7 @@ export {
   DEFAULT_ROOT,
   configUrlEnv,
   discoverDatabases,
+  folderUrlVariable,
   resolveRoot,
   type DatabaseFolder,
   type Discovery,
@@ -29,7 +30,7 @@ export {
   type ClientModule,
 } from './discovery/client-module.js';
 export { parseSchema, type SchemaInfo } from './discovery/schema-file.js';
-export { resolveDirectUrlSource, resolveReadUrlSource, resolveUrlSource, type ReadUrlSource, type UrlSource } from './config.js';
+export { missingUrlError, resolveDirectUrlSource, resolveReadUrlSource, resolveUrlSource, type ReadUrlSource, type UrlSource } from './config.js';
 export * from './errors.js';
 export type * from './events.js';
 export {
@@ -42,7 +43,15 @@ export {
   type HealthReport,
 } from './manager.js';
 export { assertDatabaseName, directEnvVarForDatabase, envVarForDatabase, readEnvVarForDatabase } from './naming/database-name.js';
-export { REDACTED, redactUrl, scrubSecrets } from './naming/redact-url.js';
+export {
+  describeTarget,
+  hasMisencodedCredentials,
+  INVALID_URL_TARGET,
+  MISENCODED_URL_TARGET,
+  REDACTED,
+  redactUrl,
+  scrubSecrets,
+} from './naming/redact-url.js';
 export { printable } from './naming/printable.js';
 export { splitReadUrls } from './replicas/read-urls.js';
 export type { ReplicaHealth, ReplicaStatus } from './replicas/replica-set.js';

@@ -1,6 +1,7 @@
 import { createAdapter } from './adapters/create-adapter.js';
 import { ModuleLoader } from './adapters/module-loader.js';
 import {
+  missingUrlError,
   requireUrl,
   resolveDirectUrlSource,
   resolveHealth,
@@ -13,7 +14,7 @@ import { classifyError, isConnectionFailure, type FailureKind } from './connecti
 import { Connection, type BuiltClient, type ConnectionState } from './connection/connection.js';
 import { connectionStatus, type ConnectionStatus } from './connection/connection-status.js';
 import { parseDatabaseUrl } from './connection/database-url.js';
-import { bounded } from './connection/health-check.js';
+import { boundedCheck, healthCheckBound } from './connection/health-check.js';
 import { declaresTransactionPooler } from './connection/pooler.js';
 import { loadPrismaClient, type PrismaClientConstructor, type PrismaClientLike } from './connection/prisma-client.js';
 import { PROFILE_DEFAULTS } from './defaults.js';
@@ -23,7 +24,6 @@ import {
   DatabaseUnavailableError,
   isConfigurationError,
   ManagerClosedError,
-  MissingUrlError,
   SchemaError,
   SessionUnavailableError,
   UnknownDatabaseError,
@@ -31,7 +31,7 @@ import {
 } from './errors.js';
 import { KustoDbEmitter } from './events.js';
 import { assertDatabaseName } from './naming/database-name.js';
-import { redactUrl, scrubSecrets } from './naming/redact-url.js';
+import { describeTarget, scrubSecrets } from './naming/redact-url.js';
 import type { KustoDbOptions } from './options.js';
 import { resolveProfile, type DetectedProfile, type ProfileDecision } from './profiles/profile.js';
 import { parseReadUrls, replicaSourceLabel } from './replicas/read-urls.js';
@@ -94,7 +94,12 @@ export interface GetClientOptions {
 export interface HealthCheckOptions {
   /** Databases to check. Default: every database used so far. */
   readonly databases?: readonly string[];
-  /** Bound on each database's check, rebuilds included. Default: its `checkTimeoutMs` + 1 000 ms. */
+  /**
+   * Bound on each database's check, rebuilds included. Default: its `checkTimeoutMs` + 1 000 ms.
+   * Never shorter than `checkTimeoutMs` + `HEALTH_CHECK_BOUND_MARGIN_MS` (250 ms), so the check's
+   * own timeout, which says what timed out, always answers first. Either way a timeout is reported
+   * as `failure: 'timeout'`.
+   */
   readonly timeoutMs?: number;
 }
 
@@ -231,9 +236,9 @@ export class KustoDb extends KustoDbEmitter {
       ...connectionStatus(snapshot),
       envVar: source.envVar,
       urlSet: source.url !== undefined,
-      target: source.url === undefined ? undefined : redactUrl(source.url),
+      target: source.url === undefined ? undefined : describeTarget(source.url),
       pooled: source.url !== undefined && declaresTransactionPooler(source.url),
-      direct: { envVar: direct.envVar, urlSet: direct.url !== undefined, target: direct.url === undefined ? undefined : redactUrl(direct.url) },
+      direct: { envVar: direct.envVar, urlSet: direct.url !== undefined, target: direct.url === undefined ? undefined : describeTarget(direct.url) },
       replicas: this.replicaStatus(name, folder),
       profile: { checks: { profile: this.profile.profile, reason: this.profile.reason }, pool: this.profile.pool },
     };
@@ -263,7 +268,7 @@ export class KustoDb extends KustoDbEmitter {
   /** The primary decides `healthy`; replicas are checked in parallel with it and reported beside it. */
   private async checkOne(name: string, timeoutMs: number | undefined): Promise<DatabaseHealth> {
     // Not healthConfig(): an unknown name must come back as unhealthy, not throw.
-    const bound = timeoutMs ?? resolveHealth(this.profile.profile, this.options, this.options.databases?.[name]).checkTimeoutMs + 1_000;
+    const bound = healthCheckBound(resolveHealth(this.profile.profile, this.options, this.options.databases?.[name]).checkTimeoutMs, timeoutMs);
     // checkPrimary creates the connection (and the replicas) before its first await.
     const primary = this.checkPrimary(name, bound);
     const replicas = this.replicaSets.get(name);
@@ -280,7 +285,7 @@ export class KustoDb extends KustoDbEmitter {
       return { healthy: false, state: 'idle', latencyMs: undefined, error: (error as Error).message, ...configurationCode(error), retryAfterMs: 0 };
     }
     try {
-      await bounded(connection.check(), bound, () => new Error(`no answer within ${bound} ms`));
+      await boundedCheck(connection.check(), bound);
       const snapshot = connection.snapshot();
       return { healthy: true, state: snapshot.state, latencyMs: snapshot.lastLatencyMs, error: undefined, retryAfterMs: 0 };
     } catch (error) {
@@ -425,7 +430,7 @@ export class KustoDb extends KustoDbEmitter {
       build: (position, onConnectionError) => {
         const current = resolveReadUrlSource(folder, databaseOptions, this.env);
         const raw = current.urls[position - 1];
-        if (raw === undefined) throw new MissingUrlError(name, current.envVar);
+        if (raw === undefined) throw missingUrlError(folder, current.envVar);
         const source = replicaSourceLabel(current.source, position, current.urls.length);
         const now = () => resolveReadUrlSource(folder, databaseOptions, this.env).urls[position - 1];
         return { built: this.buildClient(name, folder, raw, source, onConnectionError, now), url: raw };

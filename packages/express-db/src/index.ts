@@ -9,7 +9,7 @@ export {
   type MetricsRegistry,
 } from './health/health-router.js';
 export { ReadinessGate } from './health/readiness-gate.js';
-export { createDbConnectionMiddleware, type DbConnectionMiddlewareOptions } from './middleware/db-connection-middleware.js';
+export { createDbConnectionMiddleware, type DbConnectionMiddlewareOptions, type DbRequestError } from './middleware/db-connection-middleware.js';
 export type { DatabaseFailure, KustoRequestContext } from './request-context.js';
 export {
   SHUTDOWN_DEFAULTS,

@@ -67,6 +67,16 @@ export function isLoginRefused(error: unknown): boolean {
 /** The advice of a {@link ConnectionFailedError} whose server refused the login; "its URL" is where the user and password are. */
 export const LOGIN_REFUSED_ADVICE = 'Check the user and password in its URL.';
 
+/** A SQLite file that could not be opened (missing, or its folder missing or unreadable): there is no server to check. */
+export function isDatabaseFileProblem(error: unknown): boolean {
+  const { code } = (error ?? {}) as { code?: unknown };
+  return typeof code === 'string' && code.startsWith('SQLITE_CANTOPEN');
+}
+
+/** The advice of a {@link ConnectionFailedError} for a SQLite file that could not be opened. */
+export const DATABASE_FILE_ADVICE =
+  'Check the file path in its URL (a relative file: path is read from the database folder), or create the database with `kusto-db migrate -t deploy`.';
+
 export class ConnectionFailedError extends MigrationError {
   /** The server was reached and refused the login (user or password wrong): see {@link isLoginRefused}. */
   readonly loginRefused: boolean;
@@ -80,7 +90,11 @@ export class ConnectionFailedError extends MigrationError {
     super(
       'CONNECTION_FAILED',
       `Could not connect to database "${database}": ${detail}. ` +
-        (loginRefused ? LOGIN_REFUSED_ADVICE : 'Check that the server runs and that its URL is right.'),
+        (loginRefused
+          ? LOGIN_REFUSED_ADVICE
+          : isDatabaseFileProblem(options?.cause)
+            ? DATABASE_FILE_ADVICE
+            : 'Check that the server runs and that its URL is right.'),
       options,
     );
     this.loginRefused = loginRefused;

@@ -1,4 +1,4 @@
-import { detectProfile, redactUrl } from '@kusto/db';
+import { detectProfile } from '@kusto/db';
 import os from 'node:os';
 import type { KustoCommand } from '../command.js';
 import { describeEnvFile, type EnvFileSource } from '../env/env-file.js';
@@ -52,7 +52,7 @@ export function collectDebugReport(args: GlobalArgs, context: { cwd: string; env
       root: discovery.root,
       rootProblem: null,
       databases: [...discovery.databases.values()].map((folder) => {
-        const { name, envVar, envSet, target, pooled, direct, sessionVia } = describeDatabase(folder, context.env, redactUrl);
+        const { name, envVar, envSet, target, pooled, direct, sessionVia } = describeDatabase(folder, context.env);
         return { name, envVar, envSet, target, pooled, direct, sessionVia, checks: checkDatabase(folder, context.env) };
       }),
       skipped: discovery.skipped.map(({ name, reason }) => ({ name, reason })),

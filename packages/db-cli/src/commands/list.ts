@@ -1,8 +1,9 @@
-import { clientModule, declaresTransactionPooler, redactUrl, resolveDirectUrlSource, type DatabaseFolder } from '@kusto/db';
+import { declaresTransactionPooler, describeTarget, resolveDirectUrlSource, type DatabaseFolder } from '@kusto/db';
 import type { KustoCommand } from '../command.js';
 import { schemaUrlFix } from '../checks/schema-checks.js';
 import { describeEnvFile } from '../env/env-file.js';
 import type { GlobalArgs } from '../global-options.js';
+import { clientState } from '../targets/client-state.js';
 import { renderTable } from '../output/table.js';
 import { chooseConnectionUrl } from '../targets/connection-url.js';
 import { urlStateOf } from '../targets/database-url.js';
@@ -26,26 +27,30 @@ export interface DatabaseListing {
    */
   readonly sessionVia: string | null;
   readonly clientGenerated: boolean;
+  /** The client was generated (by `kusto-db generate`) from another schema than the folder's now: run `kusto-db generate`. */
+  readonly clientStale: boolean;
   readonly migrations: number;
   readonly seed: boolean;
   /** The X of a Prisma 6 style `url = env("X")` in the schema (Prisma 7 rejects it; `upgrade-schema` moves it), else null. */
   readonly legacyUrlEnv: string | null;
 }
 
-export function describeDatabase(folder: DatabaseFolder, env: NodeJS.ProcessEnv, redact: (url: string) => string): DatabaseListing {
+export function describeDatabase(folder: DatabaseFolder, env: NodeJS.ProcessEnv): DatabaseListing {
   const { envVar, url } = urlStateOf(folder, env);
   const direct = resolveDirectUrlSource(folder, undefined, env);
   const session = chooseConnectionUrl(folder, env, 'session');
+  const client = clientState(folder);
   return {
     name: folder.name,
     provider: folder.schema.provider ?? null,
     envVar,
     envSet: url !== undefined,
-    target: url === undefined ? null : redact(url),
+    target: url === undefined ? null : describeTarget(url),
     pooled: url !== undefined && declaresTransactionPooler(url),
-    direct: { envVar: direct.envVar, envSet: direct.url !== undefined, target: direct.url === undefined ? null : redact(direct.url) },
+    direct: { envVar: direct.envVar, envSet: direct.url !== undefined, target: direct.url === undefined ? null : describeTarget(direct.url) },
     sessionVia: session.state === 'chosen' ? session.connection.envVar : null,
-    clientGenerated: clientModule(folder).generated,
+    clientGenerated: client !== 'missing',
+    clientStale: client === 'stale',
     migrations: migrationFolders(folder.migrationsDir).length,
     seed: folder.seedPath !== undefined,
     legacyUrlEnv: folder.schema.hasUrl ? (folder.schema.urlEnv ?? null) : null,
@@ -65,7 +70,7 @@ export const listCommand: KustoCommand<GlobalArgs & { json: boolean }> = {
   run(args, context) {
     // The table's own first line names the root; the JSON document has it as `root`, and stderr says it too.
     const { projectDir, discovery, databases } = resolveTargets(args, 'all-by-default', context, 'list', { announceRoot: args.json });
-    const listings = databases.map((folder) => describeDatabase(folder, context.env, redactUrl));
+    const listings = databases.map((folder) => describeDatabase(folder, context.env));
     if (args.json) {
       context.io.out(JSON.stringify({ root: discovery.root, envFile: context.envFile ?? null, databases: listings, skipped: discovery.skipped }, null, 2));
       return { exitCode: 0 };
@@ -77,7 +82,7 @@ export const listCommand: KustoCommand<GlobalArgs & { json: boolean }> = {
       `${l.envVar} (${l.envSet ? (l.pooled ? 'set, pgbouncer=true' : 'set') : 'missing'})`,
       l.target ?? '-',
       sessionCell(l),
-      l.clientGenerated ? 'yes' : 'no',
+      l.clientStale ? 'stale' : l.clientGenerated ? 'yes' : 'no',
       String(l.migrations),
       l.seed ? 'yes' : 'no',
     ]);

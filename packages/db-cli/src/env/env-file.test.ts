@@ -28,7 +28,7 @@ afterAll(async () => {
 test('list reads the URL from the project .env and says which file it loaded', async () => {
   const run = await runKusto(project, ['list'], baseEnv());
   expect(run.exitCode).toBe(0);
-  expect(run.stdout).toMatch(/RDS_USER_URL \(set\)\s+postgresql:\/\/app:\*\*\*\*@dotenv-host:5432\/user/);
+  expect(run.stdout).toMatch(/RDS_USER_URL \(set\)\s+postgresql:\/\/dotenv-host:5432\/user/);
   expect(run.stdout).toContain('env file: .env loaded (3 variables set)');
   expect(run.text).not.toContain('fromdotenv');
 });
@@ -36,7 +36,7 @@ test('list reads the URL from the project .env and says which file it loaded', a
 test('a variable already set is never overridden by .env', async () => {
   const run = await runKusto(project, ['list', '--json'], baseEnv({ RDS_USER_URL: 'postgresql://app:x@from-shell:5432/user' }));
   const report = JSON.parse(run.stdout) as { databases: { target: string }[]; envFile: { kept: string[]; applied: string[] } };
-  expect(report.databases[0]!.target).toBe('postgresql://app:****@from-shell:5432/user');
+  expect(report.databases[0]!.target).toBe('postgresql://from-shell:5432/user');
   expect(report.envFile.kept).toEqual(['RDS_USER_URL']);
   expect(report.envFile.applied).toEqual(['RDS_USER_DIRECT_URL', 'UNRELATED']);
 });

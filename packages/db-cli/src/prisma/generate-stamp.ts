@@ -9,8 +9,9 @@ import fsp from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
-/** File name of the stamp inside the client folder. */
-export const GENERATE_STAMP_FILE = '.kusto-generate.json';
+import { GENERATE_STAMP_FILE } from '../targets/client-state.js';
+
+export { GENERATE_STAMP_FILE };
 
 /** What a client was generated from. */
 export interface GenerateStamp {
@@ -52,3 +53,4 @@ export async function writeStamp(folder: DatabaseFolder, stamp: GenerateStamp): 
   if (!clientModule(folder).generated) return;
   await fsp.writeFile(path.join(folder.clientDir, GENERATE_STAMP_FILE), `${JSON.stringify(stamp, null, 2)}\n`);
 }
+

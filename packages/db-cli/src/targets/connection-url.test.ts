@@ -86,7 +86,7 @@ describe('chooseConnectionUrl', () => {
     const choice = chooseConnectionUrl(folder(), { RDS_USER_URL: POOLED, RDS_USER_DIRECT_URL: DIRECT }, 'session');
     const connection = (choice as { connection: ConnectionUrl }).connection;
     expect(describeVia(connection)).toBe('via RDS_USER_DIRECT_URL');
-    expect(connectionReport(connection)).toEqual({ envVar: 'RDS_USER_DIRECT_URL', kind: 'direct', target: 'postgresql://app:****@db.example:5432/user' });
+    expect(connectionReport(connection)).toEqual({ envVar: 'RDS_USER_DIRECT_URL', kind: 'direct', target: 'postgresql://db.example:5432/user' });
     expect(prismaUrlVars(connection)).toEqual({ envVar: 'RDS_USER_URL', directEnvVar: 'RDS_USER_DIRECT_URL' });
     const main = chooseConnectionUrl(folder(), { RDS_USER_URL: MAIN }, 'preferDirect') as { connection: ConnectionUrl };
     expect(prismaUrlVars(main.connection)).toEqual({ envVar: 'RDS_USER_URL' });

@@ -3,8 +3,8 @@
 // server). Every command that touches a database asks here, so they all answer alike.
 import {
   declaresTransactionPooler,
-  MissingUrlError,
-  redactUrl,
+  missingUrlError,
+  describeTarget,
   resolveDirectUrlSource,
   SessionUnavailableError,
   type DatabaseFolder,
@@ -87,7 +87,7 @@ export function describeVia(connection: Pick<ConnectionUrl, 'envVar'>): string {
 
 /** The connection as JSON output shows it: variable, kind, redacted target. */
 export function connectionReport(connection: ConnectionUrl): { readonly envVar: string; readonly kind: 'direct' | 'main'; readonly target: string } {
-  return { envVar: connection.envVar, kind: connection.kind, target: redactUrl(connection.url) };
+  return { envVar: connection.envVar, kind: connection.kind, target: describeTarget(connection.url) };
 }
 
 /** Asks whether a URL goes through a transaction pooler (see `probeTransactionPooler` in `@kusto/migrate`). */
@@ -157,7 +157,7 @@ export async function requireConnection(
   need: ConnectionNeed,
 ): Promise<ConnectionUrl> {
   const choice = chooseConnectionUrl(folder, context.env, need);
-  if (choice.state === 'missing') throw new MissingUrlError(folder.name, urlStateOf(folder, context.env).envVar);
+  if (choice.state === 'missing') throw missingUrlError(folder, urlStateOf(folder, context.env).envVar);
   if (choice.state === 'pooled') throw new CliError('PRECHECK_FAILED', `${choice.problem}\nNothing was run.`);
   const paint = palette(context.colors);
   const problems = await verifySessions([choice.connection], context.poolerProbe, (line) => context.io.err(`${paint.warn('!')} ${line}`));

@@ -1,4 +1,4 @@
-import { MissingUrlError, resolveUrlSource, type DatabaseFolder } from '@kusto/db';
+import { missingUrlError, resolveUrlSource, type DatabaseFolder } from '@kusto/db';
 
 /**
  * The environment variable holding a database's URL, as `@kusto/db` resolves it for the app (the
@@ -24,6 +24,6 @@ export function urlStateOf(folder: DatabaseFolder, env: NodeJS.ProcessEnv): Data
 /** Throws {@link MissingUrlError} unless the database's URL variable is set. */
 export function requireUrl(folder: DatabaseFolder, env: NodeJS.ProcessEnv): DatabaseUrlState {
   const state = urlStateOf(folder, env);
-  if (state.url === undefined) throw new MissingUrlError(folder.name, state.envVar);
+  if (state.url === undefined) throw missingUrlError(folder, state.envVar);
   return state;
 }

@@ -36,6 +36,26 @@ test('an invalid URL never appears in the error, since it may hold a password', 
   );
 });
 
+test('a password with an unencoded "/" (an "@" after the host part) is a configuration error that says to percent-encode it', () => {
+  for (const [provider, raw] of [
+    ['postgresql', 'postgresql://app:5432/LEAKpw@db.example:5432/user'],
+    ['mysql', 'mysql://app:3306/LEAKpw@db.example:3306/shop'],
+  ] as const) {
+    let thrown: unknown;
+    try {
+      parseDatabaseUrl('user', provider, raw, 'RDS_USER_URL');
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toMatchObject({ code: 'INVALID_URL', message: expect.stringContaining('percent-encode the password') });
+    expect((thrown as Error).message).not.toContain('LEAKpw');
+  }
+});
+
+test('a URL that does not parse gets the example of its own provider', () => {
+  expect(() => parseDatabaseUrl('shop', 'mysql', 'mysql://app:pw@[bad', 'RDS_SHOP_URL')).toThrow(/expected e\.g\. mysql:\/\/user:password@host:3306\/name/);
+});
+
 test('sqlite file URLs pass through untouched', () => {
   expect(parseDatabaseUrl('local', 'sqlite', 'file:./dev.db', 'X')).toEqual({ url: 'file:./dev.db', pool: {}, schema: undefined, transactionPooler: false });
 });

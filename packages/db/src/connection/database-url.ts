@@ -1,4 +1,5 @@
 import { InvalidUrlError } from '../errors.js';
+import { hasMisencodedCredentials } from '../naming/redact-url.js';
 import type { PoolOptions } from '../options.js';
 import { PROVIDERS, providerFor } from '../providers/index.js';
 import { takePoolerFlag } from './pooler.js';
@@ -44,13 +45,26 @@ export function parseDatabaseUrl(database: string, provider: string, raw: string
     }
     return { url: raw, pool: {}, schema: undefined, transactionPooler: false };
   }
+  const known = providerFor(provider);
+  const example = known?.exampleUrl ?? 'postgresql://user:password@host:5432/name';
   let parsed: URL;
   try {
     parsed = new URL(raw);
   } catch {
-    throw new InvalidUrlError(database, source, 'it does not parse as a URL (expected e.g. postgresql://user:password@host:5432/name)');
+    throw new InvalidUrlError(
+      database,
+      source,
+      `it does not parse as a URL (expected e.g. ${example}; a password holding characters such as / ? # @ : must be percent-encoded)`,
+    );
   }
-  const known = providerFor(provider);
+  if (hasMisencodedCredentials(parsed)) {
+    throw new InvalidUrlError(
+      database,
+      source,
+      'an "@" follows the host part, so a password seems to hold an unencoded "/", "?" or "#" and would be read as the host, ' +
+        'port and path: percent-encode the password (encodeURIComponent; "/" is %2F, "?" is %3F, "#" is %23, "@" is %40)',
+    );
+  }
   if (known && !known.urlSchemes.includes(parsed.protocol)) {
     const meant = providerOfScheme(parsed.protocol);
     const fix =

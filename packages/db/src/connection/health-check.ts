@@ -1,12 +1,48 @@
 import type { PrismaClientLike } from './prisma-client.js';
 
-/** A health check that got no answer within its bound. */
+/**
+ * What a health check was waiting for when its bound ran out: the health query's answer, the new
+ * client's `$connect()` (Prisma's query compiler loading, no network I/O), or the whole check as a
+ * caller of `healthCheck({ timeoutMs })` bounds it.
+ */
+export type HealthCheckStage = 'query' | 'connect' | 'check';
+
+function timeoutMessage(stage: HealthCheckStage, timeoutMs: number, sql: string): string {
+  if (stage === 'connect') return `the new client's $connect() (loading Prisma's query compiler) did not finish within ${timeoutMs} ms`;
+  if (stage === 'check') return `the health check did not finish within ${timeoutMs} ms (healthCheck timeoutMs)`;
+  return `no answer to ${sql} within ${timeoutMs} ms`;
+}
+
+/** A health check that got no answer within its bound; `stage` says what timed out. */
 export class HealthCheckTimeoutError extends Error {
   override readonly name = 'HealthCheckTimeoutError';
 
-  constructor(readonly timeoutMs: number) {
-    super(`no answer to SELECT 1 within ${timeoutMs} ms`);
+  constructor(
+    readonly timeoutMs: number,
+    readonly stage: HealthCheckStage = 'query',
+    sql = 'SELECT 1',
+  ) {
+    super(timeoutMessage(stage, timeoutMs, sql));
   }
+}
+
+/**
+ * How much later than the check's own bound (`checkTimeoutMs`) the bound of `healthCheck()` fires
+ * at the earliest, so the check's own timeout, which names what timed out, always wins the race.
+ */
+export const HEALTH_CHECK_BOUND_MARGIN_MS = 250;
+
+/**
+ * The bound of one database in `healthCheck()`: the caller's `timeoutMs` (default `checkTimeoutMs`
+ * + 1 s), never earlier than `checkTimeoutMs` + {@link HEALTH_CHECK_BOUND_MARGIN_MS}.
+ */
+export function healthCheckBound(checkTimeoutMs: number, requestedMs: number | undefined): number {
+  return Math.max(requestedMs ?? checkTimeoutMs + 1_000, checkTimeoutMs + HEALTH_CHECK_BOUND_MARGIN_MS);
+}
+
+/** `check`, bounded as `healthCheck()` bounds it; its timeout is a {@link HealthCheckTimeoutError} (a `timeout` failure). */
+export function boundedCheck<T>(check: Promise<T>, boundMs: number): Promise<T> {
+  return bounded(check, boundMs, () => new HealthCheckTimeoutError(boundMs, 'check'));
 }
 
 /**
@@ -30,9 +66,9 @@ export async function bounded<T>(work: Promise<T>, timeoutMs: number, onTimeout:
   }
 }
 
-/** Initialises a new client (`$connect`), bounded by {@link CLIENT_INIT_TIMEOUT_MS}. */
-export function initialiseClient(client: PrismaClientLike): Promise<void> {
-  return bounded(client.$connect(), CLIENT_INIT_TIMEOUT_MS, () => new HealthCheckTimeoutError(CLIENT_INIT_TIMEOUT_MS));
+/** Initialises a new client (`$connect`), bounded by `timeoutMs` (default {@link CLIENT_INIT_TIMEOUT_MS}). */
+export function initialiseClient(client: Pick<PrismaClientLike, '$connect'>, timeoutMs = CLIENT_INIT_TIMEOUT_MS): Promise<void> {
+  return bounded(client.$connect(), timeoutMs, () => new HealthCheckTimeoutError(timeoutMs, 'connect'));
 }
 
 /** A server that answered but accepts only reads, found by the health check of a primary. */
@@ -69,7 +105,7 @@ export const SELECT_ONE: HealthQuery = { sql: 'SELECT 1' };
  */
 export async function runHealthCheck(client: PrismaClientLike, timeoutMs: number, now: () => number, query: HealthQuery = SELECT_ONE): Promise<number> {
   const started = now();
-  const rows = await bounded(client.$queryRawUnsafe<Record<string, unknown>[]>(query.sql), timeoutMs, () => new HealthCheckTimeoutError(timeoutMs));
+  const rows = await bounded(client.$queryRawUnsafe<Record<string, unknown>[]>(query.sql), timeoutMs, () => new HealthCheckTimeoutError(timeoutMs, 'query', query.sql));
   if (query.readOnly?.(rows)) throw new ReadOnlyServerError(query.readOnlyDetail ?? 'read-only');
   return now() - started;
 }

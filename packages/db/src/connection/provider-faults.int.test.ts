@@ -209,7 +209,7 @@ for (const kit of kits) {
       const error = await m.getClient('main').catch((e: unknown) => e);
       const elapsed = performance.now() - started;
       expect(error).toBeInstanceOf(DatabaseUnavailableError);
-      expect(String((error as Error).message)).toMatch(/no answer to SELECT 1 within 3000 ms/);
+      expect(String((error as Error).message)).toMatch(/no answer to SELECT .* within 3000 ms/);
       expect(elapsed).toBeLessThan(FAST.checkTimeoutMs! * 2);
 
       const accepted = proxy.acceptedCount;

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { RootNotFoundError } from '../errors.js';
-import { discoverDatabases, resolveRoot } from './discover.js';
+import { resolveUrlSource } from '../config.js';
+import { discoverDatabases, folderUrlVariable, resolveRoot } from './discover.js';
 
 let project: string;
 
@@ -102,6 +103,20 @@ test('folders whose URL would come from one variable are skipped, each naming th
   expect(discovery.skipped.map((folder) => folder.name)).toEqual(['alpha', 'beta', 'shopX', 'shop_x']);
   expect(discovery.skipped.find((folder) => folder.name === 'shopX')!.reason).toMatch(/RDS_SHOP_X_URL is also the one of "shop_x".*rename one of the folders/);
   expect(discovery.skipped.find((folder) => folder.name === 'alpha')!.reason).toMatch(/SHARED_URL is also the one of "beta"/);
+});
+
+test('two schemas that both read env("DATABASE_URL") (Prisma 6 scaffolds) collide: the guard keys on the variable actually read', () => {
+  write('src/app/db/shop/schema.prisma', schema('postgresql', ' url = env("DATABASE_URL")\n'));
+  write('src/app/db/user/schema.prisma', schema('postgresql', ' url = env("DATABASE_URL")\n'));
+  // The legacy schema variable wins over the config's, as in URL resolution.
+  write('src/app/db/user/prisma.config.ts', "export default { datasource: { url: env('USER_URL') } };");
+  write('src/app/db/cache/schema.prisma', schema('postgresql', ' url = env("CACHE_URL")\n'));
+  const discovery = discoverDatabases({ cwd: project });
+  expect([...discovery.databases.keys()]).toEqual(['cache']);
+  expect(discovery.skipped.map((folder) => folder.name)).toEqual(['shop', 'user']);
+  expect(discovery.skipped.find((folder) => folder.name === 'shop')!.reason).toMatch(/DATABASE_URL is also the one of "user"/);
+  const cache = discovery.databases.get('cache')!;
+  expect(folderUrlVariable(cache)).toBe(resolveUrlSource(cache, undefined, {}).envVar);
 });
 
 test('asking the manager for such a folder says why it is not a database', async () => {

@@ -81,6 +81,15 @@ export function configUrlEnv(source: string): string | undefined {
   return CONFIG_URL_REFERENCE.exec(source)?.[1];
 }
 
+/**
+ * The variable a folder's URL is read from when options name none: the schema's legacy
+ * `url = env("X")`, else the variable its `prisma.config.ts` reads, else `RDS_<NAME>_URL`. URL
+ * resolution and the guard against two folders sharing a variable both use this, so they agree.
+ */
+export function folderUrlVariable(folder: Pick<DatabaseFolder, 'name' | 'schema' | 'configUrlEnv'>): string {
+  return folder.schema.urlEnv ?? folder.configUrlEnv ?? envVarForDatabase(folder.name);
+}
+
 function readFolder(root: string, name: string): DatabaseFolder | SkippedFolder {
   const dir = path.join(root, name);
   const schemaPath = path.join(dir, 'schema.prisma');
@@ -131,13 +140,14 @@ export function discoverDatabases(options: RootOptions = {}): Discovery {
 
 /**
  * Removes from `databases` the folders whose URL would come from the same variable (`shopX` and
- * `shop_x` both read `RDS_SHOP_X_URL`, or two `prisma.config.ts` naming one variable) and returns
+ * `shop_x` both read `RDS_SHOP_X_URL`, two `prisma.config.ts` or two schemas' `url = env("X")` naming
+ * one variable) and returns
  * them as skipped: used as they are, two folders' migrations would be applied to one database.
  */
 function withoutSharedUrlVariables(databases: Map<string, DatabaseFolder>): SkippedFolder[] {
   const byVariable = new Map<string, DatabaseFolder[]>();
   for (const folder of databases.values()) {
-    const variable = folder.configUrlEnv ?? envVarForDatabase(folder.name);
+    const variable = folderUrlVariable(folder);
     byVariable.set(variable, [...(byVariable.get(variable) ?? []), folder]);
   }
   const skipped: SkippedFolder[] = [];
@@ -151,7 +161,8 @@ function withoutSharedUrlVariables(databases: Map<string, DatabaseFolder>): Skip
         dir: folder.dir,
         reason:
           `its URL variable ${variable} is also the one of ${others.join(', ')}, so both would use one database: ` +
-          'rename one of the folders, or give one a prisma.config.ts that reads a variable of its own',
+          'rename one of the folders, or give one a prisma.config.ts that reads a variable of its own ' +
+          '(and no `url = env(...)` in its schema.prisma)',
       });
     }
   }

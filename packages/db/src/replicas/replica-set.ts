@@ -2,11 +2,11 @@ import type { HealthConfig, ReadUrlSource } from '../config.js';
 import { isConnectionFailure } from '../connection/classify-error.js';
 import { Connection, type BuiltClient, type ConnectionState } from '../connection/connection.js';
 import { connectionStatus, type ConnectionStatus } from '../connection/connection-status.js';
-import { bounded } from '../connection/health-check.js';
+import { boundedCheck } from '../connection/health-check.js';
 import type { PrismaClientLike } from '../connection/prisma-client.js';
 import { sanitizeError } from '../connection/sanitize-error.js';
 import type { KustoDbEmitter, KustoDbEvents } from '../events.js';
-import { redactUrl, scrubSecrets } from '../naming/redact-url.js';
+import { describeTarget, scrubSecrets } from '../naming/redact-url.js';
 import { defineRoleMethods, modelProperty, routeReads, unpackDataPath, type ReadRouter } from './routing.js';
 
 /** One read replica in `status()`. Never contains a password. */
@@ -194,7 +194,7 @@ export class ReplicaSet implements ReadRouter {
       return {
         position: replica.position,
         envVar: read.envVar,
-        target: url === undefined ? undefined : redactUrl(url),
+        target: url === undefined ? undefined : describeTarget(url),
         ...connectionStatus(snapshot),
         inRotation: !replica.benched && snapshot.state !== 'closed',
         lastError: snapshot.lastError ?? (replica.benched ? replica.lastError?.message : undefined),
@@ -209,7 +209,7 @@ export class ReplicaSet implements ReadRouter {
     return Promise.all(
       this.replicas.map(async (replica): Promise<ReplicaHealth> => {
         try {
-          await bounded(replica.connection.check(), timeoutMs, () => new Error(`no answer within ${timeoutMs} ms`));
+          await boundedCheck(replica.connection.check(), timeoutMs);
           this.restore(replica);
           const snapshot = replica.connection.snapshot();
           return {
@@ -301,7 +301,7 @@ export function configuredReplicaStatus(read: ReadUrlSource): ReplicaStatus[] {
   return read.urls.map((url, index) => ({
     position: index + 1,
     envVar: read.envVar,
-    target: redactUrl(url),
+    target: describeTarget(url),
     ...connectionStatus(undefined),
     inRotation: true,
     reads: 0,

@@ -8,9 +8,11 @@ export interface DbErrorHandlerOptions {
   /** Default: the `kusto.db` instance. */
   readonly manager?: KustoDb;
   /**
-   * Which database a connection error came from. Default: the error's own `database` (set on
-   * `DatabaseUnavailableError`), else the databases the connection middleware ensured for the
-   * request (`req.kusto.databases`), else every database in use; all of them are re-checked next time.
+   * Which database a connection error came from. Default: the `database` the error (or its
+   * `cause`) carries, as `DatabaseUnavailableError` does, when it is one of the manager's; else the
+   * databases the connection middleware ensured for the request (`req.kusto.databases`); else
+   * those with a client so far (a route on `getClientSync` without the middleware), since a
+   * database never used cannot have failed; all of them are re-checked next time.
    */
   readonly databaseOf?: (error: unknown, req: Request) => string | undefined;
   /** `Retry-After` when no circuit is open yet, in ms. Default 1 000. */
@@ -18,6 +20,22 @@ export interface DbErrorHandlerOptions {
 }
 
 export const DEFAULT_ERROR_RETRY_AFTER_MS = 1_000;
+
+/** The database an error (or its cause) says it came from, when the manager knows that name. */
+function databaseNamedBy(error: unknown, manager: KustoDb): string | undefined {
+  const names = manager.names();
+  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 3; current = current.cause, depth += 1) {
+    const database = (current as { database?: unknown }).database;
+    if (typeof database === 'string' && names.includes(database)) return database;
+  }
+  return undefined;
+}
+
+/** Databases with a client so far (their pool exists); every one when none has. */
+function inUse(manager: KustoDb): readonly string[] {
+  const used = manager.names().filter((name) => manager.statusOf(name).pool !== undefined);
+  return used.length > 0 ? used : manager.names();
+}
 
 /**
  * Express error handler: a connection-class error thrown by a route (Prisma P1001/P1017…,
@@ -42,10 +60,10 @@ export function createDbErrorHandler(options: DbErrorHandlerOptions = {}): Error
     } catch {
       return next(error);
     }
-    const named =
-      options.databaseOf?.(error, req) ?? (error instanceof DatabaseUnavailableError ? error.database : undefined);
-    // Unnamed (a query's own connection error): the databases this request was ensured for, not every one.
-    const suspects = named ? [named] : (req.kusto?.databases ?? manager.names());
+    const named = options.databaseOf?.(error, req) ?? databaseNamedBy(error, manager);
+    // Unnamed (a query's own connection error): the databases this request was ensured for, else
+    // those that have a client at all, never every folder.
+    const suspects = named ? [named] : (req.kusto?.databases ?? inUse(manager));
     for (const database of suspects) manager.reportError(database, error);
     const openFor = error instanceof DatabaseUnavailableError ? error.retryAfterMs : 0;
     sendUnavailable(res, named ?? suspects.join(','), Math.max(openFor, options.retryAfterMs ?? DEFAULT_ERROR_RETRY_AFTER_MS));

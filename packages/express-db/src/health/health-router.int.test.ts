@@ -26,11 +26,11 @@ describe.each(EXPRESS_VERSIONS)('createHealthRouter on %s', (_label, express) =>
   let manager: KustoDb;
   let app: RunningApp | undefined;
 
-  async function startApp(options: Omit<HealthRouterOptions, 'manager'> = {}) {
+  async function startApp(options: Omit<HealthRouterOptions, 'manager'> = {}, env: Record<string, string> = {}) {
     manager = createKustoDb({
       cwd: project,
       profile: 'traditional',
-      env: { RDS_USER_URL: urls.user, RDS_TEMPORARY_URL: urls.temporary },
+      env: { RDS_USER_URL: urls.user!, RDS_TEMPORARY_URL: urls.temporary!, ...env },
       checkTimeoutMs: 3_000,
       maxRetries: 0,
       cooldownMs: 200,
@@ -92,8 +92,25 @@ describe.each(EXPRESS_VERSIONS)('createHealthRouter on %s', (_label, express) =>
     url = await startApp({ showTargets: true, readinessPath: '/ready', livenessPath: '/live' });
     expect((await fetch(`${url}/live`)).status).toBe(200);
     const ready = (await (await fetch(`${url}/ready`)).json()) as { databases: Record<string, { target: string }> };
-    expect(ready.databases.user!.target).toMatch(/^postgresql:\/\/postgres:\*\*\*\*@127\.0\.0\.1:\d+\/hr_user/);
+    expect(ready.databases.user!.target).toMatch(/^postgresql:\/\/127\.0\.0\.1:\d+\/hr_user\?application_name$/);
     expect(JSON.stringify(ready)).not.toContain(password);
+  });
+
+  test('a password with an unencoded "/" never shows as a target (readiness and detail): the database is a configuration error that says to percent-encode it', async () => {
+    const { host, pathname } = new URL(urls.user!);
+    const leaky = `postgresql://app:5432/LEAKpw@${host}${pathname}`;
+    const url = await startApp({ showTargets: true }, { RDS_USER_URL: leaky, RDS_TEMPORARY_URL: `${urls.temporary!}&fallback_application_name=LEAKname` });
+    const ready = await fetch(`${url}/readyz`);
+    const readyBody = await ready.text();
+    expect(ready.status).toBe(503);
+    const detailBody = await (await fetch(`${url}/health/db`)).text();
+    for (const body of [readyBody, detailBody]) {
+      expect(body).not.toMatch(/LEAK/);
+      const databases = (JSON.parse(body) as { databases: Record<string, { target?: string; lastError?: string }> }).databases;
+      expect(databases.user!.target).toBe('<invalid url: percent-encode the password>');
+      expect(databases.temporary!.target).toMatch(/^postgresql:\/\/127\.0\.0\.1:\d+\/hr_temporary\?application_name&fallback_application_name$/);
+    }
+    expect(readyBody).toMatch(/percent-encode the password/);
   });
 
   test('/metrics parses as Prometheus text and its pool gauges match pg_stat_activity', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createKustoDb, discoverDatabases, UnknownDatabaseError, writeDatabaseTypes, type KustoDb } from '@kusto/db';
+import { createKustoDb, discoverDatabases, isConfigurationError, UnknownDatabaseError, writeDatabaseTypes, type KustoDb } from '@kusto/db';
 import { typecheckUsage } from '@kusto/test-servers/prisma-fixtures';
 import { createTestDatabase, type TestDatabase } from '@kusto/test-servers/testing';
 import { createDbErrorHandler } from '../errors/db-error-handler.js';
@@ -102,6 +102,33 @@ describe.each(EXPRESS_VERSIONS)('configuration mistakes on %s', (_label, express
     });
     const detail = await fetch(`${url}/health/db`);
     expect(await detail.json()).toMatchObject({ databases: { user: { missingVariable: 'RDS_USER_URL' } } });
+  });
+
+  test('onError replaces the default handling of a configuration mistake too, and can tell it from an unavailable database', async () => {
+    const seen: Array<{ code: string; configuration: boolean; database: string | undefined }> = [];
+    const url = await startApp({
+      databases: ['user'],
+      onError: (error, _req, res) => {
+        seen.push({ code: error.code, configuration: isConfigurationError(error), database: error.database });
+        res.status(503).json({ custom: error.code });
+      },
+    });
+    const response = await fetch(`${url}/thing`);
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({ custom: 'MISSING_URL' });
+    expect(seen).toEqual([{ code: 'MISSING_URL', configuration: true, database: 'user' }]);
+  });
+
+  test('onError gets an unknown name found on the first request (folders not readable when the middleware was made)', async () => {
+    const late = createKustoDb({ cwd: path.join(project, 'not-yet'), env: {} });
+    manager = late;
+    const codes: string[] = [];
+    const instance = express();
+    instance.use(createDbConnectionMiddleware({ manager: late, databases: ['usr'], onError: (error, _req, res) => void (codes.push(error.code), res.status(500).json({ custom: error.code })) }));
+    app = await serve(instance);
+    const response = await fetch(`${app.url}/thing`);
+    expect(await response.json()).toEqual({ custom: 'ROOT_NOT_FOUND' });
+    expect(codes).toEqual(['ROOT_NOT_FOUND']);
   });
 
   test('a route asking for a database whose URL is not set: the error handler answers the same JSON 500', async () => {

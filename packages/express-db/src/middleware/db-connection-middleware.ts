@@ -5,6 +5,13 @@ import { sendUnavailable } from '../errors/unavailable-response.js';
 import type { DatabaseFailure, KustoRequestContext } from '../request-context.js';
 import { managerFrom } from '../resolve-manager.js';
 
+/**
+ * What `onError` receives: a database that is unavailable (`DatabaseUnavailableError`, code
+ * `DATABASE_UNAVAILABLE`), or a configuration mistake (`isConfigurationError(error)`: `MISSING_URL`,
+ * `CLIENT_NOT_GENERATED`, `UNKNOWN_DATABASE`…), with the database's name where the error has one.
+ */
+export type DbRequestError = DatabaseUnavailableError | (KustoDbError & { readonly database?: string });
+
 export interface DbConnectionMiddlewareOptions {
   /**
    * Databases every request through this middleware needs, by name (typed like `getClient`'s once
@@ -24,10 +31,14 @@ export interface DbConnectionMiddlewareOptions {
    */
   readonly checkInterval?: number;
   /**
-   * Replaces the default handling of an unavailable database (503 or continue). Errors it throws
-   * or rejects with go to Express's error handling. Default: none.
+   * Replaces the default handling of a database the request cannot use: an unavailable one (by
+   * default 503 or continue) and a configuration mistake (by default a JSON 500 naming what to set:
+   * a URL variable not set, a client not generated, an unknown name). Tell them apart with
+   * `isConfigurationError(error)` or `error.code` (`DATABASE_UNAVAILABLE` for the first); the
+   * database is `error.database` where the error has one. Errors it throws or rejects with go to
+   * Express's error handling. Default: none.
    */
-  readonly onError?: (error: DatabaseUnavailableError, req: Request, res: Response, next: NextFunction) => unknown;
+  readonly onError?: (error: DbRequestError, req: Request, res: Response, next: NextFunction) => unknown;
   /** Called for the request during which a database came back. Errors go to Express. Default: none. */
   readonly onReconnect?: (database: string, req: Request) => unknown;
   /** Default: the `kusto.db` instance. */
@@ -91,7 +102,8 @@ export function createDbConnectionMiddleware(options: DbConnectionMiddlewareOpti
 
   // A database that cannot be used as configured (a URL variable not set…) answers a JSON 500
   // saying what to set, never an HTML stack trace.
-  const fail = (res: Response, next: NextFunction) => (error: unknown) => {
+  const fail = (req: Request, res: Response, next: NextFunction) => async (error: unknown) => {
+    if (error instanceof Misconfigured && options.onError) return void (await options.onError(error.error, req, res, next));
     if (error instanceof Misconfigured && !res.headersSent) return sendMisconfigured(res, error.database, error.error);
     next(error instanceof Misconfigured ? error.error : error);
   };
@@ -128,6 +140,11 @@ export function createDbConnectionMiddleware(options: DbConnectionMiddlewareOpti
       }
     } catch (error) {
       // Names that turned out unknown on the first request: JSON naming the known ones.
+      if (isConfigurationError(error) && options.onError) {
+        return void Promise.resolve()
+          .then(() => options.onError!(error, req, res, next))
+          .catch(next);
+      }
       if (isConfigurationError(error)) return sendMisconfigured(res, undefined, error);
       return next(error);
     }
@@ -135,6 +152,7 @@ export function createDbConnectionMiddleware(options: DbConnectionMiddlewareOpti
     req.kusto = context;
     Promise.all(databases.map((database) => ensure(manager, database)))
       .then((outcomes) => finish(req, res, next, databases, outcomes))
-      .catch(fail(res, next));
+      .catch(fail(req, res, next))
+      .catch(next);
   };
 }

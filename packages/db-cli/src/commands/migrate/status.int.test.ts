@@ -124,6 +124,21 @@ describe('status', () => {
     expect(run.out.at(-1)).toMatch(/^Not up to date: 1 pending, 1 failed\./);
   });
 
+  test('status --json shows the target as scheme, host, port, database and parameter names; a password with an unencoded "/" is refused, never shown', async () => {
+    const withValue = new URL(user.url);
+    withValue.searchParams.set('application_name', 'LEAKvalue');
+    const { host, pathname } = new URL(user.url);
+    const run = await kusto(project, ['status', '-d', 'user', '--json'], { env: { RDS_USER_URL: withValue.toString() } });
+    const document = JSON.parse(run.out[0]!) as StatusDocument;
+    expect(document.databases[0]!.connection).toMatchObject({ target: `postgresql://${host}${pathname}?application_name` });
+    expect(run.text).not.toMatch(/LEAK/);
+
+    const refused = await kusto(project, ['status', '--json'], { env: { ...env(), RDS_EVENTS_URL: `postgresql://app:5432/LEAKpw@${host}/cli_status_events` } });
+    expect(refused.exitCode).toBe(1);
+    expect(refused.err.join('\n')).toMatch(/RDS_EVENTS_URL.*percent-encode the password/);
+    expect(refused.text).not.toMatch(/LEAK/);
+  });
+
   test('an unreachable database is an error row, exit 1, the URL redacted', async () => {
     const run = await kusto(project, ['status', '-d', 'user'], { env: { RDS_USER_URL: 'postgresql://app:s3cret-pass@127.0.0.1:1/user' } });
     expect(run.exitCode).toBe(1);
