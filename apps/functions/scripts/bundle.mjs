@@ -6,6 +6,16 @@ import { build } from 'esbuild';
 export const ESM_REQUIRE_BANNER = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
 /**
+ * What a CommonJS bundle needs for the ES modules inside it that read `import.meta.url` (a
+ * `prisma-client` output in ESM does, at load): esbuild leaves `import.meta` empty in CommonJS, so
+ * it is defined as the bundle file's own URL.
+ */
+export const CJS_IMPORT_META_URL = {
+  define: { 'import.meta.url': '__kustoImportMetaUrl' },
+  banner: { js: "const __kustoImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+};
+
+/**
  * Bundles `entry` into the single file `outfile` for Node 20+ in `format` (`esm` or `cjs`).
  * `pg-native` (pg's optional native binding, never used) stays out.
  */
@@ -19,6 +29,6 @@ export async function bundleFunction({ entry, outfile, format }) {
     outfile,
     logLevel: 'silent',
     external: ['pg-native'],
-    ...(format === 'esm' ? { banner: { js: ESM_REQUIRE_BANNER } } : {}),
+    ...(format === 'esm' ? { banner: { js: ESM_REQUIRE_BANNER } } : CJS_IMPORT_META_URL),
   });
 }

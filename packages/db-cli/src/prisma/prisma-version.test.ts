@@ -49,7 +49,10 @@ test.each([
   const project = await projectWith(`prisma-6-${argv[0]}`, { prisma: 'prisma6' });
   const run = await runKusto(project, argv, env());
   expect(run.exitCode).toBe(1);
-  expect(run.stderr.trim()).toMatch(
+  // The root line every command starts with, then the refusal alone.
+  const [root, ...refusal] = run.stderr.trim().split('\n');
+  expect(root).toMatch(/^Databases under .*src\/app\/db$/);
+  expect(refusal.join('\n')).toMatch(
     /^kusto-db: This project has prisma 6\.19\.0 \(.*node_modules\/prisma\/package\.json\); kusto-db needs Prisma 7\. Install it: pnpm add -D prisma@\^7 && pnpm add @prisma\/client@\^7$/,
   );
   expect(run.stdout).toBe('');
