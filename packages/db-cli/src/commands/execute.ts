@@ -6,6 +6,7 @@ import { CliError } from '../errors.js';
 import type { GlobalArgs } from '../global-options.js';
 import { palette } from '../output/colors.js';
 import { formatDuration, renderTable, roundMs } from '../output/table.js';
+import { reservedTableNames } from '../checks/reserved-table-names.js';
 import { refuseUnupgradedSchemas } from '../checks/schema-checks.js';
 import { guardDangerous, isCommandResult } from '../safety/guard-dangerous.js';
 import { connectionReport, describeVia } from '../targets/connection-url.js';
@@ -164,6 +165,23 @@ async function runStreaming(target: RunnerTarget, sql: string, args: ExecuteArgs
   return { exitCode: EXIT_OK };
 }
 
+const PROVIDER_NAMES: Readonly<Record<string, string>> = { postgresql: 'PostgreSQL', cockroachdb: 'CockroachDB', mysql: 'MySQL/MariaDB' };
+
+/**
+ * Warns on stderr, before anything runs, for each model table the SQL names unquoted where the
+ * provider reads a reserved word instead (`FROM User` on Postgres is `current_user`: a wrong answer,
+ * not an error), with the quoted form. The SQL still runs as written.
+ */
+async function warnReservedTableNames(target: RunnerTarget, sql: string, context: CliContext): Promise<void> {
+  const provider = target.folder.schema.provider ?? '';
+  const schemaText = await fs.readFile(target.folder.schemaPath, 'utf8').catch(() => '');
+  for (const hit of reservedTableNames(sql, provider, schemaText)) {
+    context.io.err(
+      `! ${hit.word} is a reserved word in ${PROVIDER_NAMES[provider] ?? provider}: unquoted, the query does not name your table ${hit.table}. Quote it: ${hit.quoted}`,
+    );
+  }
+}
+
 /**
  * `execute -d <db> (-q <sql> | -f <file>) [--json] [--write]`: runs SQL on one database and prints
  * the rows (or one JSON document) with the row count and time. Read-only unless `--write`: the SQL
@@ -196,7 +214,10 @@ export const executeCommand: KustoCommand<ExecuteArgs> = {
   async run(args, context) {
     const source = sqlSource(args);
     if (!args.json) tableLimit(args, context);
-    const run = (target: RunnerTarget, sql: string) => withInterruptSignal(context, (signal) => runStreaming(target, sql, args, context, signal));
+    const run = async (target: RunnerTarget, sql: string) => {
+      await warnReservedTableNames(target, sql, context);
+      return withInterruptSignal(context, (signal) => runStreaming(target, sql, args, context, signal));
+    };
 
     // Read-only SQL connects as the app does (the main URL). --write prefers the direct URL; it
     // can go through a transaction pooler too, because the SQL runs inside one transaction.
