@@ -6,7 +6,11 @@ import net from 'node:net';
 
 // Whatever connects to it (the first readiness probe does) is held open, and destroyed at the end.
 const held = new Set<net.Socket>();
-const blocker = net.createServer((socket) => held.add(socket));
+const blocker = net.createServer((socket) => {
+  held.add(socket);
+  // A probe that gives up resets its connection: an error on a socket nobody listens to would end the Jest process.
+  socket.on('error', () => socket.destroy());
+});
 await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
 const takenPort = (blocker.address() as net.AddressInfo).port;
 
