@@ -8,7 +8,7 @@ import {
   RollbackFailedError,
   RollbackResumeMismatchError,
 } from './errors.js';
-import type { MigrationConnection } from './migration-connection.js';
+import type { MigrationConnection, RollbackHistoryEntry } from './migration-connection.js';
 import { readLocalMigrations, type IgnoredMigrationFolder, type LocalMigration } from './migration-files.js';
 import type { MigratorConfig } from './options.js';
 import { migrationRunResult, type MigrationRunResult, type RollbackPlanEntry, type RollbackResult } from './results.js';
@@ -126,6 +126,16 @@ async function revertOne(
   );
 
   const remaining = plan.statements.slice(done.length);
+  /** This rollback's history row; the fields that tell a finished one from a half-done one are the caller's. */
+  const historyEntry = (entry: Pick<RollbackHistoryEntry, 'outcome' | 'durationMs' | 'removedRows' | 'statementsDone' | 'logs'>): RollbackHistoryEntry => ({
+    id: config.generateId(),
+    migrationName: migration.name,
+    checksum: target.entry.appliedChecksum ?? migration.checksum,
+    downChecksum: migrationChecksum(target.down.script),
+    appliedAt: target.entry.finishedAt ?? null,
+    rolledBackAt: historyClock(),
+    ...entry,
+  });
   if (plan.transactional) await connection.begin(remaining);
   const outcome = await runStatements(connection, remaining, config.signal);
   if (outcome.failure) {
@@ -143,19 +153,13 @@ async function revertOne(
     if (!plan.transactional && outcome.statementsRun > 0) {
       // Statements took effect and stay: record the half-done rollback, as a failed deploy is
       // recorded, so status shows it and a rerun resumes after them.
-      await connection.insertHistory({
-        id: config.generateId(),
-        migrationName: migration.name,
+      await connection.insertHistory(historyEntry({
         outcome: 'failedHalfway',
-        checksum: target.entry.appliedChecksum ?? migration.checksum,
-        downChecksum: migrationChecksum(target.down.script),
-        appliedAt: target.entry.finishedAt ?? null,
-        rolledBackAt: historyClock(),
         durationMs: config.monotonic() - started,
         removedRows: [],
         statementsDone: [...done, ...remaining.slice(0, outcome.statementsRun).map((statement) => statement.sql)],
         logs: `${error.message}\n\nFailed statement (${target.down.file}:${error.line}):\n${error.statement}\n`,
-      });
+      }));
     }
     return migrationRunResult(migration.name, 'down', plan, {
       status: 'failed',
@@ -171,19 +175,7 @@ async function revertOne(
   if (!plan.transactional) await connection.begin();
   const removed = await connection.deleteMigrationRows(migration.name);
   const durationMs = config.monotonic() - started;
-  await connection.insertHistory({
-    id: config.generateId(),
-    migrationName: migration.name,
-    outcome: 'rolledBack',
-    checksum: target.entry.appliedChecksum ?? migration.checksum,
-    downChecksum: migrationChecksum(target.down.script),
-    appliedAt: target.entry.finishedAt ?? null,
-    rolledBackAt: historyClock(),
-    durationMs,
-    removedRows: removed,
-    statementsDone: [],
-    logs: null,
-  });
+  await connection.insertHistory(historyEntry({ outcome: 'rolledBack', durationMs, removedRows: removed, statementsDone: [], logs: null }));
   await connection.commit();
   config.logger.info(`${config.database}: rolled back ${printable(migration.name)} in ${Math.round(durationMs)} ms`);
   return migrationRunResult(migration.name, 'down', plan, { status: 'succeeded', statementsRun: outcome.statementsRun, startedAt, durationMs });

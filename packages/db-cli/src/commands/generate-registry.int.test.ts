@@ -6,12 +6,13 @@ import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@kusto/test-servers/testing';
 import { runCli } from '../cli.js';
 import { capture, createProject, removeProject, schemaFor, USER_MODELS } from '../test-support/project.js';
+import { baseEnv } from '../test-support/spawn-cli.js';
 
 // `kusto-db generate` writes the database registry in the module format of the project (plain
 // JavaScript here: ES module and CommonJS; TypeScript is built and bundled by apps/functions), and
 // an app that imports it runs against a real Postgres from a folder without any database folder.
 
-const env = { PATH: process.env.PATH, HOME: process.env.HOME, CHECKPOINT_DISABLE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1' };
+const env = baseEnv();
 
 let database: TestDatabase;
 let elsewhere: string;

@@ -3,18 +3,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runCli } from '../cli.js';
 import { capture, createProject, removeProject, schemaFor, USER_MODELS } from '../test-support/project.js';
+import { baseEnv } from '../test-support/spawn-cli.js';
 
 // `generate` never says `ok` for a client the runtime cannot load (issue 22 item 8), and says `ok`
 // for every output the runtime does load: both generators, any output folder. Real Prisma, offline.
 
 let project: string;
-const env = {
-  PATH: process.env.PATH,
-  HOME: process.env.HOME,
-  CHECKPOINT_DISABLE: '1',
-  PRISMA_HIDE_UPDATE_MESSAGE: '1',
-  PRISMA_SCHEMA_ENGINE_BINARY: process.execPath,
-};
+const env = baseEnv({ PRISMA_SCHEMA_ENGINE_BINARY: process.execPath });
 
 const withGenerator = (generator: string) => schemaFor('postgresql', USER_MODELS).replace(/generator client \{[^}]*\}/, `generator client {\n${generator}\n}`);
 
