@@ -92,6 +92,8 @@ export function mysqlPoolConfig(request: ProviderRequest, url: string = request.
 export class FailFastPool {
   #pool: Pool | undefined;
   #probe: Promise<void> | undefined;
+  /** Callers sent to an idle connection whose acquisition has not settled yet. */
+  #claimingIdle = 0;
   #growth: Promise<void> | undefined;
   #ended = false;
   readonly #retired = new Set<Promise<void>>();
@@ -167,9 +169,22 @@ export class FailFastPool {
   private fromPool(pool: Pool): Promise<Connection> {
     // The attempt is a session of its own, beside the one the pool is opening: made only while
     // both fit under the limit, so the server never sees more than `max` sessions of this pool.
-    const mustGrow = pool.idleConnections() === 0 && pool.totalConnections() + 2 <= this.limit;
+    // The connector marks an idle connection taken only once its own getConnection gets to it:
+    // callers routed to one are counted here, or two concurrent callers would both see it idle and
+    // the second would queue behind the first instead of failing fast (seen under load).
+    const idleFree = pool.idleConnections() - this.#claimingIdle;
+    const mustGrow = idleFree <= 0 && pool.totalConnections() + 2 <= this.limit;
     const acquiring = pool.getConnection();
-    if (!mustGrow) return acquiring;
+    if (!mustGrow) {
+      if (idleFree > 0) {
+        this.#claimingIdle += 1;
+        const claimed = () => {
+          this.#claimingIdle -= 1;
+        };
+        acquiring.then(claimed, claimed);
+      }
+      return acquiring;
+    }
     const growth = (this.#growth ??= this.probe()
       .then((connection) => connection.destroy())
       .finally(() => {
