@@ -1,3 +1,4 @@
+import { constants as osConstants } from 'node:os';
 import type { FailureKind } from '../../connection/classify-error.js';
 
 /**
@@ -87,6 +88,17 @@ export function mysqlErrorKind(errno: number): FailureKind | undefined {
   return SERVER_ERRORS[errno] ?? CONNECTOR_ERRORS[errno];
 }
 
+/**
+ * The connector passes a failed socket's own error through with its negative OS error number
+ * (`connect ECONNREFUSED` is errno -111 with SQLSTATE HY000), and the adapter keeps only that
+ * number (`{ kind: 'mysql', code: -111 }`): the socket failed, so the connection did, or timed out.
+ */
+function socketErrorKind(value: unknown): FailureKind | undefined {
+  const errno = typeof value === 'string' && /^-\d+$/.test(value) ? Number(value) : value;
+  if (typeof errno !== 'number' || !Number.isInteger(errno) || errno >= 0) return undefined;
+  return -errno === osConstants.errno.ETIMEDOUT ? 'timeout' : 'connection';
+}
+
 function asErrno(value: unknown): number | undefined {
   if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
   if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value);
@@ -100,7 +112,12 @@ function asErrno(value: unknown): number | undefined {
  */
 export function classifyMysqlError(value: Readonly<Record<string, unknown>>): FailureKind | undefined {
   const candidates: unknown[] = [];
-  if (value.kind === 'mysql') candidates.push(value.code);
+  if (value.kind === 'mysql') {
+    // The connector's own error still has its `code` (ECONNREFUSED…), which classifyError reads.
+    const socket = socketErrorKind(value.code);
+    if (socket) return socket;
+    candidates.push(value.code);
+  }
   if (typeof value.sqlState === 'string' || value.sqlState === null || typeof value.sqlMessage === 'string') candidates.push(value.errno);
   for (const candidate of candidates) {
     const errno = asErrno(candidate);
