@@ -10,6 +10,16 @@ export function modelTableNames(schemaText: string): string[] {
   return tables;
 }
 
+// Sticky: matched where the scan stands, never on a copy of the rest of the text (an `-f` file may be large).
+const WORD = /[A-Za-z_][A-Za-z0-9_$]*/y;
+const DOLLAR_TAG = /\$\w*\$/y;
+
+/** The `$tag$` that opens a Postgres dollar-quoted string at `offset`, if one does. */
+function dollarTagAt(sql: string, offset: number): string | undefined {
+  DOLLAR_TAG.lastIndex = offset;
+  return DOLLAR_TAG.exec(sql)?.[0];
+}
+
 /** The words of `sql` outside strings, quoted identifiers and comments, each with its offset. */
 function unquotedWords(sql: string, provider: string): { word: string; offset: number }[] {
   const found: { word: string; offset: number }[] = [];
@@ -31,12 +41,13 @@ function unquotedWords(sql: string, provider: string): { word: string; offset: n
     else if (char === '-' && sql[i + 1] === '-') i = sql.indexOf('\n', i) === -1 ? sql.length : sql.indexOf('\n', i);
     else if (char === '#' && mysql) i = sql.indexOf('\n', i) === -1 ? sql.length : sql.indexOf('\n', i);
     else if (char === '/' && sql[i + 1] === '*') i = sql.indexOf('*/', i + 2) === -1 ? sql.length : sql.indexOf('*/', i + 2) + 2;
-    else if (char === '$' && !mysql && /^\$(\w*)\$/.test(sql.slice(i))) {
-      const tag = /^\$(\w*)\$/.exec(sql.slice(i))![0];
+    else if (char === '$' && !mysql && dollarTagAt(sql, i) !== undefined) {
+      const tag = dollarTagAt(sql, i)!;
       const end = sql.indexOf(tag, i + tag.length);
       i = end === -1 ? sql.length : end + tag.length;
     } else if (/[A-Za-z_]/.test(char)) {
-      const word = /^[A-Za-z_][A-Za-z0-9_$]*/.exec(sql.slice(i))![0];
+      WORD.lastIndex = i;
+      const word = WORD.exec(sql)![0];
       // `schema.User` is a qualified name, never the keyword.
       if (sql[i - 1] !== '.') found.push({ word, offset: i });
       i += word.length;
